@@ -1,0 +1,167 @@
+package dev.manimgrpo.core.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Resolves a {@link PipelineConfig}. Precedence, highest first: {@code --conf key=value}
+ * overrides, then the user's YAML or JSON file, then {@code reference.yaml} (the defaults).
+ * Unknown keys are errors that name the key and list the valid ones.
+ */
+public final class ConfigLoader {
+
+  static final String REFERENCE = "/dev/manimgrpo/core/config/reference.yaml";
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+      .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads the configuration.
+   *
+   * @param file YAML or JSON file (JSON is YAML), or null for none
+   * @param overrides dotted kebab-case keys to values, e.g. {@code render.workers -> 4}
+   */
+  public static PipelineConfig load(Path file, Map<String, String> overrides) {
+    ObjectNode tree = reference();
+    if (file != null) {
+      JsonNode user;
+      try {
+        user = YAML.readTree(file.toFile());
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+      }
+      if (user != null && !user.isMissingNode() && !user.isNull()) {
+        if (!user.isObject()) {
+          throw new ConfigException("config file " + file + " must hold a mapping of sections (runtime, render, ...)");
+        }
+        merge(tree, (ObjectNode) user, "");
+      }
+    }
+    for (Map.Entry<String, String> e : new TreeMap<>(overrides).entrySet()) {
+      override(tree, e.getKey(), e.getValue());
+    }
+    return bind(tree);
+  }
+
+  /** The configuration as YAML, for logs and run manifests. */
+  public static String toYaml(PipelineConfig config) {
+    try {
+      return YAML.writeValueAsString(config);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ObjectNode reference() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(REFERENCE)) {
+      if (in == null) {
+        throw new IllegalStateException("reference.yaml missing from the class path");
+      }
+      return (ObjectNode) YAML.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void merge(ObjectNode target, ObjectNode source, String prefix) {
+    Iterator<Map.Entry<String, JsonNode>> fields = source.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      String key = prefix + f.getKey();
+      JsonNode existing = target.get(f.getKey());
+      if (existing == null) {
+        throw new ConfigException("unknown config key '" + key + "'; valid keys here: " + names(target, prefix));
+      }
+      if (existing.isObject() && f.getValue().isObject()) {
+        merge((ObjectNode) existing, (ObjectNode) f.getValue(), key + ".");
+      } else {
+        target.set(f.getKey(), f.getValue());
+      }
+    }
+  }
+
+  private static void override(ObjectNode tree, String dottedKey, String value) {
+    String[] parts = dottedKey.split("\\.");
+    ObjectNode node = tree;
+    StringBuilder prefix = new StringBuilder();
+    for (int i = 0; i < parts.length; i++) {
+      JsonNode child = node.get(parts[i]);
+      if (child == null) {
+        throw new ConfigException("unknown config key '" + dottedKey + "'; valid keys here: " + names(node, prefix.toString()));
+      }
+      if (i == parts.length - 1) {
+        if (child.isObject()) {
+          throw new ConfigException("'" + dottedKey + "' is a section; set one of " + names((ObjectNode) child, dottedKey + "."));
+        }
+        node.set(parts[i], parseScalar(dottedKey, value));
+      } else {
+        if (!child.isObject()) {
+          throw new ConfigException("'" + prefix + parts[i] + "' is a value, not a section, in key '" + dottedKey + "'");
+        }
+        node = (ObjectNode) child;
+        prefix.append(parts[i]).append('.');
+      }
+    }
+  }
+
+  private static JsonNode parseScalar(String key, String value) {
+    try {
+      JsonNode parsed = YAML.readTree(value.isEmpty() ? "\"\"" : value);
+      return parsed == null || parsed.isMissingNode() ? YAML.getNodeFactory().textNode(value) : parsed;
+    } catch (IOException e) {
+      // Not valid YAML on its own (e.g. "a: b"): take it as a string.
+      return YAML.getNodeFactory().textNode(value);
+    }
+  }
+
+  private static PipelineConfig bind(ObjectNode tree) {
+    try {
+      return YAML.treeToValue(tree, PipelineConfig.class);
+    } catch (IOException e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String msg = root instanceof IllegalArgumentException ? root.getMessage()
+          : e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new ConfigException("invalid configuration: " + msg, e);
+    }
+  }
+
+  private static List<String> names(ObjectNode node, String prefix) {
+    List<String> out = new ArrayList<>();
+    node.fieldNames().forEachRemaining(n -> out.add(prefix + n));
+    return out;
+  }
+
+  /** A configuration problem; the message names the key and what to do. */
+  public static final class ConfigException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    public ConfigException(String message) {
+      super(message);
+    }
+
+    public ConfigException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.manimgrpo.core.config;
+
+import java.nio.file.Path;
+
+/** Render service settings. Units are in the names; see {@code render.*} in reference.yaml. */
+public record RenderConfig(
+    int workers,
+    String quality,
+    int timeoutSeconds,
+    int cpuSeconds,
+    int memoryMb,
+    int maxProcesses,
+    int maxFileMb,
+    int stderrLines,
+    double sampleFps,
+    int frameWidth,
+    int sandboxUidBase,
+    int workerStartTimeoutSeconds,
+    String scratchDir) implements java.io.Serializable {
+
+  public RenderConfig {
+    positive("render.workers", workers);
+    positive("render.timeout-seconds", timeoutSeconds);
+    positive("render.cpu-seconds", cpuSeconds);
+    positive("render.memory-mb", memoryMb);
+    positive("render.max-processes", maxProcesses);
+    positive("render.max-file-mb", maxFileMb);
+    positive("render.worker-start-timeout-seconds", workerStartTimeoutSeconds);
+    if (stderrLines < 0) {
+      throw new IllegalArgumentException("render.stderr-lines must be >= 0, got " + stderrLines);
+    }
+    if (!(sampleFps > 0 && sampleFps <= 60)) {
+      throw new IllegalArgumentException("render.sample-fps must be in (0, 60], got " + sampleFps);
+    }
+    if (frameWidth < 0) {
+      throw new IllegalArgumentException("render.frame-width must be >= 0 (0 = full width), got " + frameWidth);
+    }
+    if (quality == null || !quality.matches("low_quality|medium_quality|high_quality|production_quality|fourk_quality|example_quality")) {
+      throw new IllegalArgumentException("render.quality must be a Manim quality preset such as low_quality, got " + quality);
+    }
+    scratchDir = scratchDir == null ? "" : scratchDir;
+  }
+
+  private static void positive(String key, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(key + " must be > 0, got " + value);
+    }
+  }
+
+  /** Scratch folder of the workers: the configured one or {@code <cache>/scratch}. */
+  public Path resolvedScratchDir(CacheConfig cache) {
+    return scratchDir.isBlank() ? cache.resolvedDir().resolve("scratch") : Path.of(scratchDir);
+  }
+
+  /** A copy with another worker count. */
+  public RenderConfig withWorkers(int n) {
+    return new RenderConfig(n, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
+        stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir);
+  }
+
+  /** A copy with another timeout (wall clock and CPU). */
+  public RenderConfig withTimeoutSeconds(int seconds) {
+    return new RenderConfig(workers, quality, seconds, seconds, memoryMb, maxProcesses, maxFileMb,
+        stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir);
+  }
+}

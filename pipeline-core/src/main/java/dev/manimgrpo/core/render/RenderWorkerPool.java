@@ -1,0 +1,181 @@
+package dev.manimgrpo.core.render;
+
+import dev.manimgrpo.core.config.RenderConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pool of warm sandboxed render workers, one per configured slot. Callers on any thread
+ * borrow a worker per render; a worker that died or hung is replaced before its slot is
+ * used again, so one bad render never takes the pool down. Closing the pool (or the JVM
+ * exiting) kills every worker and its process tree.
+ */
+public final class RenderWorkerPool implements RenderService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RenderWorkerPool.class);
+
+  private final RenderConfig config;
+  private final ManimRuntime runtime;
+  private final List<RenderWorker> all = new ArrayList<>();
+  private final BlockingQueue<RenderWorker> idle;
+  private final Thread shutdownHook;
+  private volatile boolean closed;
+  private int restarts;
+
+  /**
+   * Starts {@code config.workers()} workers in parallel and waits until all have imported manim.
+   *
+   * @param scratchBase folder for the workers' scratch folders and the worker script
+   */
+  public RenderWorkerPool(ManimRuntime runtime, RenderConfig config, Path scratchBase) {
+    this.config = config;
+    this.runtime = runtime;
+    this.idle = new ArrayBlockingQueue<>(config.workers());
+    Sandbox sandbox = new Sandbox(runtime);
+    FrameDecoder decoder = new FrameDecoder(sandbox);
+    Path workerDir = installWorkerScript(scratchBase.resolve("worker-script"));
+    long pidTag = ProcessHandle.current().pid();
+    for (int i = 0; i < config.workers(); i++) {
+      all.add(new RenderWorker(i, config, scratchBase.resolve("w" + pidTag + "-" + i), sandbox, workerDir, decoder));
+    }
+    shutdownHook = new Thread(this::killAll, "render-pool-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    ExecutorService starter = Executors.newFixedThreadPool(all.size());
+    try {
+      List<Future<?>> started = new ArrayList<>();
+      for (RenderWorker w : all) {
+        started.add(starter.submit(() -> {
+          w.start();
+          return null;
+        }));
+      }
+      for (Future<?> f : started) {
+        f.get();
+      }
+    } catch (Exception e) {
+      killAll();
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException("render pool did not start: " + cause.getMessage(), cause);
+    } finally {
+      starter.shutdownNow();
+    }
+    idle.addAll(all);
+    LOG.info("render pool ready: {} warm workers, manim {} ({} mode)", all.size(), manimVersion(), runtime.mode().configName());
+  }
+
+  @Override
+  public RenderResult render(RenderRequest request) {
+    if (closed) {
+      throw new IllegalStateException("render pool is closed");
+    }
+    RenderWorker worker;
+    try {
+      worker = idle.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, "interrupted waiting for a worker", manimVersion(), 0);
+    }
+    try {
+      if (!worker.alive()) {
+        restart(worker);
+      }
+      return worker.render(request);
+    } catch (IOException e) {
+      return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, "worker restart failed: " + e.getMessage(), manimVersion(), 0);
+    } finally {
+      idle.add(worker);
+    }
+  }
+
+  private void restart(RenderWorker worker) throws IOException {
+    synchronized (this) {
+      restarts++;
+    }
+    LOG.warn("render worker (pid {}) is gone; starting a new one", worker.pid());
+    worker.kill();
+    worker.start();
+  }
+
+  /** How many times a dead worker was replaced. */
+  public synchronized int restarts() {
+    return restarts;
+  }
+
+  /** Process ids of the live workers (for leak checks and diagnostics). */
+  public List<Long> workerPids() {
+    List<Long> pids = new ArrayList<>();
+    for (RenderWorker w : all) {
+      if (w.alive()) {
+        pids.add(w.pid());
+      }
+    }
+    return pids;
+  }
+
+  @Override
+  public String manimVersion() {
+    return runtime.manimVersion();
+  }
+
+  public ManimRuntime runtime() {
+    return runtime;
+  }
+
+  public RenderConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (RenderWorker w : all) {
+      w.close();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // JVM already shutting down: the hook runs anyway
+    }
+  }
+
+  private void killAll() {
+    for (RenderWorker w : all) {
+      w.kill();
+    }
+  }
+
+  /** Copies the worker script out of the jar into a folder the sandbox user can read. */
+  static Path installWorkerScript(Path dir) {
+    try (InputStream in = RenderWorkerPool.class.getResourceAsStream("manim_worker.py")) {
+      if (in == null) {
+        throw new IllegalStateException("manim_worker.py missing from the class path");
+      }
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, "manim_worker", ".tmp");
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      Files.move(tmp, dir.resolve("manim_worker.py"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot install the render worker script in " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,339 @@
+"""Warm Manim render worker: imports manim once, forks a child per render.
+
+Runs inside the render sandbox (bubblewrap: read-only runtime, no network, empty
+environment, /scratch the only writable place). The Java RenderWorker talks to it with
+JSON lines: one request in on stdin, one result out on stdout. Generated code runs only
+in the forked child, never in this process; this process decides the status from what it
+observes (exit status, signals, the wall clock), so the child cannot report a render it
+did not do as a timeout or a limit it did not hit.
+"""
+import ctypes
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import sys
+import time
+import traceback
+
+PROTO_IN = os.fdopen(os.dup(0), "r", encoding="utf-8")
+PROTO_OUT = os.fdopen(os.dup(1), "w", encoding="utf-8")
+_devnull = os.open(os.devnull, os.O_RDWR)
+os.dup2(_devnull, 0)
+os.dup2(_devnull, 1)  # stray prints of manim must not corrupt the protocol
+
+T0 = time.monotonic()
+import numpy as np  # noqa: E402
+import manim  # noqa: E402
+from manim import config  # noqa: E402
+from manim.scene.scene_file_writer import SceneFileWriter  # noqa: E402
+
+IMPORT_S = time.monotonic() - T0
+SCRATCH = os.environ.get("MANIM_GRPO_SCRATCH", "/scratch")
+RENDER_DIR = os.path.join(SCRATCH, "r")
+SCENE_MODULE = "scene"
+
+# Children may not read this process's memory or ptrace it (same uid otherwise allows it).
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 0
+except Exception:  # pragma: no cover - best effort, bwrap already isolates the sandbox
+    pass
+
+
+def send(obj):
+    PROTO_OUT.write(json.dumps(obj) + "\n")
+    PROTO_OUT.flush()
+
+
+# ---------------------------------------------------------------------------- child side
+
+
+class FrameSink:
+    """Collects rendered frames as 8-bit grayscale, the reward profile's only output."""
+
+    def __init__(self, path, width):
+        self.path = path
+        self.width = width
+        self.file = open(path, "wb")
+        self.count = 0
+        self.shape = None
+
+    def write(self, frame):
+        rgb = np.asarray(frame)[:, :, :3].astype(np.float32)
+        # BT.601 luma, what ffmpeg's rgb -> gray conversion uses.
+        gray = rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+        if self.width and self.width < gray.shape[1]:
+            step = gray.shape[1] / self.width
+            rows = (np.arange(int(round(gray.shape[0] / step))) * step).astype(int)
+            cols = (np.arange(self.width) * step).astype(int)
+            gray = gray[rows][:, cols]
+        out = np.clip(gray + 0.5, 0, 255).astype(np.uint8)
+        self.shape = out.shape
+        self.file.write(out.tobytes())
+        self.count += 1
+
+    def close(self):
+        self.file.close()
+
+
+def scene_line(tb):
+    """Line number of the innermost traceback frame that is in the generated code."""
+    line = None
+    for frame in traceback.extract_tb(tb):
+        if frame.filename.endswith("scene.py"):
+            line = frame.lineno
+    return line
+
+
+def write_result(result):
+    with open(os.path.join(RENDER_DIR, "result.json"), "w") as f:
+        json.dump(result, f)
+
+
+def set_limits(req):
+    cpu = int(req["cpu_seconds"])
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    fsize = int(req["max_file_mb"]) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    nproc = int(req["max_processes"])
+    resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+    # The address space already holds the manim import; the limit is on top of it.
+    with open("/proc/self/status") as f:
+        vm_kb = next(int(l.split()[1]) for l in f if l.startswith("VmSize:"))
+    mem = vm_kb * 1024 + int(req["memory_mb"]) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+
+
+def pick_scene(namespace, wanted):
+    scenes = [v for v in namespace.values()
+              if isinstance(v, type) and issubclass(v, manim.Scene)
+              and getattr(v, "__module__", None) == SCENE_MODULE]
+    names = sorted(s.__name__ for s in scenes)
+    if wanted:
+        for s in scenes:
+            if s.__name__ == wanted:
+                return s, None
+        return None, ("no_scene", "no Scene subclass named %s; found: %s" % (wanted, names or "none"))
+    if not scenes:
+        return None, ("no_scene", "the code defines no Scene subclass")
+    if len(scenes) > 1:
+        return None, ("multiple_scenes", "several Scene subclasses %s; name the one to render" % names)
+    return scenes[0], None
+
+
+def child_main(req):
+    os.setsid()
+    try:
+        PROTO_IN.close()
+        PROTO_OUT.close()
+    except Exception:
+        pass
+    os.chdir(RENDER_DIR)
+    out = os.open("stdout.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    err = os.open("stderr.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(out, 1)
+    os.dup2(err, 2)
+    sys.stdout = os.fdopen(1, "w", buffering=1)
+    sys.stderr = os.fdopen(2, "w", buffering=1)
+    set_limits(req)
+    result = {"status": "rendered"}
+    source = req["code"]
+    try:
+        code = compile(source, os.path.join(RENDER_DIR, "scene.py"), "exec")
+    except (SyntaxError, ValueError) as e:
+        traceback.print_exc()
+        write_result({"status": "syntax_error", "exception_type": type(e).__name__,
+                      "error_line": getattr(e, "lineno", None), "message": str(e)})
+        return 0
+    except MemoryError as e:
+        write_result({"status": "resource_limit", "exception_type": "MemoryError",
+                      "message": "memory limit while compiling"})
+        return 0
+
+    profile = req["profile"]
+    config.media_dir = os.path.join(RENDER_DIR, "media")
+    config.quality = req.get("quality", "low_quality")
+    config.disable_caching = True
+    config.progress_bar = "none"
+    config.verbosity = "WARNING"
+    sink = None
+    if profile == "frames":
+        # The reward profile: render at the sampling rate itself, keep grayscale frames,
+        # and never encode a video that would only be decoded again.
+        config.frame_rate = float(req["fps"])
+        config.write_to_movie = False
+        config.save_last_frame = False
+        sink = FrameSink(os.path.join(RENDER_DIR, "frames.gray"), int(req.get("frame_width") or 0))
+        original_write_frame = SceneFileWriter.write_frame
+
+        def capture(self, frame_or_renderer, num_frames=1):
+            frame = frame_or_renderer
+            if not isinstance(frame, np.ndarray):
+                frame = frame_or_renderer.get_frame()
+            for _ in range(num_frames):
+                sink.write(frame)
+        SceneFileWriter.write_frame = capture
+    else:
+        config.write_to_movie = True
+    namespace = {"__name__": SCENE_MODULE, "__file__": "scene.py"}
+    started = time.monotonic()
+    try:
+        exec(code, namespace)
+        cls, problem = pick_scene(namespace, req.get("scene"))
+        if problem:
+            write_result({"status": problem[0], "message": problem[1]})
+            return 0
+        result["scene"] = cls.__name__
+        scene = cls()
+        scene.render()
+        result["duration_s"] = float(scene.renderer.time)
+        result["num_plays"] = int(scene.renderer.num_plays)
+        if sink is not None:
+            if sink.count == 0:
+                # A scene without animation: its single still image.
+                scene.renderer.update_frame(scene)
+                sink.write(scene.renderer.get_frame())
+            sink.close()
+            result["frames"] = "frames.gray"
+            result["frame_count"] = sink.count
+            result["frame_height"], result["frame_width"] = sink.shape
+            result["fps"] = float(req["fps"])
+        else:
+            fw = scene.renderer.file_writer
+            movie = getattr(fw, "movie_file_path", None)
+            if scene.renderer.num_plays and movie and os.path.exists(movie):
+                result["video"] = os.path.relpath(str(movie), RENDER_DIR)
+            image = getattr(fw, "image_file_path", None)
+            if image and os.path.exists(image):
+                result["image"] = os.path.relpath(str(image), RENDER_DIR)
+    except MemoryError as e:
+        traceback.print_exc()
+        result = {"status": "resource_limit", "exception_type": "MemoryError",
+                  "error_line": scene_line(e.__traceback__), "message": "memory limit exceeded"}
+    except BaseException as e:  # generated code may raise anything, SystemExit included
+        traceback.print_exc()
+        result = {"status": "runtime_error", "exception_type": type(e).__name__,
+                  "error_line": scene_line(e.__traceback__), "message": str(e)[:2000]}
+    result["render_s"] = time.monotonic() - started
+    write_result(result)
+    return 0
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+def kill_strays():
+    """Kill every process of this sandbox but its init and this worker, then reap."""
+    me = os.getpid()
+    deadline = time.monotonic() + 5.0
+    for name in os.listdir("/proc"):
+        if name.isdigit() and int(name) not in (1, me):
+            try:
+                os.kill(int(name), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.005)
+            if not any(n.isdigit() and int(n) not in (1, me) for n in os.listdir("/proc")):
+                break
+
+
+def tail_lines(path, n, max_bytes=65536):
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - max_bytes))
+            data = f.read()
+    except OSError:
+        return []
+    lines = data.decode("utf-8", "replace").splitlines()
+    return [l[:500] for l in lines if l.strip()][-n:]
+
+
+def signal_status(sig):
+    if sig == signal.SIGXCPU:
+        return "resource_limit", "CPU time limit exceeded"
+    if sig == signal.SIGXFSZ:
+        return "resource_limit", "file size limit exceeded"
+    return "runtime_error", "killed by signal %s" % signal.Signals(sig).name
+
+
+def render(req):
+    shutil.rmtree(RENDER_DIR, ignore_errors=True)
+    os.makedirs(RENDER_DIR)
+    with open(os.path.join(RENDER_DIR, "scene.py"), "w") as f:
+        f.write(req["code"])
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            code = child_main(req)
+        finally:
+            os._exit(code)
+    pidfd = os.pidfd_open(pid)
+    timeout = float(req["timeout_seconds"])
+    ready, _, _ = select.select([pidfd], [], [], timeout)
+    timed_out = not ready
+    if timed_out:
+        os.killpg(pid, signal.SIGKILL)
+    _, wait_status = os.waitpid(pid, 0)
+    os.close(pidfd)
+    kill_strays()  # whatever the render left running (fork bombs, detached children)
+    wall = time.monotonic() - started
+
+    result_path = os.path.join(RENDER_DIR, "result.json")
+    result = None
+    if os.path.exists(result_path) and not timed_out:
+        try:
+            with open(result_path) as f:
+                result = json.load(f)
+        except (OSError, ValueError):
+            result = None
+    if timed_out:
+        result = {"status": "timeout", "message": "wall-clock timeout of %.0f s" % timeout}
+    elif os.WIFSIGNALED(wait_status):
+        status, message = signal_status(os.WTERMSIG(wait_status))
+        result = {"status": status, "message": message}
+    elif result is None:
+        result = {"status": "runtime_error",
+                  "message": "render process exited with code %d and no result" % os.waitstatus_to_exitcode(wait_status)}
+    result["wall_s"] = wall
+    result["stderr_tail"] = tail_lines(os.path.join(RENDER_DIR, "stderr.txt"), int(req.get("stderr_lines", 10)))
+    result["id"] = req.get("id")
+    return result
+
+
+def main():
+    send({"event": "ready", "manim_version": manim.__version__, "import_s": IMPORT_S,
+          "pid": os.getpid()})
+    for line in PROTO_IN:
+        if not line.strip():
+            continue
+        req = json.loads(line)
+        op = req.get("op")
+        if op == "render":
+            try:
+                send(render(req))
+            except Exception as e:  # a worker-side failure, not the generated code's
+                send({"id": req.get("id"), "status": "sandbox_error",
+                      "message": "%s: %s" % (type(e).__name__, e)})
+        elif op == "ping":
+            send({"event": "pong"})
+        elif op == "exit":
+            break
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,295 @@
+package dev.manimgrpo.core.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.manimgrpo.core.config.RenderConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real renders in the real sandbox: every failure mode gives its status and the pool survives. */
+@Tag("manim")
+class RenderWorkerPoolTest {
+
+  static final String CIRCLE = """
+      from manim import *
+
+      class Ring(Scene):
+          def construct(self):
+              c = Circle(color=BLUE)
+              self.play(Create(c))
+              self.wait(1)
+      """;
+
+  @TempDir static Path scratch;
+  static RenderWorkerPool pool;
+
+  @BeforeAll
+  static void startPool() {
+    RenderConfig render = ManimRuntimeFixture.config().render().withWorkers(2).withTimeoutSeconds(20);
+    pool = ManimRuntimeFixture.pool(render, scratch);
+  }
+
+  @AfterAll
+  static void stopPool() {
+    List<Long> pids = pool.workerPids();
+    pool.close();
+    for (long pid : pids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+          .as("worker %d is gone after close", pid).isFalse();
+    }
+  }
+
+  private static String scene(String body) {
+    StringBuilder sb = new StringBuilder("from manim import *\nimport os, sys\n\nclass Probe(Scene):\n    def construct(self):\n");
+    for (String line : body.strip().split("\n")) {
+      sb.append("        ").append(line).append('\n');
+    }
+    sb.append("        self.add(Dot())\n");
+    return sb.toString();
+  }
+
+  private static void assertPoolStillRenders() {
+    RenderResult ok = pool.render(RenderRequest.frames("after", CIRCLE));
+    assertThat(ok.status()).as(ok.message() + ok.stderrText()).isEqualTo(RenderStatus.RENDERED);
+  }
+
+  @Test
+  void rendersFramesAtTheSamplingRate() {
+    RenderResult r = pool.render(RenderRequest.frames("ring", CIRCLE));
+    assertThat(r.status()).as(r.message() + "\n" + r.stderrText()).isEqualTo(RenderStatus.RENDERED);
+    assertThat(r.sceneName()).isEqualTo("Ring");
+    assertThat(r.durationSeconds()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(r.frames().count()).isEqualTo(10); // 2 s at 5 fps
+    assertThat(r.frames().width()).isEqualTo(854);
+    assertThat(r.frames().height()).isEqualTo(480);
+    assertThat(r.manimVersion()).isEqualTo(pool.manimVersion()).isNotBlank();
+    // the last frame shows the circle: some bright pixels on the black background
+    int bright = 0;
+    for (int y = 0; y < 480; y++) {
+      for (int x = 0; x < 854; x++) {
+        if (r.frames().pixel(9, x, y) > 60) {
+          bright++;
+        }
+      }
+    }
+    assertThat(bright).isGreaterThan(500);
+  }
+
+  @Test
+  void rendersAVideoWithTheExpectedDuration(@TempDir Path out) throws IOException {
+    RenderResult r = pool.render(RenderRequest.video("ring-video", CIRCLE, out));
+    assertThat(r.status()).as(r.message() + "\n" + r.stderrText()).isEqualTo(RenderStatus.RENDERED);
+    assertThat(r.videoFile()).isEqualTo(out.resolve("ring-video.mp4"));
+    assertThat(Files.size(r.videoFile())).isGreaterThan(1000);
+    assertThat(r.durationSeconds()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(r.frames().durationSeconds()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.21));
+  }
+
+  @Test
+  void sceneWithoutAnimationGivesAStillImage(@TempDir Path out) {
+    String still = "from manim import *\nclass Still(Scene):\n    def construct(self):\n        self.add(Square())\n";
+    RenderResult video = pool.render(RenderRequest.video("still", still, out));
+    assertThat(video.status()).as(video.message() + video.stderrText()).isEqualTo(RenderStatus.RENDERED);
+    assertThat(video.videoFile().getFileName().toString()).isEqualTo("still.png");
+    assertThat(video.frames().count()).isEqualTo(1);
+    RenderResult frames = pool.render(RenderRequest.frames("still-frames", still));
+    assertThat(frames.frames().count()).isEqualTo(1);
+    assertThat(frames.durationSeconds()).isZero();
+  }
+
+  @Test
+  void syntaxErrorIsReportedWithItsLine() {
+    RenderResult r = pool.render(RenderRequest.frames("syntax", "from manim import *\n\nclass A(Scene:\n    pass\n"));
+    assertThat(r.status()).isEqualTo(RenderStatus.SYNTAX_ERROR);
+    assertThat(r.exceptionType()).isEqualTo("SyntaxError");
+    assertThat(r.errorLine()).isEqualTo(3);
+    assertThat(r.stderrTail()).isNotEmpty();
+    assertPoolStillRenders();
+  }
+
+  @Test
+  void runtimeErrorIsReportedWithTypeAndLine() {
+    String code = "from manim import *\n\nclass Boom(Scene):\n    def construct(self):\n        self.add(Circle())\n        x = 1 / 0\n";
+    RenderResult r = pool.render(RenderRequest.frames("boom", code));
+    assertThat(r.status()).isEqualTo(RenderStatus.RUNTIME_ERROR);
+    assertThat(r.exceptionType()).isEqualTo("ZeroDivisionError");
+    assertThat(r.errorLine()).isEqualTo(6);
+    assertThat(r.stderrText()).contains("ZeroDivisionError");
+    assertThat(r.stderrTail()).hasSizeLessThanOrEqualTo(10);
+    assertPoolStillRenders();
+  }
+
+  @Test
+  void missingAndAmbiguousScenesHaveTheirOwnStatus() {
+    RenderResult none = pool.render(RenderRequest.frames("none", "from manim import *\nx = Circle()\n"));
+    assertThat(none.status()).isEqualTo(RenderStatus.NO_SCENE);
+    String two = CIRCLE + "\nclass Other(Scene):\n    def construct(self):\n        self.wait(0.2)\n";
+    RenderResult several = pool.render(RenderRequest.frames("two", two));
+    assertThat(several.status()).isEqualTo(RenderStatus.MULTIPLE_SCENES);
+    assertThat(several.message()).contains("Other").contains("Ring");
+    RenderResult named = pool.render(new RenderRequest("named", two, "Other", RenderProfile.FRAMES, null));
+    assertThat(named.status()).isEqualTo(RenderStatus.RENDERED);
+    assertThat(named.sceneName()).isEqualTo("Other");
+  }
+
+  @Test
+  void timeoutKillsTheWholeProcessTree() throws InterruptedException {
+    String marker = String.valueOf(900 + new java.util.Random().nextInt(99)) + ".5";
+    String code = scene("""
+        import subprocess, time
+        subprocess.Popen(['sleep', '%s'], start_new_session=True)
+        time.sleep(1000)
+        """.formatted(marker));
+    RenderResult r = pool.render(RenderRequest.frames("sleepy", code));
+    assertThat(r.status()).isEqualTo(RenderStatus.TIMEOUT);
+    assertThat(r.wallSeconds()).isLessThan(60);
+    Thread.sleep(300);
+    assertThat(ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("sleep " + marker)).count())
+        .as("the detached child of a timed-out render is killed").isZero();
+    assertPoolStillRenders();
+  }
+
+  @Test
+  void memoryLimitStopsAHungryRender() {
+    String code = scene("""
+        hog = []
+        for _ in range(64):
+            hog.append(bytearray(256 * 1024 * 1024))
+        """);
+    RenderResult r = pool.render(RenderRequest.frames("hog", code));
+    assertThat(r.status()).isEqualTo(RenderStatus.RESOURCE_LIMIT);
+    assertThat(r.exceptionType()).isEqualTo("MemoryError");
+    assertPoolStillRenders();
+  }
+
+  @Test
+  void cpuLimitStopsABusyLoop() {
+    RenderConfig tight = ManimRuntimeFixture.config().render().withWorkers(1);
+    tight = new RenderConfig(1, tight.quality(), 30, 2, tight.memoryMb(), tight.maxProcesses(), tight.maxFileMb(),
+        tight.stderrLines(), tight.sampleFps(), tight.frameWidth(), tight.sandboxUidBase() + 10,
+        tight.workerStartTimeoutSeconds(), "");
+    try (RenderWorkerPool one = ManimRuntimeFixture.pool(tight, scratch.resolve("cpu"))) {
+      RenderResult r = one.render(RenderRequest.frames("spin", scene("while True:\n    pass")));
+      assertThat(r.status()).isEqualTo(RenderStatus.RESOURCE_LIMIT);
+      assertThat(r.message()).contains("CPU");
+    }
+  }
+
+  @Test
+  void processLimitStopsAForkBomb() {
+    String code = scene("""
+        n = 0
+        try:
+            while True:
+                if os.fork() == 0:
+                    import time
+                    time.sleep(60)
+                    os._exit(0)
+                n += 1
+        except OSError:
+            raise RuntimeError('fork refused after %d children' % n)
+        """);
+    RenderResult r = pool.render(RenderRequest.frames("forks", code));
+    assertThat(r.status()).isEqualTo(RenderStatus.RUNTIME_ERROR);
+    assertThat(r.message()).contains("fork refused");
+    assertPoolStillRenders();
+  }
+
+  @Test
+  void writesOutsideScratchAreRefusedAndNeverReachTheHost() {
+    String name = "escape-" + UUID.randomUUID();
+    String code = scene("""
+        blocked = 0
+        for path in ['/usr/%1$s', '/etc/%1$s', '/opt/manim-grpo/%1$s', '/%1$s', '/proc/%1$s']:
+            try:
+                open(path, 'w').write('x')
+            except OSError:
+                blocked += 1
+        open('/tmp/%1$s', 'w').write('private tmp is inside scratch')
+        if blocked != 5:
+            raise RuntimeError('a write outside scratch succeeded')
+        """.formatted(name));
+    RenderResult r = pool.render(RenderRequest.frames("escape", code));
+    assertThat(r.status()).as(r.message() + r.stderrText()).isEqualTo(RenderStatus.RENDERED);
+    assertThat(Path.of("/tmp", name)).doesNotExist();
+    assertThat(Path.of("/", name)).doesNotExist();
+    assertPoolStillRenders();
+  }
+
+  @Test
+  void sandboxHasNoNetworkNotEvenHostLoopback() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(200);
+      AtomicInteger accepted = new AtomicInteger();
+      Thread acceptor = new Thread(() -> {
+        while (!server.isClosed()) {
+          try (Socket s = server.accept()) {
+            accepted.incrementAndGet();
+          } catch (IOException ignored) {
+            // timeout tick or closed
+          }
+        }
+      });
+      acceptor.start();
+      String code = scene("""
+          import socket
+          reached = []
+          for host, port in [('127.0.0.1', %d), ('10.0.2.2', 80), ('1.1.1.1', 53)]:
+              try:
+                  socket.create_connection((host, port), timeout=2).close()
+                  reached.append(host)
+              except OSError:
+                  pass
+          if reached:
+              raise RuntimeError('network reachable: %%s' %% reached)
+          """.formatted(server.getLocalPort()));
+      RenderResult r = pool.render(RenderRequest.frames("net", code));
+      server.close();
+      acceptor.join(2000);
+      assertThat(r.status()).as(r.message() + r.stderrText()).isEqualTo(RenderStatus.RENDERED);
+      assertThat(accepted.get()).isZero();
+    }
+  }
+
+  @Test
+  void sandboxInheritsNoEnvironment() {
+    // Surefire gives this JVM AWS_SECRET_ACCESS_KEY (see pom.xml): it must not pass in.
+    assertThat(System.getenv("AWS_SECRET_ACCESS_KEY")).isNotBlank();
+    String code = scene("""
+        allowed = {'PATH', 'HOME', 'TMPDIR', 'LC_ALL', 'MPLCONFIGDIR', 'PYTHONDONTWRITEBYTECODE', 'PWD'}
+        extra = sorted(set(os.environ) - allowed)
+        if extra:
+            raise RuntimeError('inherited environment: %s' % extra)
+        if os.getuid() == 0:
+            raise RuntimeError('running as root')
+        """);
+    RenderResult r = pool.render(RenderRequest.frames("env", code));
+    assertThat(r.status()).as(r.message() + r.stderrText()).isEqualTo(RenderStatus.RENDERED);
+  }
+
+  @Test
+  void aRenderThatKillsItsWorkerGetsASandboxErrorAndThePoolRecovers() {
+    String code = scene("import signal\nos.kill(os.getppid(), signal.SIGKILL)\nimport time\ntime.sleep(5)");
+    int before = pool.restarts();
+    RenderResult r = pool.render(RenderRequest.frames("killer", code));
+    assertThat(r.status()).isEqualTo(RenderStatus.SANDBOX_ERROR);
+    assertThat(r.message()).contains("worker");
+    // both slots may be asked; each dead worker is replaced on its next use
+    assertPoolStillRenders();
+    assertPoolStillRenders();
+    assertThat(pool.restarts()).isGreaterThan(before);
+  }
+}
