@@ -7,5 +7,5 @@ class GrowStar(Scene):
         label = Text("Star", font_size=40).next_to(star, DOWN)
         self.play(GrowFromCenter(star))
         self.play(Write(label), run_time=0.6)
-        self.play(Rotate(star, angle=2 * PI / 5), run_time=1.2)
+        self.play(Rotate(star, angle=PI / 5), run_time=1.2)
         self.wait(0.6)

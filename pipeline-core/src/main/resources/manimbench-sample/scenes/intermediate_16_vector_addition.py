@@ -14,9 +14,11 @@ class VectorAddition(Scene):
         self.play(FadeIn(plane), run_time=0.6)
         self.play(GrowArrow(a), Write(a_label), run_time=0.8)
         self.play(GrowArrow(b), Write(b_label), run_time=0.8)
+        offset = plane.c2p(0, -1) - origin
+        moved_b = b.copy().shift(offset)
         self.play(
-            b.animate.shift(plane.c2p(0, -1) - origin),
-            b_label.animate.shift(plane.c2p(0, -1) - origin),
+            b.animate.shift(offset),
+            b_label.animate.next_to(moved_b, RIGHT, buff=0.1),
         )
         self.play(GrowArrow(total), Write(total_label))
         self.wait(0.6)

@@ -82,6 +82,9 @@ public final class RenderWorkerPool implements RenderService {
     if (closed) {
       throw new IllegalStateException("render pool is closed");
     }
+    if (request.code().isBlank()) {
+      return RenderResult.failure(request.id(), RenderStatus.NO_CODE, "no code to render", manimVersion(), 0);
+    }
     RenderWorker worker;
     try {
       worker = idle.take();

@@ -1,0 +1,77 @@
+package dev.manimgrpo.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.manimgrpo.core.config.RuntimeConfig.RuntimeMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void defaultsComeFromTheReferenceFile() {
+    PipelineConfig c = PipelineConfig.defaults();
+    assertThat(c.render().timeoutSeconds()).isEqualTo(300);
+    assertThat(c.render().sampleFps()).isEqualTo(5.0);
+    assertThat(c.render().stderrLines()).isEqualTo(10);
+    assertThat(c.render().quality()).isEqualTo("low_quality");
+    assertThat(c.runtime().mode()).isEqualTo(RuntimeMode.SANDBOX_ROOT);
+    assertThat(c.dataset().promptColumn()).isEqualTo("Reviewed Description");
+    assertThat(c.dataset().bundled()).isTrue();
+  }
+
+  @Test
+  void fileOverridesDefaultsAndConfOverridesTheFile() throws Exception {
+    Path yaml = dir.resolve("run.yaml");
+    Files.writeString(yaml, "render:\n  workers: 6\n  timeout-seconds: 60\nruntime:\n  mode: host\n");
+    PipelineConfig c = ConfigLoader.load(yaml, Map.of("render.workers", "3", "dataset.split", "test"));
+    assertThat(c.render().workers()).isEqualTo(3);
+    assertThat(c.render().timeoutSeconds()).isEqualTo(60);
+    assertThat(c.render().cpuSeconds()).isEqualTo(300);
+    assertThat(c.runtime().mode()).isEqualTo(RuntimeMode.HOST);
+    assertThat(c.dataset().split()).isEqualTo("test");
+  }
+
+  @Test
+  void jsonFilesWorkToo() throws Exception {
+    Path json = dir.resolve("run.json");
+    Files.writeString(json, "{\"render\": {\"sample-fps\": 2.5}}");
+    assertThat(ConfigLoader.load(json, Map.of()).render().sampleFps()).isEqualTo(2.5);
+  }
+
+  @Test
+  void unknownKeysAreNamedWithTheValidOnes() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("render.worker", "3")))
+        .hasMessageContaining("render.worker").hasMessageContaining("render.workers");
+    Path yaml = dir.resolve("bad.yaml");
+    Files.writeString(yaml, "rendr:\n  workers: 2\n");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
+        .hasMessageContaining("'rendr'").hasMessageContaining("render");
+  }
+
+  @Test
+  void badValuesSayWhichKeyAndWhatIsAllowed() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("render.workers", "0")))
+        .hasMessageContaining("render.workers must be > 0");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("runtime.mode", "docker")))
+        .hasMessageContaining("sandbox-root or host");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("dataset.prompt-column", "Code")))
+        .hasMessageContaining("dataset.prompt-column");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("render", "3")))
+        .hasMessageContaining("is a section");
+  }
+
+  @Test
+  void configPrintsAsYamlThatLoadsBack() throws Exception {
+    PipelineConfig c = ConfigLoader.load(null, Map.of("render.workers", "5"));
+    Path yaml = dir.resolve("echo.yaml");
+    Files.writeString(yaml, ConfigLoader.toYaml(c));
+    assertThat(ConfigLoader.load(yaml, Map.of())).isEqualTo(c);
+  }
+}
