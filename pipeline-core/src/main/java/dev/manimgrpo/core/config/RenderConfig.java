@@ -58,6 +58,12 @@ public record RenderConfig(
         stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir);
   }
 
+  /** A copy with another frame sampling rate. */
+  public RenderConfig withSampleFps(double fps) {
+    return new RenderConfig(workers, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
+        stderrLines, fps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir);
+  }
+
   /** A copy with another timeout (wall clock and CPU). */
   public RenderConfig withTimeoutSeconds(int seconds) {
     return new RenderConfig(workers, quality, seconds, seconds, memoryMb, maxProcesses, maxFileMb,

@@ -61,15 +61,29 @@ public final class ReferenceRenderCache {
     }
   }
 
+  /**
+   * A reference render and where it came from.
+   *
+   * @param result the render
+   * @param key its content address
+   * @param cached true when it was served from the cache
+   */
+  public record Lookup(RenderResult result, String key, boolean cached) {}
+
   /** The cached reference render of {@code code}, rendering it first when absent. */
   public RenderResult get(String id, String code, RenderProfile profile) {
+    return lookup(id, code, profile).result();
+  }
+
+  /** Like {@link #get} but also says whether it was a cache hit, and under which key. */
+  public Lookup lookup(String id, String code, RenderProfile profile) {
     String key = key(code, profile);
     Path entry = dir.resolve(key.substring(0, 2)).resolve(key);
     if (Files.isRegularFile(entry.resolve("meta.json"))) {
       try {
         RenderResult cached = read(id, entry);
         hits.incrementAndGet();
-        return cached;
+        return new Lookup(cached, key, true);
       } catch (IOException | RuntimeException e) {
         LOG.warn("reference cache entry {} is unreadable ({}); rendering again", entry, e.getMessage());
       }
@@ -78,13 +92,17 @@ public final class ReferenceRenderCache {
     Path keep = profile == RenderProfile.VIDEO ? tempDir(entry).resolve("video") : null;
     RenderResult fresh = service.render(new RenderRequest(id, code, null, profile, keep));
     if (fresh.status() == RenderStatus.SANDBOX_ERROR) {
-      return fresh; // not the code's fault: do not remember it
+      return new Lookup(fresh, key, false); // not the code's fault: do not remember it
     }
     write(entry, fresh, keep == null ? null : keep.getParent());
     try {
-      return read(id, entry);
+      RenderResult stored = read(id, entry);
+      // keep this render's own timings: it was not served from the cache
+      return new Lookup(new RenderResult(id, stored.status(), stored.exceptionType(), stored.errorLine(), stored.message(),
+          stored.stderrTail(), stored.sceneName(), stored.videoFile(), stored.frames(), stored.durationSeconds(),
+          fresh.renderSeconds(), fresh.wallSeconds(), stored.manimVersion()), key, false);
     } catch (IOException | RuntimeException e) {
-      return fresh;
+      return new Lookup(fresh, key, false);
     }
   }
 

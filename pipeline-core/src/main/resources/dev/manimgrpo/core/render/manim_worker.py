@@ -28,7 +28,6 @@ T0 = time.monotonic()
 import numpy as np  # noqa: E402
 import manim  # noqa: E402
 from manim import config  # noqa: E402
-from manim.scene.scene_file_writer import SceneFileWriter  # noqa: E402
 
 IMPORT_S = time.monotonic() - T0
 SCRATCH = os.environ.get("MANIM_GRPO_SCRATCH", "/scratch")
@@ -76,6 +75,32 @@ class FrameSink:
 
     def close(self):
         self.file.close()
+
+
+def install_frame_sampler(sink, stride):
+    """Patches the Cairo renderer so that only sampled frames are drawn and kept."""
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    emitted = [0]
+
+    def add_frame(self, frame, num_frames=1):
+        if self.skip_animations:
+            return
+        self.time += num_frames / self.camera.frame_rate
+        for _ in range(num_frames):
+            if emitted[0] % stride == 0:
+                sink.write(frame if frame is not None else self.get_frame())
+            emitted[0] += 1
+
+    def render(self, scene, time, moving_mobjects):
+        if emitted[0] % stride == 0:
+            self.update_frame(scene, moving_mobjects)
+            self.add_frame(self.get_frame())
+        else:
+            self.add_frame(None)  # advance the timeline without drawing
+
+    CairoRenderer.add_frame = add_frame
+    CairoRenderer.render = render
 
 
 def scene_line(tb):
@@ -161,21 +186,18 @@ def child_main(req):
     config.verbosity = "WARNING"
     sink = None
     if profile == "frames":
-        # The reward profile: render at the sampling rate itself, keep grayscale frames,
-        # and never encode a video that would only be decoded again.
-        config.frame_rate = float(req["fps"])
+        # The reward profile. The scene advances on the video's own timeline (the quality's
+        # frame rate, so updaters and rate functions see the same times as in the MP4), but
+        # only every stride-th frame is drawn, and no video is encoded to be decoded again.
+        # Rendering natively at the sampling rate instead would shift the timeline wherever
+        # a run_time is not a multiple of the sampling step (and manim truncates wait
+        # lengths with int(duration / dt)).
         config.write_to_movie = False
         config.save_last_frame = False
+        stride = max(1, int(round(float(config.frame_rate) / float(req["fps"]))))
+        result["fps"] = float(config.frame_rate) / stride
         sink = FrameSink(os.path.join(RENDER_DIR, "frames.gray"), int(req.get("frame_width") or 0))
-        original_write_frame = SceneFileWriter.write_frame
-
-        def capture(self, frame_or_renderer, num_frames=1):
-            frame = frame_or_renderer
-            if not isinstance(frame, np.ndarray):
-                frame = frame_or_renderer.get_frame()
-            for _ in range(num_frames):
-                sink.write(frame)
-        SceneFileWriter.write_frame = capture
+        install_frame_sampler(sink, stride)
     else:
         config.write_to_movie = True
     namespace = {"__name__": SCENE_MODULE, "__file__": "scene.py"}
@@ -200,7 +222,6 @@ def child_main(req):
             result["frames"] = "frames.gray"
             result["frame_count"] = sink.count
             result["frame_height"], result["frame_width"] = sink.shape
-            result["fps"] = float(req["fps"])
         else:
             fw = scene.renderer.file_writer
             movie = getattr(fw, "movie_file_path", None)

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Renders every scene listed in samples.yaml with Manim CE (-ql) inside the
 # sandboxed runtime root and reports: id, status, duration (s), render time (s).
-# Usage: ./verify-all.sh [id-substring-filter]
-# Env:   MANIM_GRPO_RUNTIME  runtime root (default /root/.cache/manim-grpo/runtime/manim-sid)
+# Usage: scripts/verify-sample-scenes.sh [id-substring-filter]
+# Env:   MANIM_GRPO_RUNTIME  runtime root (default ~/.cache/manim-grpo/runtime/manim-sid)
 #        SAMPLES_YAML        index to read (default: samples.yaml next to this script)
 #        KEEP_MEDIA=1        keep the per-scene scratch folders (their path is printed)
 set -u
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-R="${MANIM_GRPO_RUNTIME:-/root/.cache/manim-grpo/runtime/manim-sid}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../pipeline-core/src/main/resources/manimbench-sample" && pwd)"
+R="${MANIM_GRPO_RUNTIME:-${XDG_CACHE_HOME:-$HOME/.cache}/manim-grpo/runtime/manim-sid}"
 FILTER="${1:-}"
 INDEX="${SAMPLES_YAML:-$HERE/samples.yaml}"
 

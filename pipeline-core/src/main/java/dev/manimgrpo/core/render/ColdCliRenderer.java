@@ -1,0 +1,161 @@
+package dev.manimgrpo.core.render;
+
+import dev.manimgrpo.core.code.SceneClassFinder;
+import dev.manimgrpo.core.config.RenderConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The way peers render: one {@code manim render} CLI process per scene (paying the manim
+ * import every time), an MP4 written at the quality's frame rate, then frames decoded from
+ * it. Sandboxed like the pool. Kept as the benchmark's baseline; its status detection is
+ * coarser (exit code and stderr), as the CLI reports no structure.
+ */
+public final class ColdCliRenderer implements RenderService {
+
+  private static final Map<String, String> QUALITY_FLAGS = Map.of(
+      "low_quality", "-ql", "medium_quality", "-qm", "high_quality", "-qh",
+      "production_quality", "-qp", "fourk_quality", "-qk", "example_quality", "-ql");
+
+  private final ManimRuntime runtime;
+  private final RenderConfig config;
+  private final Sandbox sandbox;
+  private final FrameDecoder decoder;
+  private final Path scratch;
+  private final int uid;
+
+  public ColdCliRenderer(ManimRuntime runtime, RenderConfig config, Path scratchBase) {
+    this.runtime = runtime;
+    this.config = config;
+    this.sandbox = new Sandbox(runtime);
+    this.decoder = new FrameDecoder(sandbox);
+    this.uid = config.sandboxUidBase() + 99;
+    this.scratch = Sandbox.prepareScratch(scratchBase.resolve("cold-" + ProcessHandle.current().pid()), uid);
+  }
+
+  @Override
+  public RenderResult render(RenderRequest request) {
+    long started = System.nanoTime();
+    Path work = scratch.resolve("r");
+    try {
+      deleteTree(work);
+      Files.createDirectories(work);
+      if (Sandbox.jvmIsRoot()) {
+        Files.setAttribute(work, "unix:uid", uid);
+        Files.setAttribute(work, "unix:gid", uid);
+      }
+      Files.writeString(work.resolve("scene.py"), request.code());
+      List<String> argv = new ArrayList<>(List.of("python3", "-m", "manim", "render",
+          QUALITY_FLAGS.getOrDefault(config.quality(), "-ql"), "--disable_caching", "--progress_bar", "none",
+          "--media_dir", Sandbox.SCRATCH + "/r/media", Sandbox.SCRATCH + "/r/scene.py"));
+      List<String> scenes = request.sceneName() != null ? List.of(request.sceneName()) : SceneClassFinder.find(request.code());
+      if (scenes.size() == 1) {
+        argv.add(scenes.get(0));
+      }
+      Process p = ProcessLauncher.start(sandbox.command(scratch, null, uid, argv));
+      p.getOutputStream().close();
+      byte[] stderr;
+      try (InputStream err = p.getErrorStream(); InputStream out = p.getInputStream()) {
+        Thread drain = new Thread(() -> {
+          try {
+            out.transferTo(java.io.OutputStream.nullOutputStream());
+          } catch (IOException ignored) {
+            // closed
+          }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        stderr = err.readAllBytes();
+      }
+      boolean finished = p.waitFor(config.timeoutSeconds(), TimeUnit.SECONDS);
+      if (!finished) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        return RenderResult.failure(request.id(), RenderStatus.TIMEOUT, "timeout", manimVersion(), seconds(started));
+      }
+      double renderSeconds = seconds(started);
+      List<String> tail = tail(new String(stderr, StandardCharsets.UTF_8), config.stderrLines());
+      if (p.exitValue() != 0) {
+        return new RenderResult(request.id(), RenderStatus.RUNTIME_ERROR, null, null,
+            "manim exited with code " + p.exitValue(), tail, null, null, null, 0, renderSeconds, seconds(started), manimVersion());
+      }
+      Path output = findOutput(work.resolve("media"));
+      if (output == null) {
+        return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, "manim wrote no video or image", manimVersion(), seconds(started));
+      }
+      VideoFrames frames = decoder.decode(scratch, uid, Sandbox.SCRATCH + "/" + scratch.relativize(output), config.sampleFps(), config.frameWidth());
+      Path kept = null;
+      if (request.outputDir() != null) {
+        Files.createDirectories(request.outputDir());
+        kept = request.outputDir().resolve(request.id() + (output.toString().endsWith(".png") ? ".png" : ".mp4"));
+        Files.copy(output, kept, StandardCopyOption.REPLACE_EXISTING);
+      }
+      double duration = output.toString().endsWith(".png") ? 0 : frames.durationSeconds();
+      return new RenderResult(request.id(), RenderStatus.RENDERED, null, null, "", tail,
+          scenes.size() == 1 ? scenes.get(0) : null, kept, frames, duration, renderSeconds, seconds(started), manimVersion());
+    } catch (IOException e) {
+      return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, e.getMessage(), manimVersion(), seconds(started));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, "interrupted", manimVersion(), seconds(started));
+    }
+  }
+
+  private static Path findOutput(Path media) throws IOException {
+    if (!Files.isDirectory(media)) {
+      return null;
+    }
+    try (Stream<Path> files = Files.walk(media)) {
+      List<Path> all = files.filter(Files::isRegularFile).toList();
+      return all.stream().filter(f -> f.toString().endsWith(".mp4") && !f.toString().contains("partial_movie_files"))
+          .findFirst()
+          .orElse(all.stream().filter(f -> f.toString().toLowerCase(Locale.ROOT).endsWith(".png")).findFirst().orElse(null));
+    }
+  }
+
+  private static List<String> tail(String text, int n) {
+    List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+    return lines.subList(Math.max(0, lines.size() - n), lines.size());
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
+  }
+
+  @Override
+  public String manimVersion() {
+    return runtime.manimVersion();
+  }
+
+  @Override
+  public void close() {
+    try {
+      deleteTree(scratch);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static double seconds(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+}

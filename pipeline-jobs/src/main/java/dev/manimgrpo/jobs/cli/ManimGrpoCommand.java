@@ -1,0 +1,63 @@
+package dev.manimgrpo.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+/** The {@code manim-grpo} command line: one subcommand per job or tool. */
+@Command(name = "manim-grpo", mixinStandardHelpOptions = true, version = "manim-grpo 0.1.0",
+    header = "Train and evaluate LLMs that write Manim animations (SFT + GRPO, renderer in the loop), on Spark.",
+    description = "%nRun a subcommand with --help for its options. Configuration: one YAML/JSON file "
+        + "(--config) plus --conf key=value overrides; `manim-grpo config` prints every key with its value.%n",
+    subcommands = {
+        RenderSamplesCommand.class,
+        BenchRenderCommand.class,
+        DatasetCommand.class,
+        ConfigCommand.class,
+        HelpCommand.class
+    })
+public final class ManimGrpoCommand implements Runnable {
+
+  /** Exit code for invalid input (bad configuration, bad data). */
+  public static final int EXIT_INVALID_INPUT = 2;
+  /** Exit code for a failure of the environment (runtime missing, sandbox, I/O). */
+  public static final int EXIT_FAILURE = 1;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, also used by tests. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new ManimGrpoCommand());
+    cl.setExecutionExceptionHandler(new ErrorHandler());
+    return cl;
+  }
+
+  /** Prints the error's message and what to do, not a stack trace (unless --verbose). */
+  static final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+      boolean verbose = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
+          || parsed.hasMatchedOption("--verbose");
+      Throwable shown = ex;
+      while (shown.getCause() != null && shown.getMessage() == null) {
+        shown = shown.getCause();
+      }
+      cl.getErr().println("manim-grpo: " + shown.getMessage());
+      if (verbose) {
+        ex.printStackTrace(cl.getErr());
+      } else {
+        cl.getErr().println("(run with --verbose for the stack trace)");
+      }
+      return ex instanceof IllegalArgumentException ? EXIT_INVALID_INPUT : EXIT_FAILURE;
+    }
+  }
+}

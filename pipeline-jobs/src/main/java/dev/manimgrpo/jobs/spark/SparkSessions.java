@@ -1,0 +1,23 @@
+package dev.manimgrpo.jobs.spark;
+
+import dev.manimgrpo.core.config.PipelineConfig;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the SparkSession of a job: spark-submit's settings win over the configuration's. */
+public final class SparkSessions {
+
+  private SparkSessions() {}
+
+  public static SparkSession start(PipelineConfig config, String jobName) {
+    SparkConf conf = new SparkConf();
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(config.spark().master());
+      // Started with java directly on one machine: keep the UI and event noise out of the way.
+      conf.setIfMissing("spark.ui.enabled", "false");
+      conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+    }
+    conf.setIfMissing("spark.app.name", config.spark().appName() + "-" + jobName);
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}
