@@ -7,14 +7,19 @@ in the forked child, never in this process; this process decides the status from
 observes (exit status, signals, the wall clock), so the child cannot report a render it
 did not do as a timeout or a limit it did not hit.
 """
+import base64
 import ctypes
+import hashlib
 import json
 import os
 import resource
 import select
 import shutil
 import signal
+import struct
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
@@ -103,6 +108,79 @@ def install_frame_sampler(sink, stride):
     CairoRenderer.render = render
 
 
+# ------------------------------------------------------------- LaTeX through the worker
+
+TEX_TIMEOUT_S = 60
+TEX_MAX_MESSAGE = 8 * 1024 * 1024
+
+
+def write_message(fd, obj):
+    data = json.dumps(obj).encode("utf-8")
+    os.write(fd, struct.pack(">I", len(data)))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def read_exact(fd, n, deadline=None):
+    chunks = []
+    while n > 0:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError("message not complete in time")
+        chunk = os.read(fd, min(n, 1 << 16))
+        if not chunk:
+            raise EOFError("pipe closed")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_message(fd, deadline=None):
+    (size,) = struct.unpack(">I", read_exact(fd, 4, deadline))
+    if size > TEX_MAX_MESSAGE:
+        raise ValueError("message of %d bytes is too large" % size)
+    return json.loads(read_exact(fd, size, deadline).decode("utf-8"))
+
+
+def install_tex_client(req_fd, resp_fd):
+    """Routes manim's LaTeX compilation to the worker, which caches what it compiled.
+
+    The cache lives in the worker's memory, which generated code cannot reach, and entries
+    are compiled by the worker itself while every process of the render is stopped, so a
+    render can neither poison the cache nor tamper with a compilation in progress.
+    """
+    import manim.mobject.text.tex_mobject as tex_mobject
+    from pathlib import Path
+
+    def tex_to_svg_file(expression, environment=None, tex_template=None):
+        if tex_template is None:
+            tex_template = config["tex_template"]
+        if environment is not None:
+            source = tex_template.get_texcode_for_expression_in_env(expression, environment)
+        else:
+            source = tex_template.get_texcode_for_expression(expression)
+        write_message(req_fd, {"source": source, "compiler": tex_template.tex_compiler,
+                               "format": tex_template.output_format})
+        reply = read_message(resp_fd)
+        if not reply.get("ok"):
+            for line in reply.get("log", []):
+                print(line, file=sys.stderr)
+            log = reply.get("log") or []
+            # The first LaTeX error goes into the exception itself: the last stderr lines
+            # (all a model is shown) end with it.
+            raise ValueError(reply.get("error", "LaTeX compilation failed")
+                             + (" " + " / ".join(log[:2]) if log else ""))
+        tex_dir = Path(config.get_dir("tex_dir"))
+        tex_dir.mkdir(parents=True, exist_ok=True)
+        svg = tex_dir / (reply["key"][:32] + ".svg")
+        svg.write_bytes(base64.b64decode(reply["svg"]))
+        return svg
+
+    tex_mobject.tex_to_svg_file = tex_to_svg_file
+
+
 def scene_line(tb):
     """Line number of the innermost traceback frame that is in the generated code."""
     line = None
@@ -149,7 +227,7 @@ def pick_scene(namespace, wanted):
     return scenes[0], None
 
 
-def child_main(req):
+def child_main(req, tex_fds):
     os.setsid()
     try:
         PROTO_IN.close()
@@ -164,6 +242,7 @@ def child_main(req):
     sys.stdout = os.fdopen(1, "w", buffering=1)
     sys.stderr = os.fdopen(2, "w", buffering=1)
     set_limits(req)
+    install_tex_client(*tex_fds)
     result = {"status": "rendered"}
     source = req["code"]
     try:
@@ -269,6 +348,125 @@ def kill_strays():
                 break
 
 
+TEX_CACHE = {}
+TEX_CACHE_BYTES = [0]
+TEX_CACHE_MAX_BYTES = 256 * 1024 * 1024
+TEX_STATS = {"hits": 0, "compiles": 0}
+
+
+def other_pids():
+    me = os.getpid()
+    return {int(n) for n in os.listdir("/proc") if n.isdigit() and int(n) not in (1, me)}
+
+
+def freeze_others():
+    """SIGSTOPs every other process of the sandbox (stopped ones cannot fork more)."""
+    frozen = set()
+    for _ in range(5):
+        fresh = other_pids() - frozen
+        if not fresh:
+            break
+        for pid in fresh:
+            try:
+                os.kill(pid, signal.SIGSTOP)
+            except ProcessLookupError:
+                pass
+        frozen |= fresh
+    return frozen
+
+
+def thaw(pids):
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+
+
+def tex_errors(log_path):
+    try:
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            lines = f.readlines()
+    except OSError:
+        return []
+    out = []
+    for i, line in enumerate(lines):
+        if line.startswith("!"):
+            out.append("LaTeX compilation error: " + line[2:].rstrip())
+            out.extend(l.rstrip() for l in lines[i + 1:i + 4] if l.strip())
+    return out[:20]
+
+
+def compile_tex_trusted(source, compiler, fmt, timeout=TEX_TIMEOUT_S):
+    """Compiles one LaTeX source to SVG in a private folder; returns (ok, svg|error, log)."""
+    from manim.utils.tex_file_writing import make_tex_compilation_command
+    from pathlib import Path
+
+    compilers = [compiler] if isinstance(compiler, str) else list(compiler)
+    if not compilers or any(c not in ("latex", "pdflatex", "luatex", "lualatex", "xelatex") for c in compilers):
+        return False, "unsupported TeX compiler %r" % (compiler,), []
+    if fmt not in (".dvi", ".xdv", ".pdf"):
+        return False, "unsupported TeX output format %r" % (fmt,), []
+    work = Path(tempfile.mkdtemp(prefix="tex-", dir="/tmp"))
+    try:
+        tex_file = work / "expr.tex"
+        tex_file.write_text(source, encoding="utf-8")
+        for c in compilers:
+            cmd = make_tex_compilation_command(c, fmt, tex_file, work)
+            try:
+                cp = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    stdin=subprocess.DEVNULL, timeout=timeout, cwd=work)
+            except subprocess.TimeoutExpired:
+                return False, "%s timed out after %d s" % (c, timeout), []
+            if cp.returncode != 0:
+                return False, "%s error converting to %s:" % (c, fmt[1:]), tex_errors(work / "expr.log")
+        out = work / ("expr" + fmt)
+        svg = work / "expr.svg"
+        cmd = ["dvisvgm", *(["--pdf"] if fmt == ".pdf" else []), "--page=1", "--no-fonts",
+               "--verbosity=0", "--output=" + svg.as_posix(), out.as_posix()]
+        try:
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           stdin=subprocess.DEVNULL, timeout=timeout, cwd=work)
+        except subprocess.TimeoutExpired:
+            return False, "dvisvgm timed out", []
+        if not svg.exists():
+            return False, "dvisvgm could not convert %s to SVG" % fmt, []
+        return True, svg.read_bytes(), []
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def serve_tex(req_fd, resp_fd, deadline):
+    msg = read_message(req_fd, deadline)
+    source, compiler, fmt = msg["source"], msg["compiler"], msg["format"]
+    if not isinstance(source, str):
+        raise ValueError("bad TeX request")
+    key = hashlib.sha256(json.dumps([compiler, fmt, source]).encode("utf-8")).hexdigest()
+    entry = TEX_CACHE.get(key)
+    if entry is None:
+        frozen = freeze_others()
+        try:
+            left = max(1.0, min(TEX_TIMEOUT_S, deadline - time.monotonic()))
+            entry = compile_tex_trusted(source, compiler, fmt, left)
+        finally:
+            thaw(frozen)
+        TEX_STATS["compiles"] += 1
+        size = len(entry[1]) if entry[0] else 0
+        if TEX_CACHE_BYTES[0] + size > TEX_CACHE_MAX_BYTES:
+            TEX_CACHE.clear()
+            TEX_CACHE_BYTES[0] = 0
+        TEX_CACHE[key] = entry
+        TEX_CACHE_BYTES[0] += size
+    else:
+        TEX_STATS["hits"] += 1
+    ok, payload, log = entry
+    if ok:
+        reply = {"ok": True, "key": key, "svg": base64.b64encode(payload).decode("ascii")}
+    else:
+        reply = {"ok": False, "key": key, "error": payload, "log": log}
+    write_message(resp_fd, reply)
+
+
 def tail_lines(path, n, max_bytes=65536):
     try:
         with open(path, "rb") as f:
@@ -296,21 +494,46 @@ def render(req):
     with open(os.path.join(RENDER_DIR, "scene.py"), "w") as f:
         f.write(req["code"])
     started = time.monotonic()
+    req_r, req_w = os.pipe()
+    resp_r, resp_w = os.pipe()
     pid = os.fork()
     if pid == 0:
         code = 1
         try:
-            code = child_main(req)
+            os.close(req_r)
+            os.close(resp_w)
+            code = child_main(req, (req_w, resp_r))
         finally:
             os._exit(code)
+    os.close(req_w)
+    os.close(resp_r)
     pidfd = os.pidfd_open(pid)
     timeout = float(req["timeout_seconds"])
-    ready, _, _ = select.select([pidfd], [], [], timeout)
-    timed_out = not ready
+    deadline = started + timeout
+    watched = [pidfd, req_r]
+    timed_out = False
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+            break
+        ready, _, _ = select.select(watched, [], [], left)
+        if not ready:
+            timed_out = True
+            break
+        if pidfd in ready:
+            break
+        if req_r in ready:
+            try:
+                serve_tex(req_r, resp_w, deadline)
+            except (EOFError, TimeoutError, ValueError, KeyError, TypeError, OSError):
+                watched = [pidfd]  # the render broke its side of the protocol: stop serving it
     if timed_out:
         os.killpg(pid, signal.SIGKILL)
     _, wait_status = os.waitpid(pid, 0)
     os.close(pidfd)
+    os.close(req_r)
+    os.close(resp_w)
     kill_strays()  # whatever the render left running (fork bombs, detached children)
     wall = time.monotonic() - started
 
@@ -333,12 +556,14 @@ def render(req):
     result["wall_s"] = wall
     result["stderr_tail"] = tail_lines(os.path.join(RENDER_DIR, "stderr.txt"), int(req.get("stderr_lines", 10)))
     result["id"] = req.get("id")
+    result["tex_cache"] = dict(TEX_STATS)
     return result
 
 
 def main():
     send({"event": "ready", "manim_version": manim.__version__, "import_s": IMPORT_S,
           "pid": os.getpid()})
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     for line in PROTO_IN:
         if not line.strip():
             continue

@@ -292,4 +292,60 @@ class RenderWorkerPoolTest {
     assertPoolStillRenders();
     assertThat(pool.restarts()).isGreaterThan(before);
   }
+
+  static final String FORMULA = """
+      from manim import *
+
+      class Formula(Scene):
+          def construct(self):
+              self.play(Write(MathTex(r"e^{i\\pi} + 1 = 0")))
+      """;
+
+  @Test
+  void latexErrorsAreRuntimeErrorsWithTheLatexMessage() {
+    String code = "from manim import *\nclass Bad(Scene):\n    def construct(self):\n        self.add(MathTex(r\"\\undefinedmacro x\"))\n";
+    RenderResult r = pool.render(RenderRequest.frames("badtex", code));
+    assertThat(r.status()).isEqualTo(RenderStatus.RUNTIME_ERROR);
+    assertThat(r.exceptionType()).isEqualTo("ValueError");
+    assertThat(r.errorLine()).isEqualTo(4);
+    assertThat(r.message()).contains("Undefined control sequence");
+    assertThat(r.stderrTail().get(r.stderrTail().size() - 1)).contains("ValueError").contains("Undefined control sequence");
+    assertPoolStillRenders();
+  }
+
+  @Test
+  void aRenderCannotPoisonTheLatexCache() {
+    // Prime the cache, then let hostile code scribble SVGs wherever it can and leave a
+    // background process rewriting them; the next render of the formula must be unchanged.
+    RenderResult clean = pool.render(RenderRequest.frames("clean", FORMULA));
+    assertThat(clean.status()).isEqualTo(RenderStatus.RENDERED);
+    String evil = "<svg xmlns='http://www.w3.org/2000/svg'><rect width='9' height='9'/></svg>";
+    String hostile = scene(("""
+        import glob, time
+        EVIL = "%s"
+        def scribble():
+            for d in ['/tmp', '/scratch', '/scratch/r', '/scratch/r/media', '/scratch/r/media/Tex', '/scratch/tmp']:
+                os.makedirs(d, exist_ok=True) if d.startswith('/scratch/r') else None
+                for name in glob.glob(d + '/**/*.svg', recursive=True) + [d + '/x.svg']:
+                    try:
+                        open(name, 'w').write(EVIL)
+                    except OSError:
+                        pass
+        scribble()
+        if os.fork() == 0:
+            os.setsid()
+            for _ in range(200):
+                scribble()
+                time.sleep(0.02)
+            os._exit(0)
+        """).formatted(evil));
+    for (int i = 0; i < 2; i++) { // both workers
+      assertThat(pool.render(RenderRequest.frames("hostile" + i, hostile)).status()).isEqualTo(RenderStatus.RENDERED);
+    }
+    for (int i = 0; i < 2; i++) {
+      RenderResult again = pool.render(RenderRequest.frames("again" + i, FORMULA));
+      assertThat(again.status()).isEqualTo(RenderStatus.RENDERED);
+      assertThat(again.frames().gray()).as("formula frames after a hostile render").isEqualTo(clean.frames().gray());
+    }
+  }
 }
