@@ -61,12 +61,30 @@ public final class ConfigLoader {
     return bind(tree);
   }
 
-  /** The configuration as YAML, for logs and run manifests. */
+  /** Key fragments whose values are masked when a configuration is printed. */
+  static final List<String> SECRET_KEY_PARTS = List.of("secret", "password", "token", "access.key", "credential");
+
+  /** The configuration as YAML for logs and run manifests, with secret-looking values masked. */
   public static String toYaml(PipelineConfig config) {
     try {
-      return YAML.writeValueAsString(config);
+      ObjectNode tree = YAML.valueToTree(config);
+      mask(tree);
+      return YAML.writeValueAsString(tree);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void mask(ObjectNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    for (String name : names) {
+      JsonNode child = node.get(name);
+      if (child.isObject()) {
+        mask((ObjectNode) child);
+      } else if (SECRET_KEY_PARTS.stream().anyMatch(p -> name.toLowerCase(java.util.Locale.ROOT).contains(p))) {
+        node.put(name, "*****");
+      }
     }
   }
 
@@ -90,7 +108,9 @@ public final class ConfigLoader {
       if (existing == null) {
         throw new ConfigException("unknown config key '" + key + "'; valid keys here: " + names(target, prefix));
       }
-      if (existing.isObject() && f.getValue().isObject()) {
+      if (FREE_FORM_SECTIONS.contains(key)) {
+        target.set(f.getKey(), f.getValue());
+      } else if (existing.isObject() && f.getValue().isObject()) {
         merge((ObjectNode) existing, (ObjectNode) f.getValue(), key + ".");
       } else {
         target.set(f.getKey(), f.getValue());
@@ -98,7 +118,25 @@ public final class ConfigLoader {
     }
   }
 
+  /** Sections whose keys are free-form (they contain dots themselves). */
+  static final List<String> FREE_FORM_SECTIONS = List.of("spark.conf");
+
   private static void override(ObjectNode tree, String dottedKey, String value) {
+    for (String section : FREE_FORM_SECTIONS) {
+      if (dottedKey.startsWith(section + ".")) {
+        ObjectNode target = (ObjectNode) tree.at("/" + section.replace('.', '/'));
+        target.put(dottedKey.substring(section.length() + 1), value);
+        return;
+      }
+      if (dottedKey.equals(section)) {
+        JsonNode parsed = parseScalar(dottedKey, value);
+        if (!parsed.isObject()) {
+          throw new ConfigException("'" + section + "' takes a mapping, e.g. --conf " + section + ".spark.some.key=value");
+        }
+        ((ObjectNode) tree.at("/" + section.substring(0, section.indexOf('.')))).set(section.substring(section.indexOf('.') + 1), parsed);
+        return;
+      }
+    }
     String[] parts = dottedKey.split("\\.");
     ObjectNode node = tree;
     StringBuilder prefix = new StringBuilder();

@@ -68,6 +68,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void secretLookingSparkSettingsAreMaskedWhenPrinted() {
+    PipelineConfig c = ConfigLoader.load(null, Map.of("spark.conf", "{spark.hadoop.fs.s3a.secret.key: hunter2, spark.hadoop.fs.s3a.endpoint: http://127.0.0.1:9000}"));
+    assertThat(c.spark().conf()).containsEntry("spark.hadoop.fs.s3a.secret.key", "hunter2");
+    String printed = ConfigLoader.toYaml(c);
+    assertThat(printed).doesNotContain("hunter2").contains("*****").contains("http://127.0.0.1:9000");
+    PipelineConfig one = ConfigLoader.load(null, Map.of("spark.conf.spark.hadoop.fs.s3a.path.style.access", "true"));
+    assertThat(one.spark().conf()).containsExactly(Map.entry("spark.hadoop.fs.s3a.path.style.access", "true"));
+  }
+
+  @Test
   void configPrintsAsYamlThatLoadsBack() throws Exception {
     PipelineConfig c = ConfigLoader.load(null, Map.of("render.workers", "5"));
     Path yaml = dir.resolve("echo.yaml");

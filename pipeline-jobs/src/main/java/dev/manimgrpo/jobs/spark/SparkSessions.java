@@ -18,6 +18,7 @@ public final class SparkSessions {
       conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     }
     conf.setIfMissing("spark.app.name", config.spark().appName() + "-" + jobName);
+    config.spark().conf().forEach(conf::setIfMissing);
     return SparkSession.builder().config(conf).getOrCreate();
   }
 }

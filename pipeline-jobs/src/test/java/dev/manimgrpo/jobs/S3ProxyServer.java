@@ -1,0 +1,108 @@
+package dev.manimgrpo.jobs;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real S3-compatible server (S3Proxy with its filesystem backend) in its own process on
+ * loopback, for s3a:// tests. Its jar comes from Maven Central through the build.
+ */
+final class S3ProxyServer implements AutoCloseable {
+
+  static final String ACCESS_KEY = "local-test-identity";
+  static final String SECRET_KEY = "local-test-credential";
+
+  private final Process process;
+  private final int port;
+  private final Path root;
+
+  private S3ProxyServer(Process process, int port, Path root) {
+    this.process = process;
+    this.port = port;
+    this.root = root;
+  }
+
+  static S3ProxyServer start(Path dir, String... buckets) throws IOException, InterruptedException {
+    String jar = System.getProperty("s3proxy.jar");
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalStateException("s3proxy.jar not found (" + jar + "); run the tests through Maven, which fetches it");
+    }
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path data = Files.createDirectories(dir.resolve("data"));
+    for (String b : buckets) {
+      Files.createDirectories(data.resolve(b));
+    }
+    Path props = dir.resolve("s3proxy.properties");
+    Files.writeString(props, String.join("\n",
+        "s3proxy.endpoint=http://127.0.0.1:" + port,
+        "s3proxy.authorization=aws-v2-or-v4",
+        "s3proxy.identity=" + ACCESS_KEY,
+        "s3proxy.credential=" + SECRET_KEY,
+        "jclouds.provider=filesystem",
+        "jclouds.filesystem.basedir=" + data) + "\n");
+    Process p = new ProcessBuilder(List.of(javaBin(), "-jar", jar, "--properties", props.toString()))
+        .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("S3Proxy exited: " + Files.readString(dir.resolve("s3proxy.log")));
+      }
+      try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        return new S3ProxyServer(p, port, data);
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    p.destroyForcibly();
+    throw new IllegalStateException("S3Proxy did not listen on port " + port + " within 60 s");
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** Where the filesystem backend keeps a bucket's objects. */
+  Path bucketDir(String bucket) {
+    return root.resolve(bucket);
+  }
+
+  /** Spark settings that point s3a at this server (test credentials, no TLS, path-style). */
+  Map<String, String> sparkConf() {
+    return Map.of(
+        "spark.hadoop.fs.s3a.endpoint", endpoint(),
+        "spark.hadoop.fs.s3a.path.style.access", "true",
+        "spark.hadoop.fs.s3a.connection.ssl.enabled", "false",
+        "spark.hadoop.fs.s3a.endpoint.region", "us-east-1",
+        "spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        "spark.hadoop.fs.s3a.access.key", ACCESS_KEY,
+        "spark.hadoop.fs.s3a.secret.key", SECRET_KEY,
+        "spark.hadoop.fs.s3a.change.detection.mode", "none");
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

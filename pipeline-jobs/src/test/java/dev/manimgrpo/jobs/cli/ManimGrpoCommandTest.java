@@ -1,0 +1,51 @@
+package dev.manimgrpo.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ManimGrpoCommandTest {
+
+  record Run(int exit, String out, String err) {}
+
+  static Run run(String... args) {
+    CommandLine cl = ManimGrpoCommand.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsEverySubcommand() {
+    Run r = run("--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("render-samples", "bench-render", "dataset", "config");
+    assertThat(run("render-samples", "--help").out()).contains("--conf", "--config", "--run-id", "reference_renders");
+  }
+
+  @Test
+  void invalidConfigurationExitsWithTheInvalidInputCodeAndSaysWhy() {
+    Run r = run("config", "--conf", "render.workers=0");
+    assertThat(r.exit()).isEqualTo(ManimGrpoCommand.EXIT_INVALID_INPUT);
+    assertThat(r.err()).contains("render.workers must be > 0").contains("--verbose").doesNotContain("at dev.manimgrpo");
+    Run unknown = run("config", "--conf", "render.wrkers=2");
+    assertThat(unknown.err()).contains("unknown config key 'render.wrkers'").contains("render.workers");
+  }
+
+  @Test
+  void verboseAddsTheStackTrace() {
+    assertThat(run("config", "--conf", "render.workers=0", "--verbose").err()).contains("at dev.manimgrpo");
+  }
+
+  @Test
+  void bundledSetValidates() {
+    Run r = run("dataset", "validate");
+    assertThat(r.exit()).isZero();
+  }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Brings a fresh Debian machine to the point where manim-grpo builds, runs and tests:
+# host packages (JDK 17, Maven, bubblewrap, debootstrap), then the Manim runtime (cached
+# under ~/.cache/manim-grpo, built once). Safe to run again: it skips what is there.
+# Used by scripts/run.sh and scripts/test.sh; rarely needed on its own.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+say() { printf '[setup] %s\n' "$*"; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then SUDO=sudo; fi
+fi
+
+need=()
+command -v java >/dev/null && java -version 2>&1 | grep -qE 'version "(17|2[0-9])' || need+=(openjdk-17-jdk-headless)
+command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
+command -v bwrap >/dev/null || need+=(bubblewrap)
+command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v setpriv >/dev/null || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then
+    say "missing host packages: ${need[*]}; install them (apt-get install ${need[*]}) or run as root"; exit 1
+  fi
+  say "installing host packages: ${need[*]}"
+  $SUDO apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+else
+  say "host packages present (java, maven, bubblewrap, debootstrap)"
+fi
+
+if [ "${MANIM_GRPO_RUNTIME_MODE:-sandbox-root}" = host ]; then
+  bash "$HERE/cluster-conf/provision/manim-runtime.sh" --host
+else
+  bash "$HERE/cluster-conf/provision/manim-runtime.sh"
+fi
