@@ -5,12 +5,15 @@
 #   local-cluster.sh submit ARGS...   spark-submit the manim-grpo cluster jar to it
 #   local-cluster.sh stop             stop both
 # Needs a build (mvn -q package -DskipTests). Logs and state: $STATE (default
-# ${XDG_CACHE_HOME:-~/.cache}/manim-grpo/standalone).
+# ${XDG_CACHE_HOME:-~/.cache}/manim-grpo/standalone). Ports: SPARK_MASTER_PORT (7077),
+# SPARK_MASTER_WEBUI_PORT (8080), SPARK_WORKER_WEBUI_PORT (8081).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 LIB="$HERE/pipeline-jobs/target/lib"
 STATE="${STATE:-${XDG_CACHE_HOME:-$HOME/.cache}/manim-grpo/standalone}"
 PORT="${SPARK_MASTER_PORT:-7077}"
+UI_PORT="${SPARK_MASTER_WEBUI_PORT:-8080}"
+WORKER_UI_PORT="${SPARK_WORKER_WEBUI_PORT:-8081}"
 MASTER="spark://127.0.0.1:$PORT"
 [ -d "$LIB" ] || { echo "not built: run mvn -q package -DskipTests first" >&2; exit 1; }
 FLAGS=$(sed -n 's/^spark.driver.extraJavaOptions[[:space:]]*//p' "$HERE/cluster-conf/spark/spark-defaults.conf")
@@ -36,17 +39,18 @@ case "${1:-}" in
     jars_home
     # shellcheck disable=SC2086
     nohup java $FLAGS -Xmx512m -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master \
-      --host 127.0.0.1 --port "$PORT" --webui-port 8080 > "$STATE/master.log" 2>&1 &
+      --host 127.0.0.1 --port "$PORT" --webui-port "$UI_PORT" > "$STATE/master.log" 2>&1 &
     echo $! > "$STATE/master.pid"
     wait_port "$PORT"
     # shellcheck disable=SC2086
     nohup java $FLAGS -Xmx512m -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker "$MASTER" \
       --host 127.0.0.1 --cores "${WORKER_CORES:-2}" --memory "${WORKER_MEMORY:-6g}" --work-dir "$STATE/work" \
+      --webui-port "$WORKER_UI_PORT" \
       > "$STATE/worker.log" 2>&1 &
     echo $! > "$STATE/worker.pid"
     for _ in $(seq 1 60); do grep -q "Successfully registered with master" "$STATE/worker.log" && break; sleep 0.5; done
     grep -q "Successfully registered with master" "$STATE/worker.log" || { echo "worker did not register; see $STATE/worker.log" >&2; exit 1; }
-    echo "standalone cluster up: $MASTER (web UI http://127.0.0.1:8080)"
+    echo "standalone cluster up: $MASTER (web UI http://127.0.0.1:$UI_PORT)"
     ;;
   submit)
     shift

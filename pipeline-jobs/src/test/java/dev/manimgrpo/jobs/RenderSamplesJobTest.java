@@ -66,9 +66,6 @@ class RenderSamplesJobTest {
 
     RenderSamplesJob.Outcome second = RenderSamplesJob.run(spark, config, "run-b", false);
     assertThat(second.rows()).hasSize(test.size()).allMatch(r -> r.<Boolean>getAs("cached"));
-    // a rerun of a run replaces its rows: nothing lost, nothing doubled
-    RenderSamplesJob.Outcome again = RenderSamplesJob.run(spark, config, "run-a", false);
-    assertThat(again.rows()).hasSize(test.size());
 
     // read back with parquet-hadoop alone, not Spark
     Path table = Path.of(first.outputPath());
@@ -85,6 +82,29 @@ class RenderSamplesJobTest {
       }
       assertThat(ids).isEqualTo(expectedIds);
     }
+
+    // the analysts' notebook queries run against this output
+    String sql = Files.readString(Path.of("..", "notebooks", "reference_renders.sql"))
+        .replace("'outputs/reference_renders'", "'" + first.outputPath() + "'");
+    List<String> statements = new ArrayList<>();
+    for (String stmt : sql.replaceAll("(?m)^--.*$", "").split(";")) {
+      if (!stmt.isBlank()) {
+        statements.add(stmt.strip());
+      }
+    }
+    assertThat(statements).hasSize(5);
+    spark.sql(statements.get(0));
+    List<Row> byType = spark.sql(statements.get(1)).collectAsList();
+    assertThat(byType).isNotEmpty().allMatch(r -> r.<Double>getAs("render_success") != null);
+    assertThat(spark.sql(statements.get(2)).collectAsList()).isEmpty(); // every sample rendered
+    assertThat(spark.sql(statements.get(3)).collectAsList()).isNotEmpty();
+    assertThat(spark.sql(statements.get(4)).collectAsList()).hasSize(2);
+
+    // a rerun of a run replaces its rows: nothing lost, nothing doubled
+    RenderSamplesJob.Outcome again = RenderSamplesJob.run(spark, config, "run-a", false);
+    assertThat(again.rows()).hasSize(test.size());
+    assertThat(readAll(table.resolve("run_id=run-a"))).hasSize(test.size());
+    assertThat(readAll(table.resolve("run_id=run-b"))).hasSize(test.size());
   }
 
   private static List<Group> readAll(Path partition) throws IOException {

@@ -4,13 +4,11 @@ import dev.manimgrpo.core.code.SceneClassFinder;
 import dev.manimgrpo.core.config.RenderConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +48,7 @@ public final class ColdCliRenderer implements RenderService {
     long started = System.nanoTime();
     Path work = scratch.resolve("r");
     try {
-      deleteTree(work);
+      FileTrees.delete(work);
       Files.createDirectories(work);
       if (Sandbox.jvmIsRoot()) {
         Files.setAttribute(work, "unix:uid", uid);
@@ -130,17 +128,6 @@ public final class ColdCliRenderer implements RenderService {
     return lines.subList(Math.max(0, lines.size() - n), lines.size());
   }
 
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
-    }
-  }
-
   @Override
   public String manimVersion() {
     return runtime.manimVersion();
@@ -148,11 +135,7 @@ public final class ColdCliRenderer implements RenderService {
 
   @Override
   public void close() {
-    try {
-      deleteTree(scratch);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    FileTrees.deleteQuietly(scratch);
   }
 
   private static double seconds(long startedNanos) {

@@ -150,11 +150,11 @@ public final class ReferenceRenderCache {
       try {
         Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
-        deleteTree(tmp); // another executor stored the same render first
+        FileTrees.deleteQuietly(tmp); // another executor stored the same render first
       }
     } catch (IOException e) {
       LOG.warn("could not store reference render {}: {}", entry, e.getMessage());
-      deleteTree(tmp);
+      FileTrees.deleteQuietly(tmp);
     }
   }
 
@@ -174,11 +174,4 @@ public final class ReferenceRenderCache {
         m.path("manim_version").asText());
   }
 
-  private static void deleteTree(Path p) {
-    try (var walk = Files.walk(p)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(q -> q.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort
-    }
-  }
 }

@@ -116,7 +116,9 @@ final class RenderWorker implements AutoCloseable {
         .put("timeout_seconds", config.timeoutSeconds())
         .put("cpu_seconds", config.cpuSeconds())
         .put("memory_mb", config.memoryMb())
-        .put("max_processes", config.maxProcesses())
+        // RLIMIT_NPROC counts every process of the uid on the host: it is only meaningful when
+        // the sandbox runs as a uid of its own (JVM as root). Otherwise 0 = not set.
+        .put("max_processes", Sandbox.jvmIsRoot() ? config.maxProcesses() : 0)
         .put("max_file_mb", config.maxFileMb())
         .put("stderr_lines", config.stderrLines());
     if (request.sceneName() != null) {
@@ -242,6 +244,12 @@ final class RenderWorker implements AutoCloseable {
     } catch (IllegalThreadStateException e) {
       return "none";
     }
+  }
+
+  /** Stops the worker for good and removes its scratch folder. */
+  void closeAndClean() {
+    close();
+    FileTrees.deleteQuietly(scratch);
   }
 
   /** Kills the worker and every process under it. */

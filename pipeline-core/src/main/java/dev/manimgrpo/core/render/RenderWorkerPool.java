@@ -149,7 +149,7 @@ public final class RenderWorkerPool implements RenderService {
     }
     closed = true;
     for (RenderWorker w : all) {
-      w.close();
+      w.closeAndClean();
     }
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -202,7 +202,8 @@ def set_limits(req):
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     nproc = int(req["max_processes"])
-    resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+    if nproc > 0:  # 0: the sandbox shares its uid with the JVM, where the count is meaningless
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
     # The address space already holds the manim import; the limit is on top of it.
     with open("/proc/self/status") as f:
         vm_kb = next(int(l.split()[1]) for l in f if l.startswith("VmSize:"))

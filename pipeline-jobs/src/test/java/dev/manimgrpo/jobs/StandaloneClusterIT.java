@@ -1,0 +1,95 @@
+package dev.manimgrpo.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged cluster jar, submitted to a real Spark standalone cluster (Master + Worker
+ * processes on loopback, started by cluster-conf/standalone/local-cluster.sh), renders on
+ * the executors and writes its table.
+ */
+@Tag("manim")
+@Tag("cluster")
+class StandaloneClusterIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void renderSamplesRunsOnAStandaloneCluster() throws Exception {
+    Path script = Path.of("..", "cluster-conf", "standalone", "local-cluster.sh").toAbsolutePath().normalize();
+    Map<String, String> env = Map.of(
+        "STATE", dir.resolve("state").toString(),
+        "SPARK_MASTER_PORT", String.valueOf(freePort()),
+        "SPARK_MASTER_WEBUI_PORT", String.valueOf(freePort()),
+        "SPARK_WORKER_WEBUI_PORT", String.valueOf(freePort()),
+        "WORKER_MEMORY", "3g");
+    try {
+      assertThat(run(env, script.toString(), "start")).as("cluster start").isZero();
+      int exit = run(env, script.toString(), "submit", "render-samples", "--no-progress", "--run-id", "it",
+          "--conf", "dataset.split=test",
+          "--conf", "output.dir=" + dir.resolve("out"),
+          "--conf", "cache.dir=" + dir.resolve("cache"));
+      assertThat(exit).as("submit exit code; see " + dir.resolve("log.txt")).isZero();
+    } finally {
+      run(env, script.toString(), "stop");
+    }
+    String log = Files.readString(dir.resolve("log.txt"));
+    assertThat(log).contains("0 of 11 served from the reference cache");
+    // the executors rendered (their stderr has the pool's start), not the driver
+    try (Stream<Path> s = Files.walk(dir.resolve("state").resolve("work"))) {
+      List<Path> stderr = s.filter(p -> p.getFileName().toString().equals("stderr")).toList();
+      boolean executorRendered = false;
+      for (Path p : stderr) {
+        executorRendered |= Files.readString(p).contains("render pool ready");
+      }
+      assertThat(executorRendered).isTrue();
+    }
+    long rows = 0;
+    try (Stream<Path> s = Files.list(dir.resolve("out").resolve("reference_renders").resolve("run_id=it"))) {
+      for (Path f : s.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+            new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
+          rows += r.getRecordCount();
+        }
+      }
+    }
+    assertThat(rows).isEqualTo(11);
+  }
+
+  private int run(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of("bash"));
+    argv.addAll(List.of(cmd));
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("log.txt").toFile()));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      return -1;
+    }
+    return p.exitValue();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
