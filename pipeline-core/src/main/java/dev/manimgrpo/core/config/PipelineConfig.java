@@ -9,6 +9,7 @@ import java.util.Objects;
 public record PipelineConfig(
     RuntimeConfig runtime,
     RenderConfig render,
+    RewardConfig reward,
     CacheConfig cache,
     DatasetConfig dataset,
     OutputConfig output,
@@ -17,6 +18,7 @@ public record PipelineConfig(
   public PipelineConfig {
     Objects.requireNonNull(runtime, "runtime");
     Objects.requireNonNull(render, "render");
+    Objects.requireNonNull(reward, "reward");
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(dataset, "dataset");
     Objects.requireNonNull(output, "output");

@@ -1,0 +1,26 @@
+package dev.manimgrpo.reward.spark;
+
+import dev.manimgrpo.core.config.RewardConfig;
+import dev.manimgrpo.reward.fused.RewardFusion;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Registers the reward UDFs by name, so analysts can call them from Spark SQL:
+ * <ul>
+ *   <li>{@code fused_reward(text_reward, visual_reward, rendered)} -> struct (see {@link FusedRewardUdf})</li>
+ * </ul>
+ * Group advantages are window functions, not UDFs: see {@code GroupAdvantages} and the SQL in
+ * {@code notebooks/}.
+ */
+public final class RewardUdfs {
+
+  /** Names of the registered functions. */
+  public static final List<String> NAMES = List.of("fused_reward");
+
+  private RewardUdfs() {}
+
+  public static void register(SparkSession spark, RewardConfig config) {
+    spark.udf().register("fused_reward", new FusedRewardUdf(RewardFusion.of(config)), FusedRewardUdf.RETURN_TYPE);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.manimgrpo.reward.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.core.config.RewardConfig.Advantage;
+import dev.manimgrpo.reward.advantage.AdvantageEstimators;
+import dev.manimgrpo.reward.advantage.GroupAdvantages;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The UDFs called from Spark SQL text, and window-function advantages against the pure ones. */
+class RewardUdfsSqlTest {
+
+  static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSession.builder().master("local[2]").appName("reward-udfs-test")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    RewardUdfs.register(spark, PipelineConfig.defaults().reward());
+    StructType schema = new StructType()
+        .add("uid", DataTypes.StringType).add("rollout", DataTypes.IntegerType)
+        .add("text_reward", DataTypes.DoubleType).add("visual_reward", DataTypes.DoubleType)
+        .add("rendered", DataTypes.BooleanType);
+    List<Row> rows = List.of(
+        RowFactory.create("p1", 0, 0.5, 0.9, true),
+        RowFactory.create("p1", 1, 0.4, 0.0, false),
+        RowFactory.create("p1", 2, 0.8, 0.7, true),
+        RowFactory.create("p1", 3, 0.1, 0.2, true),
+        RowFactory.create("p2", 0, 0.3, 0.3, true),
+        RowFactory.create("p2", 1, 0.3, 0.3, true),
+        RowFactory.create("p3", 0, 0.9, 0.9, true));
+    spark.createDataFrame(rows, schema).createOrReplaceTempView("rollouts");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void fusedRewardFromSqlText() {
+    List<Row> out = spark.sql("SELECT uid, rollout, fused_reward(text_reward, visual_reward, rendered) AS r "
+        + "FROM rollouts ORDER BY uid, rollout").collectAsList();
+    assertThat(out).hasSize(7);
+    Row first = out.get(0).getStruct(2);
+    assertThat(first.getDouble(0)).isCloseTo(0.2 * 0.5 + 0.8 * 0.9, offset(1e-12));
+    assertThat(first.<String>getAs("fusion")).isEqualTo("arithmetic");
+    Row failed = out.get(1).getStruct(2);
+    assertThat(failed.<Double>getAs("reward")).isCloseTo(0.2 * 0.4, offset(1e-12));
+    assertThat(failed.<Boolean>getAs("rendered")).isFalse();
+    assertThat(spark.sql("SELECT fused_reward(NULL, NULL, NULL).reward").first().getDouble(0)).isZero();
+  }
+
+  @Test
+  void windowAdvantagesMatchThePureFunctions() {
+    Dataset<Row> fused = spark.sql("SELECT uid, rollout, fused_reward(text_reward, visual_reward, rendered).reward AS reward FROM rollouts");
+    for (Advantage a : Advantage.values()) {
+      List<Row> rows = GroupAdvantages.withAdvantages(fused, "uid", "reward", a, 1e-6).orderBy("uid", "rollout").collectAsList();
+      Map<String, List<Double>> rewards = new HashMap<>();
+      for (Row r : rows) {
+        rewards.computeIfAbsent(r.getAs("uid"), k -> new ArrayList<>()).add(r.getAs("reward"));
+      }
+      Map<String, Integer> seen = new HashMap<>();
+      for (Row r : rows) {
+        String uid = r.getAs("uid");
+        double[] group = rewards.get(uid).stream().mapToDouble(Double::doubleValue).toArray();
+        int i = seen.merge(uid, 1, Integer::sum) - 1;
+        double expected = AdvantageEstimators.compute(a, group, 1e-6)[i];
+        assertThat(r.<Double>getAs("advantage")).as(a + " " + uid + " " + i).isCloseTo(expected, offset(1e-9));
+        assertThat(r.<Boolean>getAs("zero_variance")).isEqualTo(AdvantageEstimators.zeroVariance(group));
+      }
+    }
+    List<Row> flags = GroupAdvantages.withAdvantages(fused, "uid", "reward", Advantage.GRPO, 1e-6)
+        .select("uid", "zero_variance", "group_size").distinct().orderBy("uid").collectAsList();
+    assertThat(flags).extracting(r -> r.getString(0) + ":" + r.getBoolean(1) + ":" + r.getLong(2))
+        .containsExactly("p1:false:4", "p2:true:2", "p3:true:1");
+  }
+}
