@@ -36,6 +36,7 @@ public final class ReferenceRenderRows {
       .add("frame_width", DataTypes.IntegerType, false)
       .add("frame_height", DataTypes.IntegerType, false)
       .add("sample_fps", DataTypes.DoubleType, false)
+      .add("layout_score", DataTypes.DoubleType, true)
       .add("render_s", DataTypes.DoubleType, false)
       .add("wall_s", DataTypes.DoubleType, false)
       .add("cached", DataTypes.BooleanType, false)
@@ -51,6 +52,6 @@ public final class ReferenceRenderRows {
         scala.jdk.javaapi.CollectionConverters.asScala(r.stderrTail()).toSeq(),
         r.durationSeconds(), r.frames() == null ? 0 : r.frames().count(),
         r.frames() == null ? 0 : r.frames().width(), r.frames() == null ? 0 : r.frames().height(), fps,
-        r.renderSeconds(), r.wallSeconds(), cached, cacheKey, r.manimVersion(), new Timestamp(System.currentTimeMillis()));
+        r.layout() == null ? null : r.layout().score(), r.renderSeconds(), r.wallSeconds(), cached, cacheKey, r.manimVersion(), new Timestamp(System.currentTimeMillis()));
   }
 }

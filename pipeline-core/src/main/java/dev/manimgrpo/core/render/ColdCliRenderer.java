@@ -87,7 +87,7 @@ public final class ColdCliRenderer implements RenderService {
       List<String> tail = tail(new String(stderr, StandardCharsets.UTF_8), config.stderrLines());
       if (p.exitValue() != 0) {
         return new RenderResult(request.id(), RenderStatus.RUNTIME_ERROR, null, null,
-            "manim exited with code " + p.exitValue(), tail, null, null, null, 0, renderSeconds, seconds(started), manimVersion());
+            "manim exited with code " + p.exitValue(), tail, null, null, null, 0, renderSeconds, seconds(started), manimVersion(), null);
       }
       Path output = findOutput(work.resolve("media"));
       if (output == null) {
@@ -102,7 +102,7 @@ public final class ColdCliRenderer implements RenderService {
       }
       double duration = output.toString().endsWith(".png") ? 0 : frames.durationSeconds();
       return new RenderResult(request.id(), RenderStatus.RENDERED, null, null, "", tail,
-          scenes.size() == 1 ? scenes.get(0) : null, kept, frames, duration, renderSeconds, seconds(started), manimVersion());
+          scenes.size() == 1 ? scenes.get(0) : null, kept, frames, duration, renderSeconds, seconds(started), manimVersion(), null);
     } catch (IOException e) {
       return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, e.getMessage(), manimVersion(), seconds(started));
     } catch (InterruptedException e) {

@@ -50,7 +50,9 @@ public final class ReferenceRenderCache {
   public String key(String code, RenderProfile profile) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      String settings = String.join("\u0000", "v1", service.manimVersion(), config.quality(), profile.name(),
+      // The worker script's digest: a change to how renders are made invalidates old entries.
+      String settings = String.join("\u0000", "v2", RenderWorkerPool.workerScriptDigest(), service.manimVersion(),
+          config.quality(), profile.name(),
           Double.toString(config.sampleFps()), Integer.toString(config.frameWidth()));
       sha.update(settings.getBytes(StandardCharsets.UTF_8));
       sha.update((byte) 0);
@@ -100,7 +102,7 @@ public final class ReferenceRenderCache {
       // keep this render's own timings: it was not served from the cache
       return new Lookup(new RenderResult(id, stored.status(), stored.exceptionType(), stored.errorLine(), stored.message(),
           stored.stderrTail(), stored.sceneName(), stored.videoFile(), stored.frames(), stored.durationSeconds(),
-          fresh.renderSeconds(), fresh.wallSeconds(), stored.manimVersion()), key, false);
+          fresh.renderSeconds(), fresh.wallSeconds(), stored.manimVersion(), stored.layout()), key, false);
     } catch (IOException | RuntimeException e) {
       return new Lookup(fresh, key, false);
     }
@@ -138,6 +140,9 @@ public final class ReferenceRenderCache {
         meta.put("error_line", r.errorLine());
       }
       meta.putArray("stderr_tail").addAll(r.stderrTail().stream().map(JSON.getNodeFactory()::textNode).toList());
+      if (r.layout() != null) {
+        meta.set("layout", r.layout().toJson(JSON));
+      }
       if (r.videoFile() != null) {
         meta.put("video", "video/" + r.videoFile().getFileName());
       }
@@ -171,7 +176,7 @@ public final class ReferenceRenderCache {
     return new RenderResult(id, RenderStatus.fromWire(m.path("status").asText()), m.path("exception_type").asText(null),
         m.hasNonNull("error_line") ? m.get("error_line").asInt() : null, m.path("message").asText(""), tail,
         m.path("scene").asText(null), video, frames, m.path("duration_s").asDouble(), m.path("render_s").asDouble(), 0,
-        m.path("manim_version").asText());
+        m.path("manim_version").asText(), LayoutReport.fromJson(m.get("layout")));
   }
 
 }

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param renderSeconds seconds spent rendering the scene in the sandbox
  * @param wallSeconds seconds the whole request took, decode included
  * @param manimVersion version of the manim that rendered it
+ * @param layout the scene's layout as read in the reward profile, or null (video profile, failures)
  */
 public record RenderResult(
     String id,
@@ -34,7 +35,8 @@ public record RenderResult(
     double durationSeconds,
     double renderSeconds,
     double wallSeconds,
-    String manimVersion) {
+    String manimVersion,
+    LayoutReport layout) {
 
   public RenderResult {
     Objects.requireNonNull(status, "status");
@@ -44,7 +46,7 @@ public record RenderResult(
 
   /** A failure that never reached the code (no code, a sandbox fault). */
   public static RenderResult failure(String id, RenderStatus status, String message, String manimVersion, double wallSeconds) {
-    return new RenderResult(id, status, null, null, message, List.of(), null, null, null, 0, 0, wallSeconds, manimVersion);
+    return new RenderResult(id, status, null, null, message, List.of(), null, null, null, 0, 0, wallSeconds, manimVersion, null);
   }
 
   public boolean succeeded() {

@@ -186,7 +186,8 @@ final class RenderWorker implements AutoCloseable {
     Integer line = res.hasNonNull("error_line") ? res.get("error_line").asInt() : null;
     return new RenderResult(request.id(), status, res.path("exception_type").asText(null), line, message, tail,
         res.path("scene").asText(null), kept, frames, res.path("duration_s").asDouble(),
-        res.path("render_s").asDouble(), seconds(started), manimVersion);
+        res.path("render_s").asDouble(), seconds(started), manimVersion,
+        status == RenderStatus.RENDERED ? LayoutReport.fromJson(res.get("layout")) : null);
   }
 
   private JsonNode next(int timeoutSeconds) throws IOException {

@@ -164,6 +164,20 @@ public final class RenderWorkerPool implements RenderService {
     }
   }
 
+  /** SHA-256 of the worker script: part of every reference cache key. */
+  public static String workerScriptDigest() {
+    try (InputStream in = RenderWorkerPool.class.getResourceAsStream("manim_worker.py")) {
+      if (in == null) {
+        throw new IllegalStateException("manim_worker.py missing from the class path");
+      }
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Copies the worker script out of the jar into a folder the sandbox user can read. */
   static Path installWorkerScript(Path dir) {
     try (InputStream in = RenderWorkerPool.class.getResourceAsStream("manim_worker.py")) {

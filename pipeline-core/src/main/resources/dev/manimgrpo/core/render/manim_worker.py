@@ -82,11 +82,110 @@ class FrameSink:
         self.file.close()
 
 
-def install_frame_sampler(sink, stride):
+class LayoutProbe:
+    """Reads the layout from the scene itself at every sampled frame: mobjects that reach
+    outside the visible frame, and text mobjects that overlap each other. Peers can only
+    estimate these from pixels. Not applicable to 3D scenes, whose bounding boxes are not
+    what the camera shows."""
+
+    TOLERANCE = 0.05  # scene units a mobject may poke out before it counts as off-screen
+
+    def __init__(self):
+        self.frames = 0
+        self.offscreen_frames = 0
+        self.overlap_frames = 0
+        self.max_offscreen = 0
+        self.max_overlaps = 0
+        self.applicable = True
+        self.error = None
+
+    def sample(self, scene):
+        if not self.applicable:
+            return
+        try:
+            if isinstance(scene, manim.ThreeDScene):
+                self.applicable = False
+                return
+            self._sample(scene)
+        except Exception as e:  # the probe must never fail a render
+            self.applicable = False
+            self.error = "%s: %s" % (type(e).__name__, e)
+
+    def _sample(self, scene):
+        frame = getattr(scene.renderer.camera, "frame", None)
+        if frame is not None:  # MovingCameraScene: the camera frame moves and zooms
+            cx, cy = frame.get_center()[:2]
+            hw, hh = frame.width / 2, frame.height / 2
+        else:
+            cx, cy = scene.renderer.camera.frame_center[:2]
+            hw, hh = config.frame_width / 2, config.frame_height / 2
+        t = self.TOLERANCE
+        offscreen = 0
+        texts = []
+        text_types = (manim.Text, manim.MarkupText, manim.SingleStringMathTex)
+        for mob in scene.mobjects:
+            if mob is frame or not any(m.has_points() for m in mob.get_family()):
+                continue
+            left, bottom = mob.get_corner(manim.DL)[:2]
+            right, top = mob.get_corner(manim.UR)[:2]
+            if left < cx - hw - t or right > cx + hw + t or bottom < cy - hh - t or top > cy + hh + t:
+                offscreen += 1
+            self._collect_texts(mob, text_types, texts)
+        boxes = []
+        for m in texts:
+            (x0, y0), (x1, y1) = m.get_corner(manim.DL)[:2], m.get_corner(manim.UR)[:2]
+            boxes.append((x0, y0, x1, y1))
+        overlaps = 0
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                w = min(a[2], b[2]) - max(a[0], b[0])
+                h = min(a[3], b[3]) - max(a[1], b[1])
+                if w > 0 and h > 0:
+                    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+                    if smaller > 0 and w * h > 0.1 * smaller:
+                        overlaps += 1
+        self.last = (offscreen, overlaps)
+        self._count(offscreen, overlaps)
+
+    def _count(self, offscreen, overlaps):
+        self.frames += 1
+        self.offscreen_frames += offscreen > 0
+        self.overlap_frames += overlaps > 0
+        self.max_offscreen = max(self.max_offscreen, offscreen)
+        self.max_overlaps = max(self.max_overlaps, overlaps)
+
+    def repeat_last(self):
+        """A held frame (a static wait) shows what the last inspected frame showed."""
+        if self.applicable and getattr(self, "last", None) is not None:
+            self._count(*self.last)
+
+    @staticmethod
+    def _collect_texts(mob, text_types, out):
+        """Outermost text mobjects only: a MathTex's own parts do not overlap it."""
+        if isinstance(mob, text_types):
+            if mob.width > 0 and mob.height > 0:
+                out.append(mob)
+            return
+        for sub in mob.submobjects:
+            LayoutProbe._collect_texts(sub, text_types, out)
+
+    def report(self):
+        score = None
+        if self.applicable and self.frames:
+            score = 1.0 - 0.5 * self.offscreen_frames / self.frames - 0.5 * self.overlap_frames / self.frames
+        return {"applicable": self.applicable and self.frames > 0, "frames": self.frames,
+                "offscreen_frames": self.offscreen_frames, "text_overlap_frames": self.overlap_frames,
+                "max_offscreen_mobjects": self.max_offscreen, "max_text_overlaps": self.max_overlaps,
+                "score": score, "error": self.error}
+
+
+def install_frame_sampler(sink, stride, probe):
     """Patches the Cairo renderer so that only sampled frames are drawn and kept."""
     from manim.renderer.cairo_renderer import CairoRenderer
 
     emitted = [0]
+    probed = [False]
 
     def add_frame(self, frame, num_frames=1):
         if self.skip_animations:
@@ -95,10 +194,16 @@ def install_frame_sampler(sink, stride):
         for _ in range(num_frames):
             if emitted[0] % stride == 0:
                 sink.write(frame if frame is not None else self.get_frame())
+                if probed[0]:
+                    probed[0] = False
+                else:
+                    probe.repeat_last()
             emitted[0] += 1
 
     def render(self, scene, time, moving_mobjects):
         if emitted[0] % stride == 0:
+            probe.sample(scene)
+            probed[0] = True
             self.update_frame(scene, moving_mobjects)
             self.add_frame(self.get_frame())
         else:
@@ -277,7 +382,8 @@ def child_main(req, tex_fds):
         stride = max(1, int(round(float(config.frame_rate) / float(req["fps"]))))
         result["fps"] = float(config.frame_rate) / stride
         sink = FrameSink(os.path.join(RENDER_DIR, "frames.gray"), int(req.get("frame_width") or 0))
-        install_frame_sampler(sink, stride)
+        probe = LayoutProbe()
+        install_frame_sampler(sink, stride, probe)
     else:
         config.write_to_movie = True
     namespace = {"__name__": SCENE_MODULE, "__file__": "scene.py"}
@@ -296,8 +402,10 @@ def child_main(req, tex_fds):
         if sink is not None:
             if sink.count == 0:
                 # A scene without animation: its single still image.
+                probe.sample(scene)
                 scene.renderer.update_frame(scene)
                 sink.write(scene.renderer.get_frame())
+            result["layout"] = probe.report()
             sink.close()
             result["frames"] = "frames.gray"
             result["frame_count"] = sink.count

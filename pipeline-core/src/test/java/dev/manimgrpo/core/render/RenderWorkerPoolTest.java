@@ -350,4 +350,33 @@ class RenderWorkerPoolTest {
       assertThat(again.frames().gray()).as("formula frames after a hostile render").isEqualTo(clean.frames().gray());
     }
   }
+
+  @Test
+  void layoutIsReadFromTheSceneInTheRewardProfile() {
+    LayoutReport clean = pool.render(RenderRequest.frames("clean-layout", CIRCLE)).layout();
+    assertThat(clean.applicable()).isTrue();
+    assertThat(clean.framesChecked()).isEqualTo(10);
+    assertThat(clean.offscreenFrames()).isZero();
+    assertThat(clean.score()).isEqualTo(1.0);
+
+    String offscreen = "from manim import *\nclass Off(Scene):\n    def construct(self):\n"
+        + "        self.add(Text('far away').shift(RIGHT * 9))\n        self.play(Create(Circle()))\n";
+    LayoutReport off = pool.render(RenderRequest.frames("off", offscreen)).layout();
+    assertThat(off.offscreenFrames()).isEqualTo(off.framesChecked()).isPositive();
+    assertThat(off.maxOffscreenMobjects()).isEqualTo(1);
+    assertThat(off.score()).isEqualTo(0.5);
+
+    String overlap = "from manim import *\nclass Pile(Scene):\n    def construct(self):\n"
+        + "        self.play(Write(Text('Hello')), Write(MathTex('x^2').shift(RIGHT * 0.2)))\n        self.wait(0.4)\n";
+    LayoutReport pile = pool.render(RenderRequest.frames("pile", overlap)).layout();
+    assertThat(pile.textOverlapFrames()).isPositive();
+    assertThat(pile.maxTextOverlaps()).isEqualTo(1);
+    assertThat(pile.score()).isLessThan(1.0);
+
+    String threeD = "from manim import *\nclass Box(ThreeDScene):\n    def construct(self):\n"
+        + "        self.set_camera_orientation(phi=60 * DEGREES)\n        self.play(Create(Cube()))\n";
+    LayoutReport cube = pool.render(RenderRequest.frames("cube", threeD)).layout();
+    assertThat(cube.applicable()).isFalse();
+    assertThat(cube.score()).isNull();
+  }
 }
