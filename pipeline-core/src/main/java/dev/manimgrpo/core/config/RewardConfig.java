@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /** How rewards are fused and advantages computed; see {@code reward.*} in reference.yaml. */
-public record RewardConfig(double textWeight, double visualWeight, Fusion fusion, Advantage advantage,
+public record RewardConfig(double textWeight, double visualWeight, double layoutWeight, Fusion fusion, Advantage advantage,
     double advantageEpsilon) implements java.io.Serializable {
 
   /** How the text and visual parts are combined. */
@@ -40,9 +40,9 @@ public record RewardConfig(double textWeight, double visualWeight, Fusion fusion
   }
 
   public RewardConfig {
-    if (!(textWeight >= 0) || !(visualWeight >= 0) || textWeight + visualWeight <= 0) {
-      throw new IllegalArgumentException("reward.text-weight and reward.visual-weight must be >= 0 and not both 0, got "
-          + textWeight + " and " + visualWeight);
+    if (!(textWeight >= 0) || !(visualWeight >= 0) || !(layoutWeight >= 0) || textWeight + visualWeight + layoutWeight <= 0) {
+      throw new IllegalArgumentException("reward.text-weight, reward.visual-weight and reward.layout-weight must be >= 0"
+          + " and not all 0, got " + textWeight + ", " + visualWeight + ", " + layoutWeight);
     }
     if (fusion == null || advantage == null) {
       throw new IllegalArgumentException("reward.fusion and reward.advantage must be set");

@@ -4,15 +4,16 @@ import dev.manimgrpo.reward.fused.FusedReward;
 import dev.manimgrpo.reward.fused.RewardFusion;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.api.java.UDF4;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code fused_reward(text_reward DOUBLE, visual_reward DOUBLE, rendered BOOLEAN)}: the fused
- * reward and its parts as a struct. Null inputs count as 0 / not rendered.
+ * {@code fused_reward(text_reward DOUBLE, visual_reward DOUBLE, layout_reward DOUBLE, rendered BOOLEAN)}:
+ * the fused reward and its parts as a struct. A null text or visual reward counts as 0, a null
+ * layout as not measured, a null rendered as a failed render.
  */
-public final class FusedRewardUdf implements UDF3<Double, Double, Boolean, Row> {
+public final class FusedRewardUdf implements UDF4<Double, Double, Double, Boolean, Row> {
 
   private static final long serialVersionUID = 1L;
 
@@ -20,9 +21,11 @@ public final class FusedRewardUdf implements UDF3<Double, Double, Boolean, Row> 
       .add("reward", DataTypes.DoubleType, false)
       .add("text_reward", DataTypes.DoubleType, false)
       .add("visual_reward", DataTypes.DoubleType, false)
+      .add("layout_reward", DataTypes.DoubleType, false)
       .add("rendered", DataTypes.BooleanType, false)
       .add("text_weight", DataTypes.DoubleType, false)
       .add("visual_weight", DataTypes.DoubleType, false)
+      .add("layout_weight", DataTypes.DoubleType, false)
       .add("fusion", DataTypes.StringType, false);
 
   private final RewardFusion fusion;
@@ -32,9 +35,10 @@ public final class FusedRewardUdf implements UDF3<Double, Double, Boolean, Row> 
   }
 
   @Override
-  public Row call(Double text, Double visual, Boolean rendered) {
-    FusedReward r = fusion.fuse(text == null ? 0.0 : text, visual == null ? 0.0 : visual, Boolean.TRUE.equals(rendered));
-    return RowFactory.create(r.reward(), r.textReward(), r.visualReward(), r.renderSucceeded(), r.textWeight(),
-        r.visualWeight(), r.fusion().configName());
+  public Row call(Double text, Double visual, Double layout, Boolean rendered) {
+    FusedReward r = fusion.fuse(text == null ? 0.0 : text, visual == null ? 0.0 : visual, layout,
+        Boolean.TRUE.equals(rendered));
+    return RowFactory.create(r.reward(), r.textReward(), r.visualReward(), r.layoutReward(), r.renderSucceeded(),
+        r.textWeight(), r.visualWeight(), r.layoutWeight(), r.fusion().configName());
   }
 }

@@ -8,7 +8,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Registers the reward UDFs by name, so analysts can call them from Spark SQL:
  * <ul>
- *   <li>{@code fused_reward(text_reward, visual_reward, rendered)} -> struct (see {@link FusedRewardUdf})</li>
+ *   <li>{@code fused_reward(text_reward, visual_reward, layout_reward, rendered)} -> struct (see {@link FusedRewardUdf})</li>
  * </ul>
  * Group advantages are window functions, not UDFs: see {@code GroupAdvantages} and the SQL in
  * {@code notebooks/}.

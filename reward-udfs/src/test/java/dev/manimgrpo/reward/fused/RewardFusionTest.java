@@ -48,8 +48,21 @@ class RewardFusionTest {
   }
 
   @Test
+  void layoutIsAWeightedPartThatDefaultsToNoEffect() {
+    RewardFusion study = RewardFusion.of(PipelineConfig.defaults().reward());
+    assertThat(study.fuse(0.5, 0.75, 0.0, true).reward()).isCloseTo(0.2 * 0.5 + 0.8 * 0.75, offset(1e-12));
+    RewardFusion withLayout = new RewardFusion(0.2, 0.6, 0.2, Fusion.ARITHMETIC);
+    assertThat(withLayout.fuse(0.5, 0.75, 0.5, true).reward()).isCloseTo(0.1 + 0.45 + 0.1, offset(1e-12));
+    assertThat(withLayout.fuse(0.5, 0.75, null, true).layoutReward()).isEqualTo(1.0); // not measured: no penalty
+    assertThat(withLayout.fuse(0.5, 0.75, 0.5, false).reward()).isCloseTo(0.1, offset(1e-12));
+    // weights are normalised by their sum: doubling all of them changes nothing
+    assertThat(new RewardFusion(0.4, 1.2, 0.4, Fusion.ARITHMETIC).fuse(0.5, 0.75, 0.5, true).reward())
+        .isCloseTo(0.65, offset(1e-12));
+  }
+
+  @Test
   void badWeightsAreRefused() {
-    assertThatThrownBy(() -> new RewardFusion(0, 0, Fusion.ARITHMETIC)).hasMessageContaining("not both 0");
+    assertThatThrownBy(() -> new RewardFusion(0, 0, Fusion.ARITHMETIC)).hasMessageContaining("not all 0");
     assertThatThrownBy(() -> new RewardFusion(-0.1, 1, Fusion.ARITHMETIC)).hasMessageContaining(">= 0");
   }
 }

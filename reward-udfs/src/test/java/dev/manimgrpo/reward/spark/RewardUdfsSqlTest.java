@@ -54,7 +54,7 @@ class RewardUdfsSqlTest {
 
   @Test
   void fusedRewardFromSqlText() {
-    List<Row> out = spark.sql("SELECT uid, rollout, fused_reward(text_reward, visual_reward, rendered) AS r "
+    List<Row> out = spark.sql("SELECT uid, rollout, fused_reward(text_reward, visual_reward, NULL, rendered) AS r "
         + "FROM rollouts ORDER BY uid, rollout").collectAsList();
     assertThat(out).hasSize(7);
     Row first = out.get(0).getStruct(2);
@@ -63,12 +63,12 @@ class RewardUdfsSqlTest {
     Row failed = out.get(1).getStruct(2);
     assertThat(failed.<Double>getAs("reward")).isCloseTo(0.2 * 0.4, offset(1e-12));
     assertThat(failed.<Boolean>getAs("rendered")).isFalse();
-    assertThat(spark.sql("SELECT fused_reward(NULL, NULL, NULL).reward").first().getDouble(0)).isZero();
+    assertThat(spark.sql("SELECT fused_reward(NULL, NULL, NULL, NULL).reward").first().getDouble(0)).isZero();
   }
 
   @Test
   void windowAdvantagesMatchThePureFunctions() {
-    Dataset<Row> fused = spark.sql("SELECT uid, rollout, fused_reward(text_reward, visual_reward, rendered).reward AS reward FROM rollouts");
+    Dataset<Row> fused = spark.sql("SELECT uid, rollout, fused_reward(text_reward, visual_reward, NULL, rendered).reward AS reward FROM rollouts");
     for (Advantage a : Advantage.values()) {
       List<Row> rows = GroupAdvantages.withAdvantages(fused, "uid", "reward", a, 1e-6).orderBy("uid", "rollout").collectAsList();
       Map<String, List<Double>> rewards = new HashMap<>();
