@@ -20,12 +20,13 @@ import java.util.Map;
  * <p>Weights are not shipped (they cannot be fetched here); the loading code is tested with a
  * small model and vocabulary the tests build.
  */
-public final class OnnxCodeEmbedder implements AutoCloseable {
+public final class OnnxCodeEmbedder implements dev.manimgrpo.reward.code.CodeEmbedder, AutoCloseable {
 
   private final OrtEnvironment env;
   private final OrtSession session;
   private final ByteLevelBpeTokenizer tokenizer;
   private final boolean takesMask;
+  private final String modelName;
 
   public OnnxCodeEmbedder(Path modelDir, int maxLength) throws OrtException, IOException {
     this.env = OrtEnvironment.getEnvironment();
@@ -35,10 +36,25 @@ public final class OnnxCodeEmbedder implements AutoCloseable {
       throw new IllegalArgumentException("code model in " + modelDir + " must take input_ids; takes " + session.getInputNames());
     }
     this.takesMask = session.getInputNames().contains("attention_mask");
+    this.modelName = String.valueOf(modelDir.getFileName());
   }
 
-  /** The L2-normalised embedding of {@code code}. */
-  public float[] embed(String code) throws OrtException {
+  /** The L2-normalised embedding of {@code code}; a model failure is an IllegalStateException. */
+  @Override
+  public float[] embed(String code) {
+    try {
+      return run(code);
+    } catch (OrtException e) {
+      throw new IllegalStateException("code embedding model failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "onnx:" + modelName;
+  }
+
+  private float[] run(String code) throws OrtException {
     long[] ids = tokenizer.encode(code);
     long[] mask = new long[ids.length];
     java.util.Arrays.fill(mask, 1L);
@@ -70,7 +86,7 @@ public final class OnnxCodeEmbedder implements AutoCloseable {
   }
 
   /** Cosine similarity of two programs' embeddings, in [-1, 1]. */
-  public double cosine(String a, String b) throws OrtException {
+  public double cosine(String a, String b) {
     return Vectors.dot(embed(a), embed(b));
   }
 
