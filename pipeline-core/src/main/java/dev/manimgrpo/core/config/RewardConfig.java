@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /** How rewards are fused and advantages computed; see {@code reward.*} in reference.yaml. */
 public record RewardConfig(double textWeight, double visualWeight, double layoutWeight, Fusion fusion, Advantage advantage,
-    double advantageEpsilon) implements java.io.Serializable {
+    double advantageEpsilon, String codebertModel) implements java.io.Serializable {
 
   /** How the text and visual parts are combined. */
   public enum Fusion {
@@ -47,6 +47,7 @@ public record RewardConfig(double textWeight, double visualWeight, double layout
     if (fusion == null || advantage == null) {
       throw new IllegalArgumentException("reward.fusion and reward.advantage must be set");
     }
+    codebertModel = codebertModel == null ? "" : codebertModel;
     if (!(advantageEpsilon > 0)) {
       throw new IllegalArgumentException("reward.advantage-epsilon must be > 0, got " + advantageEpsilon);
     }

@@ -9,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
  * Registers the reward UDFs by name, so analysts can call them from Spark SQL:
  * <ul>
  *   <li>{@code fused_reward(text_reward, visual_reward, layout_reward, rendered)} -> struct (see {@link FusedRewardUdf})</li>
+ *   <li>{@code code_reward(candidate, reference)} -> struct (see {@link CodeRewardUdf})</li>
  * </ul>
  * Group advantages are window functions, not UDFs: see {@code GroupAdvantages} and the SQL in
  * {@code notebooks/}.
@@ -16,11 +17,12 @@ import org.apache.spark.sql.SparkSession;
 public final class RewardUdfs {
 
   /** Names of the registered functions. */
-  public static final List<String> NAMES = List.of("fused_reward");
+  public static final List<String> NAMES = List.of("fused_reward", "code_reward");
 
   private RewardUdfs() {}
 
   public static void register(SparkSession spark, RewardConfig config) {
     spark.udf().register("fused_reward", new FusedRewardUdf(RewardFusion.of(config)), FusedRewardUdf.RETURN_TYPE);
+    spark.udf().register("code_reward", new CodeRewardUdf(config.codebertModel()), CodeRewardUdf.RETURN_TYPE);
   }
 }

@@ -67,6 +67,27 @@ class RewardUdfsSqlTest {
   }
 
   @Test
+  void codeRewardFromSqlText() {
+    String ref = "from manim import *\n\nclass A(Scene):\n    def construct(self):\n        c = Circle(color=BLUE)\n        self.play(Create(c))\n        self.wait(1)\n";
+    String near = ref.replace("BLUE", "RED");
+    String broken = "from manim import *\nclass A(Scene:\n    pass\n";
+    spark.createDataFrame(List.of(RowFactory.create(ref, ref), RowFactory.create(near, ref), RowFactory.create(broken, ref),
+            RowFactory.create(null, ref)),
+        new StructType().add("candidate", DataTypes.StringType).add("reference", DataTypes.StringType))
+        .createOrReplaceTempView("codes");
+    List<Row> out = spark.sql("SELECT code_reward(candidate, reference) AS r FROM codes").collectAsList();
+    Row same = out.get(0).getStruct(0);
+    assertThat(same.<Double>getAs("text_reward")).isCloseTo(1.0, offset(1e-9));
+    assertThat(same.<Double>getAs("codebert_cosine")).isNull(); // no model configured: absent, not invented
+    Row close = out.get(1).getStruct(0);
+    assertThat(close.<Double>getAs("text_reward")).isBetween(0.5, 0.999);
+    Row bad = out.get(2).getStruct(0);
+    assertThat(bad.<Boolean>getAs("syntax_error")).isTrue();
+    assertThat(bad.<Double>getAs("text_reward")).isLessThan(close.<Double>getAs("text_reward"));
+    assertThat(out.get(3).getStruct(0).<Double>getAs("text_reward")).isZero();
+  }
+
+  @Test
   void windowAdvantagesMatchThePureFunctions() {
     Dataset<Row> fused = spark.sql("SELECT uid, rollout, fused_reward(text_reward, visual_reward, NULL, rendered).reward AS reward FROM rollouts");
     for (Advantage a : Advantage.values()) {
