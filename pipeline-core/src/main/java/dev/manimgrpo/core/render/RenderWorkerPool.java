@@ -69,7 +69,9 @@ public final class RenderWorkerPool implements RenderService {
     } catch (Exception e) {
       killAll();
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new IllegalStateException("render pool did not start: " + cause.getMessage(), cause);
+      String hint = String.valueOf(cause.getMessage()).contains("Cannot run program")
+          ? " (is bubblewrap installed? apt-get install bubblewrap, or set runtime.bwrap to its path)" : "";
+      throw new IllegalStateException("render pool did not start: " + cause.getMessage() + hint, cause);
     } finally {
       starter.shutdownNow();
     }
