@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /** How rewards are fused and advantages computed; see {@code reward.*} in reference.yaml. */
 public record RewardConfig(double textWeight, double visualWeight, double layoutWeight, Fusion fusion, Advantage advantage,
-    double advantageEpsilon, String codebertModel) implements java.io.Serializable {
+    double advantageEpsilon, String codebertModel, String clipModel) implements java.io.Serializable {
 
   /** How the text and visual parts are combined. */
   public enum Fusion {
@@ -48,6 +48,7 @@ public record RewardConfig(double textWeight, double visualWeight, double layout
       throw new IllegalArgumentException("reward.fusion and reward.advantage must be set");
     }
     codebertModel = codebertModel == null ? "" : codebertModel;
+    clipModel = clipModel == null ? "" : clipModel;
     if (!(advantageEpsilon > 0)) {
       throw new IllegalArgumentException("reward.advantage-epsilon must be > 0, got " + advantageEpsilon);
     }

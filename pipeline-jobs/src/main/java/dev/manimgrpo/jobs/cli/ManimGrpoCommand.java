@@ -12,6 +12,7 @@ import picocli.CommandLine.HelpCommand;
     subcommands = {
         RenderSamplesCommand.class,
         BenchRenderCommand.class,
+        BenchRewardCommand.class,
         DatasetCommand.class,
         ConfigCommand.class,
         HelpCommand.class

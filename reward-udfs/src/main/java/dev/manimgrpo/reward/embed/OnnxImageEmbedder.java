@@ -23,7 +23,7 @@ import java.util.Map;
  * <p>Weights are not shipped (they cannot be fetched here); the loading code is tested with a
  * small model the tests build.
  */
-public final class OnnxImageEmbedder implements AutoCloseable {
+public final class OnnxImageEmbedder implements dev.manimgrpo.reward.visual.ImageEmbedder, AutoCloseable {
 
   /** CLIP's preprocessing constants. */
   public static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
@@ -86,6 +86,23 @@ public final class OnnxImageEmbedder implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** One frame's L2-normalised embedding (the visual similarity's CLIP part asks frame by frame). */
+  @Override
+  public float[] embed(VideoFrames video, int index) {
+    try {
+      byte[] one = new byte[video.width() * video.height()];
+      System.arraycopy(video.gray(), index * one.length, one, 0, one.length);
+      return embed(new VideoFrames(video.width(), video.height(), video.fps(), 1, one))[0];
+    } catch (OrtException e) {
+      throw new IllegalStateException("image embedding model failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "onnx-image";
   }
 
   @Override

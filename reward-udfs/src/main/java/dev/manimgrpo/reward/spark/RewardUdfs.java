@@ -10,6 +10,8 @@ import org.apache.spark.sql.SparkSession;
  * <ul>
  *   <li>{@code fused_reward(text_reward, visual_reward, layout_reward, rendered)} -> struct (see {@link FusedRewardUdf})</li>
  *   <li>{@code code_reward(candidate, reference)} -> struct (see {@link CodeRewardUdf})</li>
+ *   <li>{@code visual_similarity(cand_frames, cand_w, cand_h, ref_frames, ref_w, ref_h)} -> struct
+ *       (see {@link VisualSimilarityUdf})</li>
  * </ul>
  * Group advantages are window functions, not UDFs: see {@code GroupAdvantages} and the SQL in
  * {@code notebooks/}.
@@ -17,12 +19,13 @@ import org.apache.spark.sql.SparkSession;
 public final class RewardUdfs {
 
   /** Names of the registered functions. */
-  public static final List<String> NAMES = List.of("fused_reward", "code_reward");
+  public static final List<String> NAMES = List.of("fused_reward", "code_reward", "visual_similarity");
 
   private RewardUdfs() {}
 
   public static void register(SparkSession spark, RewardConfig config) {
     spark.udf().register("fused_reward", new FusedRewardUdf(RewardFusion.of(config)), FusedRewardUdf.RETURN_TYPE);
     spark.udf().register("code_reward", new CodeRewardUdf(config.codebertModel()), CodeRewardUdf.RETURN_TYPE);
+    spark.udf().register("visual_similarity", new VisualSimilarityUdf(config.clipModel()), VisualSimilarityUdf.RETURN_TYPE);
   }
 }

@@ -87,6 +87,41 @@ class RewardUdfsSqlTest {
     assertThat(out.get(3).getStruct(0).<Double>getAs("text_reward")).isZero();
   }
 
+  /** {@code n} frames of 160x90: a white square sliding right, or nothing when {@code blank}. */
+  static byte[] squareVideo(int n, boolean blank) {
+    byte[] g = new byte[n * 160 * 90];
+    if (!blank) {
+      for (int f = 0; f < n; f++) {
+        for (int y = 30; y < 60; y++) {
+          for (int x = 20 + 8 * f; x < 50 + 8 * f; x++) {
+            g[f * 160 * 90 + y * 160 + x] = (byte) 230;
+          }
+        }
+      }
+    }
+    return g;
+  }
+
+  @Test
+  void visualSimilarityFromSqlText() {
+    StructType schema = new StructType().add("name", DataTypes.StringType)
+        .add("cand", DataTypes.BinaryType).add("ref", DataTypes.BinaryType);
+    byte[] ref = squareVideo(10, false);
+    spark.createDataFrame(List.of(RowFactory.create("same", ref, ref), RowFactory.create("blank", squareVideo(10, true), ref),
+        RowFactory.create("failed", null, ref)), schema).createOrReplaceTempView("videos");
+    List<Row> out = spark.sql("SELECT name, visual_similarity(cand, 160, 90, ref, 160, 90) AS v FROM videos ORDER BY name")
+        .collectAsList();
+    Row blank = out.get(0).getStruct(1);
+    Row failed = out.get(1).getStruct(1);
+    Row same = out.get(2).getStruct(1);
+    assertThat(same.<Double>getAs("visual_reward")).isCloseTo(1.0, offset(1e-9));
+    assertThat(same.<Double>getAs("clip_part")).isNull(); // no model configured: absent, not invented
+    assertThat(blank.<Double>getAs("visual_reward")).isLessThan(0.2);
+    assertThat(blank.<Double>getAs("vs_study")).isGreaterThan(blank.<Double>getAs("visual_reward"));
+    assertThat(failed.<Double>getAs("visual_reward")).isZero();
+    assertThat(failed.<String>getAs("method")).isEqualTo("failed-render");
+  }
+
   @Test
   void windowAdvantagesMatchThePureFunctions() {
     Dataset<Row> fused = spark.sql("SELECT uid, rollout, fused_reward(text_reward, visual_reward, NULL, rendered).reward AS reward FROM rollouts");

@@ -1,0 +1,74 @@
+package dev.manimgrpo.reward.spark;
+
+import dev.manimgrpo.core.render.VideoFrames;
+import dev.manimgrpo.reward.embed.OnnxImageEmbedder;
+import dev.manimgrpo.reward.visual.VisualSimilarity;
+import dev.manimgrpo.reward.visual.VisualSimilarityOptions;
+import dev.manimgrpo.reward.visual.VisualSimilarityScorer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF6;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code visual_similarity(candidate_frames BINARY, candidate_width INT, candidate_height INT,
+ * reference_frames BINARY, reference_width INT, reference_height INT)}: R_visual and its parts
+ * (content-aware score, the study's vs_study, the CLIP part when {@code reward.clip-model} is set,
+ * else null). Frames are 8-bit grayscale, row-major, one after another, as the render service
+ * writes them. Null candidate frames are a failed render: score 0.
+ */
+public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer, byte[], Integer, Integer, Row> {
+
+  private static final long serialVersionUID = 1L;
+  private static final Map<String, VisualSimilarityScorer> SCORERS = new ConcurrentHashMap<>();
+
+  public static final StructType RETURN_TYPE = new StructType()
+      .add("visual_reward", DataTypes.DoubleType, false)
+      .add("content_score", DataTypes.DoubleType, false)
+      .add("vs_study", DataTypes.DoubleType, false)
+      .add("clip_part", DataTypes.DoubleType, true)
+      .add("study_vs", DataTypes.DoubleType, true)
+      .add("foreground_ssim", DataTypes.DoubleType, false)
+      .add("shape", DataTypes.DoubleType, false)
+      .add("offset_x", DataTypes.IntegerType, false)
+      .add("offset_y", DataTypes.IntegerType, false)
+      .add("reference_frames", DataTypes.IntegerType, false)
+      .add("candidate_frames", DataTypes.IntegerType, false)
+      .add("method", DataTypes.StringType, false);
+
+  private final String clipModel;
+
+  /** @param clipModel an ONNX image model, or "" for none */
+  public VisualSimilarityUdf(String clipModel) {
+    this.clipModel = clipModel == null ? "" : clipModel;
+  }
+
+  @Override
+  public Row call(byte[] cand, Integer cw, Integer ch, byte[] ref, Integer rw, Integer rh) {
+    if (ref == null || rw == null || rh == null) {
+      return null;
+    }
+    VisualSimilarityScorer scorer = SCORERS.computeIfAbsent(clipModel, VisualSimilarityUdf::scorer);
+    VideoFrames reference = VideoFrames.ofRaw(rw, rh, 5.0, ref);
+    VideoFrames candidate = cand == null || cw == null || ch == null ? null : VideoFrames.ofRaw(cw, ch, 5.0, cand);
+    VisualSimilarity v = scorer.score(reference, candidate);
+    return RowFactory.create(v.score(), v.contentScore(), v.vsStudy(), v.clipPart(), v.studyVs(), v.foregroundSsim(),
+        v.shape(), v.offsetX(), v.offsetY(), v.referenceFrames(), v.candidateFrames(), v.method());
+  }
+
+  private static VisualSimilarityScorer scorer(String model) {
+    if (model.isBlank()) {
+      return VisualSimilarityScorer.defaults();
+    }
+    try {
+      return new VisualSimilarityScorer(VisualSimilarityOptions.defaults(), new OnnxImageEmbedder(Path.of(model)));
+    } catch (Exception e) {
+      throw new IllegalArgumentException("reward.clip-model: cannot load an ONNX image model from " + model + ": "
+          + e.getMessage(), e);
+    }
+  }
+}

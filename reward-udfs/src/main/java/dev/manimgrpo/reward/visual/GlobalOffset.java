@@ -1,0 +1,279 @@
+package dev.manimgrpo.reward.visual;
+
+import dev.manimgrpo.core.render.VideoFrames;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The one translation that best lays a candidate's content over the reference's, so that a
+ * render whose layout is shifted (another {@code shift}, {@code to_edge}, camera centre) is
+ * compared by what it shows instead of scoring as if it showed nothing.
+ *
+ * <p>With {@code A} and {@code B} the time-averaged foreground of reference and candidate at the
+ * reference's full size, {@code A(p) = (1/n) sum_i [|I_i(p) - bg| > T]} ({@link ContentFeatures}'s
+ * threshold and background), the offset is
+ * <pre>
+ *   d* = argmax_{|dx| <= W/8, |dy| <= H/8}  sum_p A(p) * B(p - d)
+ * </pre>
+ * searched exhaustively on a map at most {@value #COARSE_WIDTH} px wide; (0, 0) and the
+ * {@value #PEAKS} highest local maxima there are each refined at every finer level of a pyramid
+ * of halvings, within half a coarser pixel, down to full size, and the best at full size wins (the
+ * several starts matter for periodic content such as a NumberPlane's grid; full size matters
+ * because a residual fraction of a working pixel would cost more than the offset's penalty).
+ * Among equal correlations the smallest {@code |d|} wins, so identical layouts give (0, 0).
+ * Comparing at an offset multiplies the score by
+ * <pre>
+ *   penalty(d) = 1 - |d| / (0.5 * sqrt(W^2 + H^2))        (at least 0.75 within the search range)
+ * </pre>
+ */
+final class GlobalOffset {
+
+  /** Largest offset searched, as a fraction of the frame's width and height. */
+  static final double SEARCH_FRACTION = 1.0 / 8.0;
+  /** The penalty reaches 0 at this fraction of the frame diagonal. */
+  static final double PENALTY_DIAGONAL_FRACTION = 0.5;
+  /** Widest level searched exhaustively. */
+  static final int COARSE_WIDTH = 107;
+
+  private GlobalOffset() {}
+
+  /** A video's time-averaged foreground at full size and at halvings of it, coarsest first. */
+  static final class Maps {
+    final int[] widths;
+    final int[] heights;
+    final float[][] levels;
+    /** Per level, the bounding box {@code {x0, y0, x1, y1}} (exclusive ends) of the non-zero values. */
+    final int[][] support;
+
+    private Maps(int[] widths, int[] heights, float[][] levels) {
+      this.widths = widths;
+      this.heights = heights;
+      this.levels = levels;
+      this.support = new int[levels.length][];
+      for (int l = 0; l < levels.length; l++) {
+        int x0 = widths[l];
+        int y0 = heights[l];
+        int x1 = 0;
+        int y1 = 0;
+        for (int y = 0; y < heights[l]; y++) {
+          for (int x = 0; x < widths[l]; x++) {
+            if (levels[l][y * widths[l] + x] != 0f) {
+              x0 = Math.min(x0, x);
+              y0 = Math.min(y0, y);
+              x1 = Math.max(x1, x + 1);
+              y1 = Math.max(y1, y + 1);
+            }
+          }
+        }
+        support[l] = new int[] {x0, y0, x1, y1};
+      }
+    }
+
+    /** The maps of {@code video}, whose frames have the reference's size. */
+    static Maps of(VideoFrames video) {
+      int w = video.width();
+      int h = video.height();
+      int px = w * h;
+      float bg = ContentFeatures.background(video);
+      float[] average = new float[px];
+      byte[] gray = video.gray();
+      for (int f = 0; f < video.count(); f++) {
+        int off = f * px;
+        for (int p = 0; p < px; p++) {
+          if (Math.abs((gray[off + p] & 0xff) - bg) > ContentFeatures.THRESHOLD) {
+            average[p] += 1f;
+          }
+        }
+      }
+      if (video.count() > 0) {
+        for (int p = 0; p < px; p++) {
+          average[p] /= video.count();
+        }
+      }
+      List<int[]> sizes = new ArrayList<>();
+      sizes.add(new int[] {w, h});
+      while (sizes.get(sizes.size() - 1)[0] > COARSE_WIDTH && sizes.get(sizes.size() - 1)[0] / 2 >= 1) {
+        int[] last = sizes.get(sizes.size() - 1);
+        int nw = Math.max(1, last[0] / 2);
+        int nh = Math.max(1, (int) Math.round((double) h * nw / w));
+        sizes.add(new int[] {nw, nh});
+      }
+      int n = sizes.size();
+      int[] widths = new int[n];
+      int[] heights = new int[n];
+      float[][] levels = new float[n][];
+      for (int i = 0; i < n; i++) {
+        int[] s = sizes.get(n - 1 - i);
+        widths[i] = s[0];
+        heights[i] = s[1];
+        levels[i] = i == n - 1 ? average : FrameResizer.resizeFrame(average, w, h, s[0], s[1]);
+      }
+      return new Maps(widths, heights, levels);
+    }
+  }
+
+  /** The offset {@code {dx, dy}} in full-size pixels that moves the candidate onto the reference. */
+  static int[] estimate(Maps ref, Maps cand) {
+    int levels = ref.levels.length;
+    if (cand.levels.length != levels || cand.widths[levels - 1] != ref.widths[levels - 1]
+        || cand.heights[levels - 1] != ref.heights[levels - 1]) {
+      throw new IllegalArgumentException("offset maps of different sizes");
+    }
+    // Periodic content (a NumberPlane's grid) makes several coarse peaks nearly equal; the
+    // true one can lose to a neighbour by quantisation, so the best few are all refined.
+    List<int[]> starts = peaks(ref, cand);
+    int[] best = {0, 0};
+    double bestValue = Double.NEGATIVE_INFINITY;
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (int[] start : starts) {
+      int[] d = start;
+      double value = correlation(ref, cand, 0, d[0], d[1]);
+      for (int l = 1; l < levels; l++) {
+        d = refine(ref, cand, l, d);
+        value = correlation(ref, cand, l, d[0], d[1]);
+      }
+      if (!seen.add(((long) d[0] << 32) ^ (d[1] & 0xffffffffL))) {
+        continue;
+      }
+      if (value > bestValue * (1 + 1e-9) + 1e-12
+          || (Math.abs(value - bestValue) <= 1e-9 * Math.abs(bestValue) + 1e-12 && Math.hypot(d[0], d[1]) < Math.hypot(best[0], best[1]))) {
+        bestValue = value;
+        best = d;
+      }
+    }
+    return best;
+  }
+
+  /** Coarse peaks tried: (0, 0) and the {@value #PEAKS} highest local maxima of the correlation. */
+  static final int PEAKS = 5;
+
+  private static List<int[]> peaks(Maps ref, Maps cand) {
+    int w = ref.widths[0];
+    int h = ref.heights[0];
+    int rx = limit(w);
+    int ry = limit(h);
+    int cols = 2 * rx + 1;
+    int rows = 2 * ry + 1;
+    double[] c = new double[cols * rows];
+    for (int dy = -ry; dy <= ry; dy++) {
+      for (int dx = -rx; dx <= rx; dx++) {
+        c[(dy + ry) * cols + dx + rx] = correlation(ref, cand, 0, dx, dy);
+      }
+    }
+    List<int[]> maxima = new ArrayList<>();
+    for (int y = 0; y < rows; y++) {
+      for (int x = 0; x < cols; x++) {
+        double v = c[y * cols + x];
+        boolean peak = v > 0;
+        for (int ny = Math.max(0, y - 1); ny <= Math.min(rows - 1, y + 1) && peak; ny++) {
+          for (int nx = Math.max(0, x - 1); nx <= Math.min(cols - 1, x + 1); nx++) {
+            if (c[ny * cols + nx] > v) {
+              peak = false;
+              break;
+            }
+          }
+        }
+        if (peak) {
+          maxima.add(new int[] {x - rx, y - ry});
+        }
+      }
+    }
+    maxima.sort(Comparator.comparingDouble((int[] d) -> -c[(d[1] + ry) * cols + d[0] + rx])
+        .thenComparingDouble(d -> Math.hypot(d[0], d[1])));
+    List<int[]> out = new ArrayList<>();
+    out.add(new int[] {0, 0});
+    out.addAll(maxima.subList(0, Math.min(PEAKS, maxima.size())));
+    return out;
+  }
+
+  /** The best offset at level {@code l} within one coarser pixel of {@code coarse} (from level l-1). */
+  private static int[] refine(Maps ref, Maps cand, int l, int[] coarse) {
+    double sx = (double) ref.widths[l] / ref.widths[l - 1];
+    double sy = (double) ref.heights[l] / ref.heights[l - 1];
+    int cx = (int) Math.round(coarse[0] * sx);
+    int cy = (int) Math.round(coarse[1] * sy);
+    List<int[]> near = new ArrayList<>();
+    // A coarse offset exact to half a coarse pixel puts the fine one within s/2 of s * coarse.
+    for (int[] o : offsets(cx, cy, (int) Math.ceil(sx / 2), (int) Math.ceil(sy / 2))) {
+      if (Math.abs(o[0]) <= limit(ref.widths[l]) && Math.abs(o[1]) <= limit(ref.heights[l])) {
+        near.add(o);
+      }
+    }
+    if (near.isEmpty()) {
+      near.add(new int[] {0, 0});
+    }
+    return best(ref, cand, l, near);
+  }
+
+  /** {@code penalty(d)} for an offset of {@code (dx, dy)} on a {@code w x h} frame. */
+  static double penalty(int dx, int dy, int w, int h) {
+    return Math.max(0.0, 1.0 - Math.hypot(dx, dy) / (PENALTY_DIAGONAL_FRACTION * Math.hypot(w, h)));
+  }
+
+  /** {@code video} moved by {@code (dx, dy)} pixels, uncovered pixels set to its background level. */
+  static VideoFrames translate(VideoFrames video, int dx, int dy) {
+    int w = video.width();
+    int h = video.height();
+    byte[] src = video.gray();
+    byte[] out = new byte[src.length];
+    Arrays.fill(out, (byte) ContentFeatures.background(video));
+    int x0 = Math.max(0, dx);
+    int x1 = Math.min(w, w + dx);
+    for (int f = 0; f < video.count() && x1 > x0; f++) {
+      for (int y = Math.max(0, dy); y < Math.min(h, h + dy); y++) {
+        System.arraycopy(src, (f * h + y - dy) * w + x0 - dx, out, (f * h + y) * w + x0, x1 - x0);
+      }
+    }
+    return new VideoFrames(w, h, video.fps(), video.count(), out);
+  }
+
+  private static int limit(int size) {
+    return (int) Math.floor(size * SEARCH_FRACTION);
+  }
+
+  private static List<int[]> offsets(int cx, int cy, int rx, int ry) {
+    List<int[]> out = new ArrayList<>();
+    for (int dy = cy - ry; dy <= cy + ry; dy++) {
+      for (int dx = cx - rx; dx <= cx + rx; dx++) {
+        out.add(new int[] {dx, dy});
+      }
+    }
+    out.sort(Comparator.comparingDouble(d -> Math.hypot(d[0], d[1])));
+    return out;
+  }
+
+  private static int[] best(Maps ref, Maps cand, int l, List<int[]> candidates) {
+    double best = Double.NEGATIVE_INFINITY;
+    int[] arg = {0, 0};
+    for (int[] d : candidates) {
+      double s = correlation(ref, cand, l, d[0], d[1]);
+      if (s > best * (1 + 1e-9) + 1e-12) {
+        best = s;
+        arg = d;
+      }
+    }
+    return arg;
+  }
+
+  /** {@code sum_p a(p) * b(p - d)} over the pixels where both are defined and {@code a} is not 0. */
+  private static double correlation(Maps ref, Maps cand, int l, int dx, int dy) {
+    float[] a = ref.levels[l];
+    float[] b = cand.levels[l];
+    int w = ref.widths[l];
+    int h = ref.heights[l];
+    int[] box = ref.support[l];
+    double s = 0;
+    int x0 = Math.max(box[0], Math.max(0, dx));
+    int x1 = Math.min(box[2], Math.min(w, w + dx));
+    for (int y = Math.max(box[1], Math.max(0, dy)); y < Math.min(box[3], Math.min(h, h + dy)); y++) {
+      int ra = y * w;
+      int rb = (y - dy) * w - dx;
+      for (int x = x0; x < x1; x++) {
+        s += a[ra + x] * b[rb + x];
+      }
+    }
+    return s;
+  }
+}
