@@ -110,7 +110,7 @@ public final class RenderBenchmark {
     out.printf(Locale.ROOT, "fidelity (c) vs (b) frames: worst per-scene mean |diff| %.2f of 255; %d scene(s) with a different frame count%n",
         worstMae, countMismatch);
     Map<String, Object> report = new LinkedHashMap<>();
-    report.put("manim_version", config.runtime().mode().configName() + " " + ManimRuntime.locate(config.runtime()).manimVersion());
+    report.put("manim_version", runtime.mode().configName() + " " + runtime.manimVersion());
     report.put("scenes", scenes.size());
     report.put("pool_startup_s", poolStartup);
     report.put("modes", List.of(a, b, c));

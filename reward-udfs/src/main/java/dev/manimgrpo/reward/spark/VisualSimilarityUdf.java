@@ -25,6 +25,9 @@ public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer,
 
   private static final long serialVersionUID = 1L;
   private static final Map<String, VisualSimilarityScorer> SCORERS = new ConcurrentHashMap<>();
+  private static final int REFERENCE_CACHE = 64;
+  /** Prepared references by content: a group's G rollouts share one, so it is prepared once. */
+  private static final Map<String, VisualSimilarityScorer.PreparedReference> REFERENCES = new ConcurrentHashMap<>();
 
   public static final StructType RETURN_TYPE = new StructType()
       .add("visual_reward", DataTypes.DoubleType, false)
@@ -53,11 +56,27 @@ public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer,
       return null;
     }
     VisualSimilarityScorer scorer = SCORERS.computeIfAbsent(clipModel, VisualSimilarityUdf::scorer);
-    VideoFrames reference = VideoFrames.ofRaw(rw, rh, 5.0, ref);
+    String key = clipModel + "\u0000" + rw + "x" + rh + "\u0000" + digest(ref);
+    VisualSimilarityScorer.PreparedReference prepared = REFERENCES.get(key);
+    if (prepared == null) {
+      if (REFERENCES.size() >= REFERENCE_CACHE) {
+        REFERENCES.clear();
+      }
+      prepared = scorer.prepare(VideoFrames.ofRaw(rw, rh, 5.0, ref));
+      REFERENCES.put(key, prepared);
+    }
     VideoFrames candidate = cand == null || cw == null || ch == null ? null : VideoFrames.ofRaw(cw, ch, 5.0, cand);
-    VisualSimilarity v = scorer.score(reference, candidate);
+    VisualSimilarity v = scorer.score(prepared, candidate);
     return RowFactory.create(v.score(), v.contentScore(), v.vsStudy(), v.clipPart(), v.studyVs(), v.foregroundSsim(),
         v.shape(), v.offsetX(), v.offsetY(), v.referenceFrames(), v.candidateFrames(), v.method());
+  }
+
+  private static String digest(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static VisualSimilarityScorer scorer(String model) {
