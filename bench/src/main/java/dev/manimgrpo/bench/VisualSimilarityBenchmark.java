@@ -1,6 +1,7 @@
 package dev.manimgrpo.bench;
 
 import dev.manimgrpo.core.render.VideoFrames;
+import dev.manimgrpo.reward.visual.VisualSimilarityOptions;
 import dev.manimgrpo.reward.visual.VisualSimilarityScorer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,16 +33,22 @@ public class VisualSimilarityBenchmark {
   static final int H = 480;
   static final int FRAMES = 50;
 
+  /** The reward stage's scorer: the defaults, the content-aware score alone. */
   private final VisualSimilarityScorer scorer = VisualSimilarityScorer.defaults();
+  /** With the study's vs_study as well, as evaluation computes it. */
+  private final VisualSimilarityScorer withStudy =
+      new VisualSimilarityScorer(VisualSimilarityOptions.defaults().withStudy(true), null);
   private VideoFrames reference;
   private VideoFrames candidate;
   private VisualSimilarityScorer.PreparedReference prepared;
+  private VisualSimilarityScorer.PreparedReference preparedWithStudy;
 
   @Setup
   public void setUp() {
     reference = draw(0);
     candidate = draw(7);
     prepared = scorer.prepare(reference);
+    preparedWithStudy = withStudy.prepare(reference);
   }
 
   static VideoFrames draw(int shift) {
@@ -65,9 +72,15 @@ public class VisualSimilarityBenchmark {
     return new VideoFrames(W, H, 5.0, FRAMES, g);
   }
 
-  /** Content-aware score and vs_study for one rollout, the reference prepared once per group. */
+  /** R_visual of one rollout as the reward stage computes it, the reference prepared once per group. */
   @Benchmark
   public double visualRewardPerRollout() {
     return scorer.score(prepared, candidate).score();
+  }
+
+  /** The same with the study's vs_study (427 px) as well, as evaluation computes it. */
+  @Benchmark
+  public double visualRewardAndStudyPerRollout() {
+    return withStudy.score(preparedWithStudy, candidate).vsStudy();
   }
 }

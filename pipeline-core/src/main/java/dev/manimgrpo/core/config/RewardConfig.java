@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /** How rewards are fused and advantages computed; see {@code reward.*} in reference.yaml. */
 public record RewardConfig(double textWeight, double visualWeight, double layoutWeight, Fusion fusion, Advantage advantage,
-    double advantageEpsilon, String codebertModel, String clipModel) implements java.io.Serializable {
+    double advantageEpsilon, String codebertModel, String clipModel, VisualRewardConfig visual) implements java.io.Serializable {
 
   /** How the text and visual parts are combined. */
   public enum Fusion {
@@ -49,6 +49,9 @@ public record RewardConfig(double textWeight, double visualWeight, double layout
     }
     codebertModel = codebertModel == null ? "" : codebertModel;
     clipModel = clipModel == null ? "" : clipModel;
+    if (visual == null) {
+      throw new IllegalArgumentException("reward.visual must be set");
+    }
     if (!(advantageEpsilon > 0)) {
       throw new IllegalArgumentException("reward.advantage-epsilon must be > 0, got " + advantageEpsilon);
     }

@@ -10,6 +10,7 @@ import dev.manimgrpo.jobs.report.TextTable;
 import dev.manimgrpo.reward.code.CodeReference;
 import dev.manimgrpo.reward.code.CodeRewardCalculator;
 import dev.manimgrpo.reward.visual.VisualSimilarity;
+import dev.manimgrpo.reward.visual.VisualSimilarityOptions;
 import dev.manimgrpo.reward.visual.VisualSimilarityScorer;
 import java.io.PrintStream;
 import java.util.List;
@@ -22,8 +23,9 @@ import java.util.Locale;
  * they come from the reference cache), so the rollouts' worker starts with a cold LaTeX cache
  * for each prompt's first rollout, as in GRPO. Per rollout the render stage is its
  * reward-profile render; the reward stage is the code reward
- * (CodeBLEU and its parts, AST edit distance) plus the visual similarity (content-aware score
- * and the study's vs_study) against the reference's frames, reference preparation included.
+ * (CodeBLEU and its parts, AST edit distance) plus the visual similarity against the reference's
+ * frames, reference preparation included, as {@code reward.visual.*} configures it (the
+ * content-aware score alone by default; {@code --conf reward.visual.study=true} adds vs_study).
  * Serial, one worker, one thread: the ratio is per core.
  */
 public final class RewardBenchmark {
@@ -49,13 +51,13 @@ public final class RewardBenchmark {
     }
     ManimRuntime runtime = ManimRuntime.locate(config.runtime());
     CodeRewardCalculator code = new CodeRewardCalculator();
-    VisualSimilarityScorer visual = VisualSimilarityScorer.defaults();
+    VisualSimilarityScorer visual = new VisualSimilarityScorer(VisualSimilarityOptions.of(config.reward().visual()), null);
     double renderS = 0;
     double codeS = 0;
     double visualS = 0;
     int n = 0;
-    out.printf(Locale.ROOT, "reward benchmark: %d prompts x %d rollouts, serial, one core (first rollout of each shown)%n",
-        entries.size(), GROUP);
+    out.printf(Locale.ROOT, "reward benchmark: %d prompts x %d rollouts, serial, one core (first rollout of each shown);"
+        + " visual: %s%n", entries.size(), GROUP, visual.options());
     var scratch = config.render().resolvedScratchDir(config.cache());
     try (RenderWorkerPool refs = new RenderWorkerPool(runtime, config.render().withWorkers(1), scratch.resolve("bench-ref"));
          RenderWorkerPool pool = new RenderWorkerPool(runtime, config.render().withWorkers(1), scratch.resolve("bench-rollouts"))) {

@@ -26,6 +26,7 @@ public final class RewardUdfs {
   public static void register(SparkSession spark, RewardConfig config) {
     spark.udf().register("fused_reward", new FusedRewardUdf(RewardFusion.of(config)), FusedRewardUdf.RETURN_TYPE);
     spark.udf().register("code_reward", new CodeRewardUdf(config.codebertModel()), CodeRewardUdf.RETURN_TYPE);
-    spark.udf().register("visual_similarity", new VisualSimilarityUdf(config.clipModel()), VisualSimilarityUdf.RETURN_TYPE);
+    spark.udf().register("visual_similarity", new VisualSimilarityUdf(config.clipModel(),
+        dev.manimgrpo.reward.visual.VisualSimilarityOptions.of(config.visual())), VisualSimilarityUdf.RETURN_TYPE);
   }
 }

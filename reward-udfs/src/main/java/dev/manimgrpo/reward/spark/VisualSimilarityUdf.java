@@ -17,8 +17,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * {@code visual_similarity(candidate_frames BINARY, candidate_width INT, candidate_height INT,
  * reference_frames BINARY, reference_width INT, reference_height INT)}: R_visual and its parts
- * (content-aware score, the study's vs_study, the CLIP part when {@code reward.clip-model} is set,
- * else null). Frames are 8-bit grayscale, row-major, one after another, as the render service
+ * (content-aware score; the study's vs_study when {@code reward.visual.study} is on, else null; the
+ * CLIP part when {@code reward.clip-model} is set, else null). Frames are 8-bit grayscale, row-major, one after another, as the render service
  * writes them. Null candidate frames are a failed render: score 0.
  */
 public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer, byte[], Integer, Integer, Row> {
@@ -32,7 +32,7 @@ public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer,
   public static final StructType RETURN_TYPE = new StructType()
       .add("visual_reward", DataTypes.DoubleType, false)
       .add("content_score", DataTypes.DoubleType, false)
-      .add("vs_study", DataTypes.DoubleType, false)
+      .add("vs_study", DataTypes.DoubleType, true)
       .add("clip_part", DataTypes.DoubleType, true)
       .add("study_vs", DataTypes.DoubleType, true)
       .add("foreground_ssim", DataTypes.DoubleType, false)
@@ -44,10 +44,15 @@ public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer,
       .add("method", DataTypes.StringType, false);
 
   private final String clipModel;
+  private final VisualSimilarityOptions options;
 
-  /** @param clipModel an ONNX image model, or "" for none */
-  public VisualSimilarityUdf(String clipModel) {
+  /**
+   * @param clipModel an ONNX image model, or "" for none
+   * @param options how to compare (reward.visual.*)
+   */
+  public VisualSimilarityUdf(String clipModel, VisualSimilarityOptions options) {
     this.clipModel = clipModel == null ? "" : clipModel;
+    this.options = java.util.Objects.requireNonNull(options, "options");
   }
 
   @Override
@@ -55,8 +60,9 @@ public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer,
     if (ref == null || rw == null || rh == null) {
       return null;
     }
-    VisualSimilarityScorer scorer = SCORERS.computeIfAbsent(clipModel, VisualSimilarityUdf::scorer);
-    String key = clipModel + "\u0000" + rw + "x" + rh + "\u0000" + digest(ref);
+    String scorerKey = clipModel + "\u0000" + options;
+    VisualSimilarityScorer scorer = SCORERS.computeIfAbsent(scorerKey, k -> scorer(clipModel, options));
+    String key = scorerKey + "\u0000" + rw + "x" + rh + "\u0000" + digest(ref);
     VisualSimilarityScorer.PreparedReference prepared = REFERENCES.get(key);
     if (prepared == null) {
       if (REFERENCES.size() >= REFERENCE_CACHE) {
@@ -79,12 +85,12 @@ public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer,
     }
   }
 
-  private static VisualSimilarityScorer scorer(String model) {
+  private static VisualSimilarityScorer scorer(String model, VisualSimilarityOptions options) {
     if (model.isBlank()) {
-      return VisualSimilarityScorer.defaults();
+      return new VisualSimilarityScorer(options, null);
     }
     try {
-      return new VisualSimilarityScorer(VisualSimilarityOptions.defaults(), new OnnxImageEmbedder(Path.of(model)));
+      return new VisualSimilarityScorer(options, new OnnxImageEmbedder(Path.of(model)));
     } catch (Exception e) {
       throw new IllegalArgumentException("reward.clip-model: cannot load an ONNX image model from " + model + ": "
           + e.getMessage(), e);

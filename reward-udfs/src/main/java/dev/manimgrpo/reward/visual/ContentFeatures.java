@@ -114,8 +114,14 @@ final class ContentFeatures {
   /** The same over raw 8-bit frames. */
   static float background(VideoFrames video) {
     long[] hist = new long[256];
-    for (byte b : video.gray()) {
-      hist[b & 0xff]++;
+    byte[] g = video.gray();
+    int px = video.width() * video.height();
+    for (int f = 0; f < video.count(); ) {
+      int run = FrameRuns.runLength(video, f);
+      for (int p = f * px, end = p + px; p < end; p++) {
+        hist[g[p] & 0xff] += run;
+      }
+      f += run;
     }
     return argmax(hist);
   }

@@ -1,6 +1,7 @@
 package dev.manimgrpo.reward.visual;
 
 import dev.manimgrpo.core.render.VideoFrames;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -50,7 +51,8 @@ public final class FrameResizer {
     float[] row = new float[video.width()];
     float[] tmp = new float[width * video.height()];
     byte[] gray = video.gray();
-    for (int f = 0; f < out.length; f++) {
+    for (int f = 0; f < out.length; ) {
+      int run = FrameRuns.runLength(video, f);
       int off = f * srcPx;
       for (int y = 0; y < video.height(); y++) {
         int base = off + y * video.width();
@@ -59,7 +61,10 @@ public final class FrameResizer {
         }
         ax.apply(row, 0, 1, tmp, y * width, 1);
       }
-      out[f] = vertical(tmp, width, video.height(), ay, height);
+      float[] resized = vertical(tmp, width, video.height(), ay, height);
+      // A repeated frame shares its run's array: frames of a GraySequence are never written to.
+      Arrays.fill(out, f, f + run, resized);
+      f += run;
     }
     return new GraySequence(width, height, out);
   }

@@ -79,13 +79,15 @@ final class GlobalOffset {
       float bg = ContentFeatures.background(video);
       float[] average = new float[px];
       byte[] gray = video.gray();
-      for (int f = 0; f < video.count(); f++) {
+      for (int f = 0; f < video.count(); ) {
+        int run = FrameRuns.runLength(video, f);
         int off = f * px;
         for (int p = 0; p < px; p++) {
           if (Math.abs((gray[off + p] & 0xff) - bg) > ContentFeatures.THRESHOLD) {
-            average[p] += 1f;
+            average[p] += run;
           }
         }
+        f += run;
       }
       if (video.count() > 0) {
         for (int p = 0; p < px; p++) {

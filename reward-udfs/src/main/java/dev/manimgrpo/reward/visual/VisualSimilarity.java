@@ -9,10 +9,12 @@ import java.io.Serializable;
  * @param score the visual reward: {@code contentScore}, or {@code sqrt(contentScore * clipPart)}
  *     when an {@link ImageEmbedder} is present; 0 for a failed or empty render
  * @param contentScore the content-aware similarity ({@link ContentSimilarity})
- * @param vsStudy the study's SSIM part, {@code exp(-5 * dist / max_len)} ({@link StudyVisualSimilarity})
+ * @param vsStudy the study's SSIM part, {@code exp(-5 * dist / max_len)} ({@link StudyVisualSimilarity}),
+ *     or null when it was not asked for ({@link VisualSimilarityOptions#study()})
  * @param clipPart the study's CLIP part ({@link ClipSimilarity}), or null when no embedder is present
  * @param clipPresent whether {@code clipPart} was computed (never invented when absent)
  * @param studyVs the study's full {@code VS = sqrt(vsStudy * clipPart)}, or null without the CLIP part
+ *     or without vs_study
  * @param unaligned the content score of the candidate as rendered, before any global offset
  * @param foregroundSsim mean foreground-weighted SSIM along the content alignment
  * @param shape mean shape agreement (foreground F-score with tolerance) along the content alignment
@@ -23,14 +25,14 @@ import java.io.Serializable;
  * @param referenceFrames frames in the reference
  * @param candidateFrames frames in the candidate (0 for a failed render)
  * @param workWidth width the content score worked at, in pixels
- * @param studyWidth width vs_study worked at, in pixels
+ * @param studyWidth width vs_study worked at, in pixels (0 when it was not computed)
  * @param method what was computed: {@code content}, {@code content+clip}, {@code failed-render},
  *     {@code empty-candidate} or {@code empty-reference}, with the sizes
  */
 public record VisualSimilarity(
     double score,
     double contentScore,
-    double vsStudy,
+    Double vsStudy,
     Double clipPart,
     boolean clipPresent,
     Double studyVs,
@@ -58,11 +60,12 @@ public record VisualSimilarity(
     if (clipPresent != (clipPart != null)) {
       throw new IllegalArgumentException("clipPresent is " + clipPresent + " but clipPart is " + clipPart);
     }
-    if (clipPart == null && studyVs != null) {
-      throw new IllegalArgumentException("studyVs needs the CLIP part");
+    if ((clipPart == null || vsStudy == null) && studyVs != null) {
+      throw new IllegalArgumentException("studyVs needs the CLIP part and vs_study");
     }
-    for (double v : new double[] {score, contentScore, vsStudy, unaligned, foregroundSsim, shape, offsetPenalty}) {
-      if (!(v >= 0 && v <= 1)) {
+    for (Double v : new Double[] {score, contentScore, vsStudy, clipPart, studyVs, unaligned, foregroundSsim, shape,
+        offsetPenalty}) {
+      if (v != null && !(v >= 0 && v <= 1)) {
         throw new IllegalArgumentException("visual similarity parts must lie in [0, 1], got " + v);
       }
     }
@@ -72,9 +75,10 @@ public record VisualSimilarity(
   }
 
   /** The result for a candidate that could not be compared: every score 0. */
-  static VisualSimilarity nothing(String method, boolean clipPresent, int referenceFrames, int candidateFrames,
-      int workWidth, int studyWidth) {
-    return new VisualSimilarity(0, 0, 0, clipPresent ? 0.0 : null, clipPresent, clipPresent ? 0.0 : null, 0, 0, 0,
+  static VisualSimilarity nothing(String method, boolean clipPresent, boolean study, int referenceFrames,
+      int candidateFrames, int workWidth, int studyWidth) {
+    return new VisualSimilarity(0, 0, study ? 0.0 : null, clipPresent ? 0.0 : null, clipPresent,
+        clipPresent && study ? 0.0 : null, 0, 0, 0,
         0, 0, 1, 0, referenceFrames, candidateFrames, workWidth, studyWidth, method);
   }
 }

@@ -67,7 +67,7 @@ public final class VisualSimilarityScorer {
       this.count = originalCount;
       this.framesCompared = frames.count();
       this.workSize = FrameResizer.workingSize(width, height, options.workWidth());
-      this.studySize = FrameResizer.workingSize(width, height, options.studyWidth());
+      this.studySize = options.study() ? FrameResizer.workingSize(width, height, options.studyWidth()) : new int[] {0, 0};
       if (count == 0) {
         content = null;
         study = null;
@@ -75,7 +75,9 @@ public final class VisualSimilarityScorer {
         return;
       }
       this.content = ContentSimilarity.Reference.of(frames, workSize[0], workSize[1]);
-      this.study = SsimMatrix.Distinct.of(FrameResizer.resize(frames, studySize[0], studySize[1]), Ssim.DEFAULT_WINDOW);
+      this.study = options.study()
+          ? SsimMatrix.Distinct.of(FrameResizer.resize(frames, studySize[0], studySize[1]), Ssim.DEFAULT_WINDOW)
+          : null;
       this.embeddings = embedder == null ? null : embed(embedder, frames);
     }
 
@@ -117,32 +119,36 @@ public final class VisualSimilarityScorer {
   public VisualSimilarity score(PreparedReference ref, VideoFrames candidate) {
     Objects.requireNonNull(ref, "ref");
     boolean clip = embedder != null;
+    boolean study = options.study();
     int frames = candidate == null ? 0 : candidate.count();
     if (candidate == null) {
-      return VisualSimilarity.nothing(VisualSimilarity.FAILED_RENDER, clip, ref.count, 0, ref.workSize[0], ref.studySize[0]);
+      return VisualSimilarity.nothing(VisualSimilarity.FAILED_RENDER, clip, study, ref.count, 0, ref.workSize[0], ref.studySize[0]);
     }
     if (ref.count == 0) {
-      return VisualSimilarity.nothing(VisualSimilarity.EMPTY_REFERENCE, clip, 0, frames, ref.workSize[0], ref.studySize[0]);
+      return VisualSimilarity.nothing(VisualSimilarity.EMPTY_REFERENCE, clip, study, 0, frames, ref.workSize[0], ref.studySize[0]);
     }
     if (frames == 0) {
-      return VisualSimilarity.nothing(VisualSimilarity.EMPTY_CANDIDATE, clip, ref.count, 0, ref.workSize[0], ref.studySize[0]);
+      return VisualSimilarity.nothing(VisualSimilarity.EMPTY_CANDIDATE, clip, study, ref.count, 0, ref.workSize[0], ref.studySize[0]);
     }
     VideoFrames sized = FrameResizer.toSize(capped(candidate, options.maxFrames()), ref.width, ref.height);
     ContentSimilarity.Result content = ContentSimilarity.compare(ref.content, sized);
-    SsimMatrix.Distinct studyCand = SsimMatrix.Distinct.of(
-        FrameResizer.resize(sized, ref.studySize[0], ref.studySize[1]), Ssim.DEFAULT_WINDOW);
-    double vsStudy = StudyVisualSimilarity.fromMatrix(SsimMatrix.of(ref.study, studyCand));
+    Double vsStudy = null;
+    if (study) {
+      SsimMatrix.Distinct studyCand = SsimMatrix.Distinct.of(
+          FrameResizer.resize(sized, ref.studySize[0], ref.studySize[1]), Ssim.DEFAULT_WINDOW);
+      vsStudy = StudyVisualSimilarity.fromMatrix(SsimMatrix.of(ref.study, studyCand));
+    }
     Double clipPart = null;
     Double studyVs = null;
     double score = content.score();
     if (clip) {
       clipPart = ClipSimilarity.score(ref.embeddings, embed(embedder, sized));
-      studyVs = ClipSimilarity.combine(vsStudy, clipPart);
+      studyVs = vsStudy == null ? null : ClipSimilarity.combine(vsStudy, clipPart);
       score = ClipSimilarity.combine(content.score(), clipPart);
     }
     String method = (clip ? "content+clip(" + embedder.name() + ")" : "content")
-        + String.format(java.util.Locale.ROOT, "@%dx%d,study@%dx%d", ref.workSize[0], ref.workSize[1],
-            ref.studySize[0], ref.studySize[1])
+        + String.format(java.util.Locale.ROOT, "@%dx%d", ref.workSize[0], ref.workSize[1])
+        + (study ? String.format(java.util.Locale.ROOT, ",study@%dx%d", ref.studySize[0], ref.studySize[1]) : "")
         + (frames > sized.count() || ref.count > ref.framesCompared
             ? ",frames-capped@" + options.maxFrames() : "");
     return new VisualSimilarity(Scores.unit(score), content.score(), vsStudy, clipPart, clip, studyVs,

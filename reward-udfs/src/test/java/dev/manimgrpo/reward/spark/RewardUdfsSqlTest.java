@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
+import dev.manimgrpo.reward.visual.VisualSimilarityOptions;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -109,11 +110,19 @@ class RewardUdfsSqlTest {
     byte[] ref = squareVideo(10, false);
     spark.createDataFrame(List.of(RowFactory.create("same", ref, ref), RowFactory.create("blank", squareVideo(10, true), ref),
         RowFactory.create("failed", null, ref)), schema).createOrReplaceTempView("videos");
-    List<Row> out = spark.sql("SELECT name, visual_similarity(cand, 160, 90, ref, 160, 90) AS v FROM videos ORDER BY name")
+    // The study's vs_study is off by default (reward.visual.study); a second registration turns it on.
+    spark.udf().register("visual_similarity_study", new VisualSimilarityUdf("",
+        VisualSimilarityOptions.defaults().withStudy(true)), VisualSimilarityUdf.RETURN_TYPE);
+    List<Row> out = spark.sql("SELECT name, visual_similarity_study(cand, 160, 90, ref, 160, 90) AS v,"
+            + " visual_similarity(cand, 160, 90, ref, 160, 90) AS d FROM videos ORDER BY name")
         .collectAsList();
     Row blank = out.get(0).getStruct(1);
     Row failed = out.get(1).getStruct(1);
     Row same = out.get(2).getStruct(1);
+    for (Row r : out) {
+      assertThat(r.getStruct(2).<Double>getAs("vs_study")).isNull();
+      assertThat(r.getStruct(2).<Double>getAs("visual_reward")).isEqualTo(r.getStruct(1).<Double>getAs("visual_reward"));
+    }
     assertThat(same.<Double>getAs("visual_reward")).isCloseTo(1.0, offset(1e-9));
     assertThat(same.<Double>getAs("clip_part")).isNull(); // no model configured: absent, not invented
     assertThat(blank.<Double>getAs("visual_reward")).isLessThan(0.2);

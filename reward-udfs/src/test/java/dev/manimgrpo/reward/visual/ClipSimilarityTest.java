@@ -70,7 +70,7 @@ class ClipSimilarityTest {
 
   @Test
   void scorerCombinesBothPartsWhenAnEmbedderIsPresent() {
-    VisualSimilarityScorer withClip = new VisualSimilarityScorer(VisualSimilarityOptions.defaults(), new TinyEmbedder());
+    VisualSimilarityScorer withClip = new VisualSimilarityScorer(VisualSimilarityOptions.defaults().withStudy(true), new TinyEmbedder());
     VideoFrames ref = Synthetic.scene(427, 240, 8);
     VisualSimilarity same = withClip.score(ref, Synthetic.scene(427, 240, 8));
     assertThat(same.clipPresent()).isTrue();
@@ -96,7 +96,7 @@ class ClipSimilarityTest {
     assertThat(v.clipPresent()).isFalse();
     assertThat(v.clipPart()).isNull();
     assertThat(v.studyVs()).isNull();
-    assertThatThrownBy(() -> new VisualSimilarity(1, 1, 1, 0.5, false, null, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, "x"))
+    assertThatThrownBy(() -> new VisualSimilarity(1, 1, 1.0, 0.5, false, null, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, "x"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -68,7 +68,8 @@ class VisualSimilarityRenderTest {
   static final double MARGIN = 0.1;
 
   @TempDir static Path scratch;
-  static final VisualSimilarityScorer SCORER = VisualSimilarityScorer.defaults();
+  static final VisualSimilarityScorer SCORER =
+      new VisualSimilarityScorer(VisualSimilarityOptions.defaults().withStudy(true), null);
   static final List<Row> ROWS = new ArrayList<>();
   static double renderSeconds;
   static double scoreSeconds;

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** Edge cases of the whole visual similarity on hand-drawn videos (no renderer). */
 class VisualSimilarityScorerTest {
 
-  final VisualSimilarityScorer scorer = VisualSimilarityScorer.defaults();
+  final VisualSimilarityScorer scorer =
+      new VisualSimilarityScorer(VisualSimilarityOptions.defaults().withStudy(true), null);
   final VideoFrames scene = Synthetic.scene(854, 480, 12);
 
   @Test
@@ -24,6 +25,20 @@ class VisualSimilarityScorerTest {
     assertThat(v.clipPart()).isNull();
     assertThat(v.studyVs()).isNull();
     assertThat(v.method()).startsWith("content@107x60");
+  }
+
+  @Test
+  void studyPartIsComputedOnlyWhenAskedFor() {
+    VideoFrames moved = Synthetic.scene(854, 480, 15);
+    VisualSimilarity with = scorer.score(scene, moved);
+    VisualSimilarity without = VisualSimilarityScorer.defaults().score(scene, moved);
+    assertThat(VisualSimilarityOptions.defaults().study()).isFalse();
+    assertThat(without.vsStudy()).isNull();
+    assertThat(without.studyWidth()).isZero();
+    assertThat(without.method()).doesNotContain("study");
+    assertThat(with.vsStudy()).isNotNull();
+    assertThat(without.score()).isEqualTo(with.score());
+    assertThat(VisualSimilarityScorer.defaults().score(scene, null).vsStudy()).isNull();
   }
 
   @Test
@@ -181,7 +196,7 @@ class VisualSimilarityScorerTest {
 
   @Test
   void overlongVideosAreSampledDownNotComparedFrameByFrame() {
-    VisualSimilarityScorer capped = new VisualSimilarityScorer(new VisualSimilarityOptions(0, 0, 40), null);
+    VisualSimilarityScorer capped = new VisualSimilarityScorer(new VisualSimilarityOptions(0, true, 0, 40), null);
     VideoFrames ref = Synthetic.scene(128, 72, 20);
     VideoFrames longRun = Synthetic.scene(128, 72, 1000);
     VisualSimilarity v = capped.score(ref, longRun);
