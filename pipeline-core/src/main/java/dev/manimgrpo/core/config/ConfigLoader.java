@@ -62,7 +62,15 @@ public final class ConfigLoader {
   }
 
   /** Key fragments whose values are masked when a configuration is printed. */
-  static final List<String> SECRET_KEY_PARTS = List.of("secret", "password", "token", "access.key", "credential");
+  static final List<String> SECRET_KEY_PARTS = List.of("secret", "password", "access.key", "credential", "api-key",
+      "apikey");
+
+  /** Whether a key names a secret: one of the fragments, or a token ({@code session.token}, not {@code max-tokens}). */
+  static boolean looksSecret(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    return SECRET_KEY_PARTS.stream().anyMatch(k::contains) || k.equals("token") || k.endsWith(".token")
+        || k.endsWith("-token");
+  }
 
   /** The configuration as YAML for logs and run manifests, with secret-looking values masked. */
   public static String toYaml(PipelineConfig config) {
@@ -82,7 +90,7 @@ public final class ConfigLoader {
       JsonNode child = node.get(name);
       if (child.isObject()) {
         mask((ObjectNode) child);
-      } else if (SECRET_KEY_PARTS.stream().anyMatch(p -> name.toLowerCase(java.util.Locale.ROOT).contains(p))) {
+      } else if (looksSecret(name)) {
         node.put(name, "*****");
       }
     }

@@ -13,7 +13,9 @@ public record PipelineConfig(
     CacheConfig cache,
     DatasetConfig dataset,
     OutputConfig output,
-    SparkConfig spark) implements java.io.Serializable {
+    SparkConfig spark,
+    PolicyConfig policy,
+    TrainerConfig trainer) implements java.io.Serializable {
 
   public PipelineConfig {
     Objects.requireNonNull(runtime, "runtime");
@@ -23,6 +25,8 @@ public record PipelineConfig(
     Objects.requireNonNull(dataset, "dataset");
     Objects.requireNonNull(output, "output");
     Objects.requireNonNull(spark, "spark");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(trainer, "trainer");
   }
 
   /** The defaults alone, as written in {@code reference.yaml}. */

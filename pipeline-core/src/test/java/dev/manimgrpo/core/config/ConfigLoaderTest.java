@@ -75,6 +75,10 @@ class ConfigLoaderTest {
     assertThat(printed).doesNotContain("hunter2").contains("*****").contains("http://127.0.0.1:9000");
     PipelineConfig one = ConfigLoader.load(null, Map.of("spark.conf.spark.hadoop.fs.s3a.path.style.access", "true"));
     assertThat(one.spark().conf()).containsExactly(Map.entry("spark.hadoop.fs.s3a.path.style.access", "true"));
+    PipelineConfig session = ConfigLoader.load(null, Map.of("spark.conf", "{spark.hadoop.fs.s3a.session.token: t0k3n}"));
+    assertThat(ConfigLoader.toYaml(session)).doesNotContain("t0k3n");
+    // Counting tokens is not a secret.
+    assertThat(ConfigLoader.toYaml(PipelineConfig.defaults())).contains("max-tokens: 512");
   }
 
   @Test

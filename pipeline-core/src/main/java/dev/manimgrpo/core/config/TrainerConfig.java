@@ -1,0 +1,160 @@
+package dev.manimgrpo.core.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/**
+ * The policy trainer (SFT and GRPO); see {@code trainer.*} in reference.yaml.
+ *
+ * @param model the transformer's shape
+ * @param vocabSize target size of the BPE vocabulary the trainer learns for a new model
+ * @param optimizer AdamW and the learning-rate schedule
+ * @param sft supervised fine-tuning
+ * @param grpo GRPO on rollout shards
+ * @param outputDir where runs write checkpoints and metrics (local path or s3a://)
+ * @param checkpointEvery steps between checkpoints (the last step is always saved)
+ * @param seed seed of initialisation, data order and dropout
+ */
+public record TrainerConfig(ModelShape model, int vocabSize, OptimizerConfig optimizer, SftConfig sft, GrpoConfig grpo,
+    String outputDir, int checkpointEvery, long seed) implements java.io.Serializable {
+
+  public TrainerConfig {
+    if (model == null || optimizer == null || sft == null || grpo == null) {
+      throw new IllegalArgumentException("trainer.model, trainer.optimizer, trainer.sft and trainer.grpo must be set");
+    }
+    if (vocabSize < 260) {
+      throw new IllegalArgumentException("trainer.vocab-size must be >= 260 (256 bytes + special tokens), got " + vocabSize);
+    }
+    if (outputDir == null || outputDir.isBlank()) {
+      throw new IllegalArgumentException("trainer.output-dir must be a local path or an s3a:// URI");
+    }
+    if (checkpointEvery < 1) {
+      throw new IllegalArgumentException("trainer.checkpoint-every must be >= 1, got " + checkpointEvery);
+    }
+  }
+
+  /** Shape of a new model ({@code trainer.model.*}); a loaded checkpoint keeps its own. */
+  public record ModelShape(int layers, int heads, int width, int contextLength, int mlpMultiplier, double dropout)
+      implements java.io.Serializable {
+    public ModelShape {
+      if (layers < 1 || heads < 1 || width < 1 || contextLength < 2 || mlpMultiplier < 1) {
+        throw new IllegalArgumentException("trainer.model: layers, heads, width, mlp-multiplier must be >= 1 and"
+            + " context-length >= 2, got " + layers + ", " + heads + ", " + width + ", " + mlpMultiplier + ", " + contextLength);
+      }
+      if (width % heads != 0) {
+        throw new IllegalArgumentException("trainer.model.width (" + width + ") must be a multiple of trainer.model.heads ("
+            + heads + ")");
+      }
+      if (!(dropout >= 0 && dropout < 1)) {
+        throw new IllegalArgumentException("trainer.model.dropout must be in [0, 1), got " + dropout);
+      }
+    }
+  }
+
+  /** AdamW with linear warm-up and cosine decay ({@code trainer.optimizer.*}). */
+  public record OptimizerConfig(double learningRate, int warmupSteps, double minLearningRateFraction, double weightDecay,
+      double beta1, double beta2, double gradientClip) implements java.io.Serializable {
+    public OptimizerConfig {
+      if (!(learningRate > 0) || warmupSteps < 0 || !(minLearningRateFraction >= 0 && minLearningRateFraction <= 1)
+          || !(weightDecay >= 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(gradientClip >= 0)) {
+        throw new IllegalArgumentException("trainer.optimizer: learning-rate > 0, warmup-steps >= 0, min-learning-rate-fraction"
+            + " in [0, 1], weight-decay >= 0, beta1 and beta2 in [0, 1), gradient-clip >= 0 (0 = off)");
+      }
+    }
+  }
+
+  /**
+   * Supervised fine-tuning on ManimBench-format data ({@code trainer.sft.*}): completion-only
+   * loss, prompt tokens masked.
+   */
+  public record SftConfig(int steps, int batchSize, String split) implements java.io.Serializable {
+    public SftConfig {
+      if (steps < 1 || batchSize < 1) {
+        throw new IllegalArgumentException("trainer.sft.steps and trainer.sft.batch-size must be >= 1");
+      }
+      split = split == null ? "train" : split;
+      if (!split.equals("train") && !split.equals("test") && !split.equals("all")) {
+        throw new IllegalArgumentException("trainer.sft.split must be train, test or all, got '" + split + "'");
+      }
+    }
+  }
+
+  /**
+   * GRPO on rollout shards ({@code trainer.grpo.*}).
+   *
+   * @param clipEpsilon the importance ratio is clipped to [1 - eps, 1 + eps]
+   * @param klBeta weight of the KL penalty to the frozen reference policy (0 = off)
+   * @param iterations optimisation passes over each batch of groups (mu)
+   * @param groupsPerStep rollout groups per optimiser step
+   * @param zeroVariance what to do with groups whose rewards are all equal
+   * @param zeroVarianceWeight loss weight of such groups when down-weighted
+   * @param oldLogprobs where the old policy's log-probs come from
+   * @param maxCompletionTokens the constant the Dr.GRPO loss is normalised by
+   */
+  public record GrpoConfig(double clipEpsilon, double klBeta, int iterations, int groupsPerStep,
+      ZeroVariance zeroVariance, double zeroVarianceWeight, OldLogprobs oldLogprobs, int maxCompletionTokens)
+      implements java.io.Serializable {
+    public GrpoConfig {
+      if (!(clipEpsilon > 0 && clipEpsilon < 1)) {
+        throw new IllegalArgumentException("trainer.grpo.clip-epsilon must be in (0, 1), got " + clipEpsilon);
+      }
+      if (!(klBeta >= 0)) {
+        throw new IllegalArgumentException("trainer.grpo.kl-beta must be >= 0, got " + klBeta);
+      }
+      if (iterations < 1 || groupsPerStep < 1 || maxCompletionTokens < 1) {
+        throw new IllegalArgumentException("trainer.grpo.iterations, groups-per-step and max-completion-tokens must be >= 1");
+      }
+      if (zeroVariance == null || oldLogprobs == null) {
+        throw new IllegalArgumentException("trainer.grpo.zero-variance and trainer.grpo.old-logprobs must be set");
+      }
+      if (!(zeroVarianceWeight >= 0 && zeroVarianceWeight <= 1)) {
+        throw new IllegalArgumentException("trainer.grpo.zero-variance-weight must be in [0, 1], got " + zeroVarianceWeight);
+      }
+    }
+  }
+
+  /** Groups flagged zero-variance: skipped, or kept at {@code zero-variance-weight}. */
+  public enum ZeroVariance {
+    SKIP, DOWN_WEIGHT;
+
+    @JsonValue
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    @JsonCreator
+    public static ZeroVariance fromConfig(String name) {
+      for (ZeroVariance v : values()) {
+        if (v.configName().equals(name)) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException("trainer.grpo.zero-variance must be skip or down-weight, got '" + name + "'");
+    }
+  }
+
+  /**
+   * Where the old policy's per-token log-probs come from: {@code shard} reads the sampler's
+   * ({@code old_logprobs}; rows without them are recomputed), {@code recompute} always
+   * recomputes them with the policy as loaded, before the batch's first update.
+   */
+  public enum OldLogprobs {
+    SHARD, RECOMPUTE;
+
+    @JsonValue
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static OldLogprobs fromConfig(String name) {
+      for (OldLogprobs v : values()) {
+        if (v.configName().equals(name)) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException("trainer.grpo.old-logprobs must be shard or recompute, got '" + name + "'");
+    }
+  }
+}
