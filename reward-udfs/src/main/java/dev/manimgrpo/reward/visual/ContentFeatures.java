@@ -111,15 +111,22 @@ final class ContentFeatures {
     return argmax(hist);
   }
 
-  /** The same over raw 8-bit frames. */
+  /**
+   * The same over raw 8-bit frames, from every other pixel of every other row: the background
+   * covers most of a Manim frame, so a quarter of the pixels find the same mode at a quarter of
+   * the cost.
+   */
   static float background(VideoFrames video) {
     long[] hist = new long[256];
     byte[] g = video.gray();
-    int px = video.width() * video.height();
+    int w = video.width();
+    int px = w * video.height();
     for (int f = 0; f < video.count(); ) {
       int run = FrameRuns.runLength(video, f);
-      for (int p = f * px, end = p + px; p < end; p++) {
-        hist[g[p] & 0xff] += run;
+      for (int y = 0; y < video.height(); y += 2) {
+        for (int p = f * px + y * w, end = p + w; p < end; p += 2) {
+          hist[g[p] & 0xff] += run;
+        }
       }
       f += run;
     }
