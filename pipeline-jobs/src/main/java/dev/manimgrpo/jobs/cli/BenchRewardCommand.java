@@ -1,5 +1,6 @@
 package dev.manimgrpo.jobs.cli;
 
+import dev.manimgrpo.core.cli.ConfigOptions;
 import dev.manimgrpo.jobs.bench.RewardBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

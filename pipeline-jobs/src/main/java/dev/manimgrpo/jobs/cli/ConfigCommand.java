@@ -1,5 +1,6 @@
 package dev.manimgrpo.jobs.cli;
 
+import dev.manimgrpo.core.cli.ConfigOptions;
 import dev.manimgrpo.core.config.ConfigLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package dev.manimgrpo.jobs.cli;
 
+import dev.manimgrpo.core.cli.ConfigOptions;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.dataset.BundledSampleSet;
 import dev.manimgrpo.core.dataset.ManimBenchLoader;

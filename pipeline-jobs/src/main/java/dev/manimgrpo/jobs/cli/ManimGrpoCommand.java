@@ -1,5 +1,6 @@
 package dev.manimgrpo.jobs.cli;
 
+import dev.manimgrpo.core.cli.CommandErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -20,9 +21,9 @@ import picocli.CommandLine.HelpCommand;
 public final class ManimGrpoCommand implements Runnable {
 
   /** Exit code for invalid input (bad configuration, bad data). */
-  public static final int EXIT_INVALID_INPUT = 2;
+  public static final int EXIT_INVALID_INPUT = CommandErrors.EXIT_INVALID_INPUT;
   /** Exit code for a failure of the environment (runtime missing, sandbox, I/O). */
-  public static final int EXIT_FAILURE = 1;
+  public static final int EXIT_FAILURE = CommandErrors.EXIT_FAILURE;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -38,27 +39,7 @@ public final class ManimGrpoCommand implements Runnable {
   /** The configured command line, also used by tests. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new ManimGrpoCommand());
-    cl.setExecutionExceptionHandler(new ErrorHandler());
+    cl.setExecutionExceptionHandler(new CommandErrors("manim-grpo"));
     return cl;
-  }
-
-  /** Prints the error's message and what to do, not a stack trace (unless --verbose). */
-  static final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
-    @Override
-    public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
-      boolean verbose = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
-          || parsed.hasMatchedOption("--verbose");
-      Throwable shown = ex;
-      while (shown.getCause() != null && shown.getMessage() == null) {
-        shown = shown.getCause();
-      }
-      cl.getErr().println("manim-grpo: " + shown.getMessage());
-      if (verbose) {
-        ex.printStackTrace(cl.getErr());
-      } else {
-        cl.getErr().println("(run with --verbose for the stack trace)");
-      }
-      return ex instanceof IllegalArgumentException ? EXIT_INVALID_INPUT : EXIT_FAILURE;
-    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.manimgrpo.jobs.cli;
+package dev.manimgrpo.core.cli;
 
 import dev.manimgrpo.core.config.ConfigLoader;
 import dev.manimgrpo.core.config.PipelineConfig;
@@ -12,15 +12,15 @@ public final class ConfigOptions {
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
       description = "YAML or JSON configuration file; keys and defaults are in reference.yaml "
-          + "(print them with `manim-grpo config`).")
-  Path file;
+          + "(print them with the `config` subcommand).")
+  public Path file;
 
   @Option(names = "--conf", paramLabel = "KEY=VALUE",
       description = "Override one configuration key, e.g. --conf render.workers=4 (repeatable; wins over --config).")
-  Map<String, String> overrides = new LinkedHashMap<>();
+  public Map<String, String> overrides = new LinkedHashMap<>();
 
   @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
-  boolean verbose;
+  public boolean verbose;
 
   public PipelineConfig load() {
     return ConfigLoader.load(file, overrides);
