@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The binary format of {@code weights.bin} and {@code optimizer.bin}: named float32/float64
- * tensors, loaded back bit for bit. All integers are little-endian.
+ * tensors (and int64 ones, such as an optimizer's step counter), loaded back bit for bit. All integers are little-endian.
  *
  * <pre>
  * magic    8 bytes   ASCII "MGTENSR1" (format name and version)
@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * then per tensor, in the map's order:
  *   nameLen  int32     length of the name in bytes
  *   name     nameLen   UTF-8
- *   dtype    uint8     1 = float32, 2 = float64
+ *   dtype    uint8     1 = float32, 2 = float64, 3 = int64
  *   rank     int32     0 for a scalar
  *   shape    rank x int64
  *   data     product(shape) x 4 or 8 bytes, IEEE 754 little-endian, C (row-major) order
@@ -39,6 +39,7 @@ public final class NamedTensorFormat {
   static final byte[] MAGIC = "MGTENSR1".getBytes(StandardCharsets.US_ASCII);
   static final int FLOAT32 = 1;
   static final int FLOAT64 = 2;
+  static final int INT64 = 3;
   private static final int MAX_RANK = 32;
   private static final int MAX_NAME_BYTES = 1 << 16;
   private static final int CHUNK = 1 << 16;
@@ -58,8 +59,9 @@ public final class NamedTensorFormat {
       int dtype = switch (a.dataType()) {
         case FLOAT -> FLOAT32;
         case DOUBLE -> FLOAT64;
+        case LONG -> INT64;
         default -> throw new IllegalArgumentException("tensor '" + name + "' is " + a.dataType()
-            + "; checkpoints hold FLOAT or DOUBLE tensors: cast it with castTo(DataType.FLOAT)");
+            + "; checkpoints hold FLOAT, DOUBLE or LONG tensors: cast it with castTo(DataType.FLOAT)");
       };
       byte[] n = name.getBytes(StandardCharsets.UTF_8);
       writeInt(out, n.length);
@@ -102,8 +104,8 @@ public final class NamedTensorFormat {
       }
       String name = new String(readFully(in, nameLen), StandardCharsets.UTF_8);
       int dtype = readFully(in, 1)[0];
-      if (dtype != FLOAT32 && dtype != FLOAT64) {
-        throw new IOException("tensor '" + name + "' has dtype code " + dtype + " (1 = float32, 2 = float64)");
+      if (dtype != FLOAT32 && dtype != FLOAT64 && dtype != INT64) {
+        throw new IOException("tensor '" + name + "' has dtype code " + dtype + " (1 = float32, 2 = float64, 3 = int64)");
       }
       int rank = readInt(in);
       if (rank < 0 || rank > MAX_RANK) {
@@ -146,6 +148,14 @@ public final class NamedTensorFormat {
         buf.asFloatBuffer().put(v, off, n);
         out.write(buf.array(), 0, n * 4);
       }
+    } else if (dtype == INT64) {
+      long[] v = c.data().asLong();
+      for (int off = 0; off < len; off += CHUNK) {
+        int n = Math.min(CHUNK, len - off);
+        buf.clear();
+        buf.asLongBuffer().put(v, off, n);
+        out.write(buf.array(), 0, n * 8);
+      }
     } else {
       double[] v = c.data().asDouble();
       for (int off = 0; off < len; off += CHUNK) {
@@ -158,11 +168,20 @@ public final class NamedTensorFormat {
   }
 
   private static INDArray readData(InputStream in, long[] shape, int length, int dtype) throws IOException {
-    DataType type = dtype == FLOAT32 ? DataType.FLOAT : DataType.DOUBLE;
+    DataType type = dtype == FLOAT32 ? DataType.FLOAT : dtype == INT64 ? DataType.LONG : DataType.DOUBLE;
     if (length == 0) {
       return Nd4j.create(type, shape);
     }
     byte[] chunk = new byte[CHUNK * 8];
+    if (dtype == INT64) {
+      long[] v = new long[length];
+      for (int off = 0; off < length; off += CHUNK) {
+        int n = Math.min(CHUNK, length - off);
+        readFully(in, chunk, n * 8);
+        ByteBuffer.wrap(chunk, 0, n * 8).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v, off, n);
+      }
+      return shape.length == 0 ? Nd4j.scalar(v[0]) : Nd4j.createFromArray(v).reshape('c', shape);
+    }
     if (dtype == FLOAT32) {
       float[] v = new float[length];
       for (int off = 0; off < length; off += CHUNK) {

@@ -154,6 +154,19 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void int64TensorsSuchAsAnOptimizerStepRoundTrip() throws Exception {
+    Map<String, INDArray> t = new LinkedHashMap<>();
+    t.put("step", Nd4j.scalar(123_456_789_012L));
+    t.put("counts", Nd4j.createFromArray(new long[][] {{1, -2}, {3, Long.MAX_VALUE}}));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    NamedTensorFormat.write(t, out);
+    Map<String, INDArray> back = NamedTensorFormat.read(new java.io.ByteArrayInputStream(out.toByteArray()), out.size());
+    assertThat(back.get("step").getLong(0)).isEqualTo(123_456_789_012L);
+    assertThat(back.get("counts").dataType()).isEqualTo(org.nd4j.linalg.api.buffer.DataType.LONG);
+    assertThat(back.get("counts")).isEqualTo(t.get("counts"));
+  }
+
+  @Test
   void unsupportedTensorTypesAreRefusedBeforeAnythingIsWritten() {
     Checkpoint c = checkpoint(3);
     Map<String, INDArray> w = new LinkedHashMap<>(c.weights());

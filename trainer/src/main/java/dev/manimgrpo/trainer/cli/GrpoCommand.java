@@ -1,0 +1,49 @@
+package dev.manimgrpo.trainer.cli;
+
+import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.core.rollout.RolloutRow;
+import dev.manimgrpo.trainer.data.RolloutShardReader;
+import dev.manimgrpo.trainer.policy.Policy;
+import dev.manimgrpo.trainer.policy.PolicyLoader;
+import dev.manimgrpo.trainer.train.GrpoTrainer;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** GRPO on a rollout shard. */
+@Command(name = "grpo", mixinStandardHelpOptions = true, showDefaultValues = true,
+    header = "GRPO on a rollout shard (token-level dr_grpo loss, clipped ratio, KL to the starting policy).",
+    description = "%nReads the shard with parquet-hadoop (one row per rollout, schema in pipeline-core's "
+        + "RolloutShardSchema), starts from policy.checkpoint (empty: the bundled starter), which is also the frozen KL "
+        + "reference, and writes checkpoints and metrics.jsonl to the run directory (resumed when it has checkpoints).%n")
+public final class GrpoCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--shard", required = true, paramLabel = "DIR", description = "Rollout shard: a Parquet folder, local "
+      + "or s3a://.")
+  String shard;
+
+  @Option(names = "--run-dir", paramLabel = "DIR", description = "Run directory; default <trainer.output-dir>/grpo.")
+  String runDir;
+
+  @Option(names = "--no-progress", description = "No progress bar.")
+  boolean noProgress;
+
+  @Override
+  public Integer call() throws Exception {
+    PipelineConfig config = options.load();
+    var hadoop = Hadoop.of(config);
+    URI shardUri = SftCommand.location(shard);
+    List<RolloutRow> rows = new RolloutShardReader(hadoop).readAll(shardUri);
+    Policy start = new PolicyLoader(hadoop).load(config.policy().checkpoint());
+    URI dir = runDir != null ? SftCommand.location(runDir) : SftCommand.location(config.trainer().outputDir() + "/grpo");
+    new GrpoTrainer(config.trainer(), hadoop, System.out, !noProgress && System.console() != null)
+        .train(start, rows, shardUri.toString(), dir);
+    return 0;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.manimgrpo.trainer.cli;
+
+import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.config.DatasetConfig;
+import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.trainer.data.SftDataset;
+import dev.manimgrpo.trainer.eval.RenderSuccessRate;
+import dev.manimgrpo.trainer.policy.Policy;
+import dev.manimgrpo.trainer.policy.PolicyLoader;
+import dev.manimgrpo.trainer.policy.PolicySampler;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The policy's render success rate on a split. */
+@Command(name = "rsr", mixinStandardHelpOptions = true, showDefaultValues = true,
+    header = "Render Success Rate of a policy on a dataset split (sample, extract code, render in the sandbox).")
+public final class RenderSuccessCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--split", defaultValue = "test", description = "train, test or all.")
+  String split;
+
+  @Option(names = {"-n", "--completions"}, defaultValue = "1", description = "Completions per prompt.")
+  int n;
+
+  @Override
+  public Integer call() throws Exception {
+    PipelineConfig config = options.load();
+    var hadoop = Hadoop.of(config);
+    DatasetConfig d = config.dataset();
+    SftDataset data = SftDataset.load(new DatasetConfig(d.path(), d.promptColumn(), split), hadoop);
+    Policy policy = new PolicyLoader(hadoop).load(config.policy().checkpoint());
+    new RenderSuccessRate(config, System.out).run(policy, data, n,
+        PolicySampler.params(config.policy().sampling(), config.policy().sampling().seed()));
+    return 0;
+  }
+}

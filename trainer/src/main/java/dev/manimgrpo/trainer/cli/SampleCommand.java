@@ -1,0 +1,48 @@
+package dev.manimgrpo.trainer.cli;
+
+import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.trainer.policy.Policy;
+import dev.manimgrpo.trainer.policy.PolicyLoader;
+import dev.manimgrpo.trainer.policy.PolicySampler;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Prints completions of a prompt. */
+@Command(name = "sample", mixinStandardHelpOptions = true, showDefaultValues = true,
+    header = "Sample Manim programs for a task prompt from a policy (KV-cached, policy.sampling.*).")
+public final class SampleCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions options;
+
+  @Parameters(index = "0", paramLabel = "PROMPT", description = "The task, e.g. \"Show a blue circle turning into a square.\"")
+  String prompt;
+
+  @Option(names = {"-n", "--completions"}, defaultValue = "1", description = "Completions to draw.")
+  int n;
+
+  @Override
+  public Integer call() throws Exception {
+    PipelineConfig config = options.load();
+    Policy policy = new PolicyLoader(Hadoop.of(config)).load(config.policy().checkpoint());
+    var params = PolicySampler.params(config.policy().sampling(), config.policy().sampling().seed());
+    long t0 = System.nanoTime();
+    List<PolicySampler.Generation> gens = new PolicySampler(policy).generate(List.of(prompt), n, params).get(0);
+    double s = (System.nanoTime() - t0) / 1e9;
+    int tokens = 0;
+    for (int i = 0; i < gens.size(); i++) {
+      PolicySampler.Generation g = gens.get(i);
+      tokens += g.completion().length();
+      System.out.printf(Locale.ROOT, "# completion %d (%d tokens, %s)%n%s%n", i, g.completion().length(),
+          g.completion().finishReason(), g.code());
+    }
+    System.out.printf(Locale.ROOT, "# policy %s, step %d: %d tokens in %.2f s (%.0f tokens/s)%n", policy.source(),
+        policy.step(), tokens, s, tokens / s);
+    return 0;
+  }
+}

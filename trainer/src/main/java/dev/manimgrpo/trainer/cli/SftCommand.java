@@ -1,0 +1,51 @@
+package dev.manimgrpo.trainer.cli;
+
+import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.config.DatasetConfig;
+import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.trainer.data.SftDataset;
+import dev.manimgrpo.trainer.train.SftTrainer;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Supervised fine-tuning on ManimBench-format data. */
+@Command(name = "sft", mixinStandardHelpOptions = true, showDefaultValues = true,
+    header = "Supervised fine-tuning on ManimBench-format data (completion-only loss).",
+    description = "%nTrains on dataset.path (empty: the bundled sample set), split trainer.sft.split, and reports the "
+        + "completion loss on the held-out split. Writes <run-dir>/step-NNNNNN checkpoints and metrics.jsonl; a run "
+        + "directory with checkpoints is resumed from its newest one.%n")
+public final class SftCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--run-dir", paramLabel = "DIR", description = "Run directory (local or s3a://); default "
+      + "<trainer.output-dir>/sft.")
+  String runDir;
+
+  @Option(names = "--no-progress", description = "No progress bar (one log line per 5% instead).")
+  boolean noProgress;
+
+  @Override
+  public Integer call() throws Exception {
+    PipelineConfig config = options.load();
+    String split = config.trainer().sft().split();
+    DatasetConfig d = config.dataset();
+    var hadoop = Hadoop.of(config);
+    SftDataset train = SftDataset.load(new DatasetConfig(d.path(), d.promptColumn(), split), hadoop);
+    SftDataset heldOut = split.equals("all") ? null
+        : SftDataset.load(new DatasetConfig(d.path(), d.promptColumn(), split.equals("train") ? "test" : "train"), hadoop);
+    URI dir = runDir != null ? location(runDir) : location(config.trainer().outputDir() + "/sft");
+    new SftTrainer(config.trainer(), hadoop, System.out, !noProgress && System.console() != null)
+        .train(train, heldOut, dir);
+    return 0;
+  }
+
+  /** A local path or a URI. */
+  static URI location(String s) {
+    return s.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? URI.create(s) : Path.of(s).toAbsolutePath().normalize().toUri();
+  }
+}

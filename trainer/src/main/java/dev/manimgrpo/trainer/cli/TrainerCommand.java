@@ -1,0 +1,45 @@
+package dev.manimgrpo.trainer.cli;
+
+import dev.manimgrpo.core.cli.CommandErrors;
+import dev.manimgrpo.trainer.model.NativeThreads;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+/** The {@code manim-grpo-trainer} command line: the policy's training, sampling and checks. */
+@Command(name = "manim-grpo-trainer", mixinStandardHelpOptions = true, version = "manim-grpo-trainer 0.1.0",
+    header = "Train the Manim-writing policy (SFT, GRPO) with Deeplearning4j/ND4J, sample from it, measure it.",
+    description = "%nRuns on the CPU (nd4j-native) by default; build with -Pcuda for nd4j-cuda-11.6. Configuration: "
+        + "the pipeline's YAML/JSON (--config) plus --conf key=value overrides, keys trainer.* and policy.*.%n",
+    subcommands = {
+        SftCommand.class,
+        GrpoCommand.class,
+        SampleCommand.class,
+        RenderSuccessCommand.class,
+        TrainerBenchCommand.class,
+        HelpCommand.class
+    })
+public final class TrainerCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    // libnd4j's own op threads follow the BLAS threads (OMP_NUM_THREADS, 1 from the launcher):
+    // with one of each, training is bit-for-bit reproducible and a resumed run exact.
+    String omp = System.getenv("OMP_NUM_THREADS");
+    NativeThreads.limitOpThreads(omp == null || !omp.matches("\\d+") ? 1 : Math.max(1, Integer.parseInt(omp)));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, also used by tests. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new TrainerCommand());
+    cl.setExecutionExceptionHandler(new CommandErrors("manim-grpo-trainer"));
+    return cl;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.manimgrpo.trainer.policy;
+
+import dev.manimgrpo.core.config.PolicyConfig;
+import dev.manimgrpo.core.policy.PromptTemplate;
+import dev.manimgrpo.trainer.model.TransformerLm;
+import dev.manimgrpo.trainer.sampling.Completion;
+import dev.manimgrpo.trainer.sampling.Sampler;
+import dev.manimgrpo.trainer.sampling.SamplingParams;
+import dev.manimgrpo.trainer.tokenizer.TemplateEncoder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Task prompts in, Manim programs out: the prompt template, the tokenizer and the KV-cached
+ * sampler put together, as rollout generation and evaluation use them. Stops at the template's
+ * stop sequence or the end-of-sequence token.
+ */
+public final class PolicySampler {
+
+  /**
+   * One completion.
+   *
+   * @param promptIds what the model was fed
+   * @param completion the sampled ids, their log-probs (temperature 1, unfiltered) and why it stopped
+   * @param text the completion decoded
+   * @param code the program extracted from it
+   */
+  public record Generation(int[] promptIds, Completion completion, String text, String code) {}
+
+  private final Policy policy;
+  private final TemplateEncoder encoder;
+  private final Sampler sampler;
+
+  public PolicySampler(Policy policy) {
+    this.policy = policy;
+    this.encoder = new TemplateEncoder(policy.tokenizer());
+    this.sampler = new Sampler(new TransformerLm(), policy.tokenizer().eosId(), ids -> policy.tokenizer().decode(ids, true));
+  }
+
+  /** The sampling parameters of a configuration, with the template's stop sequences. */
+  public static SamplingParams params(PolicyConfig.SamplingConfig s, long seed) {
+    return SamplingParams.of(s.temperature(), s.topP(), s.minP(), s.maxTokens(), seed)
+        .withStopStrings(PromptTemplate.stopSequences());
+  }
+
+  /** For each task prompt, {@code group} completions. */
+  public List<List<Generation>> generate(List<String> taskPrompts, int group, SamplingParams params) {
+    int[][] prompts = new int[taskPrompts.size()][];
+    for (int i = 0; i < prompts.length; i++) {
+      prompts[i] = encoder.prompt(taskPrompts.get(i));
+      int room = policy.config().contextLength() - prompts[i].length;
+      if (room < 1) {
+        throw new IllegalArgumentException("prompt " + i + " has " + prompts[i].length + " tokens, which leaves no room"
+            + " in the policy's context of " + policy.config().contextLength() + " tokens");
+      }
+    }
+    int longest = 0;
+    for (int[] p : prompts) {
+      longest = Math.max(longest, p.length);
+    }
+    int maxTokens = Math.min(params.maxTokens(), policy.config().contextLength() - longest);
+    SamplingParams fitted = new SamplingParams(params.temperature(), params.topP(), params.minP(), maxTokens,
+        params.stopTokenSequences(), params.stopStrings(), params.seed());
+    List<List<Completion>> done = sampler.sample(policy.params(), prompts, group, fitted);
+    List<List<Generation>> out = new ArrayList<>();
+    for (int i = 0; i < done.size(); i++) {
+      List<Generation> g = new ArrayList<>();
+      for (Completion c : done.get(i)) {
+        g.add(new Generation(prompts[i], c, policy.tokenizer().decode(c.tokens(), true), encoder.code(c.tokens())));
+      }
+      out.add(g);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,276 @@
+package dev.manimgrpo.trainer.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.manimgrpo.core.config.TrainerConfig;
+import dev.manimgrpo.core.rollout.RolloutRow;
+import dev.manimgrpo.core.rollout.RolloutShardSchema;
+import dev.manimgrpo.trainer.checkpoint.Checkpoint;
+import dev.manimgrpo.trainer.checkpoint.CheckpointStore;
+import dev.manimgrpo.trainer.checkpoint.DataDescription;
+import dev.manimgrpo.trainer.loss.GrpoLoss;
+import dev.manimgrpo.trainer.model.AdamW;
+import dev.manimgrpo.trainer.model.ForwardResult;
+import dev.manimgrpo.trainer.model.Gradients;
+import dev.manimgrpo.trainer.model.ModelParameters;
+import dev.manimgrpo.trainer.model.TransformerLm;
+import dev.manimgrpo.trainer.policy.Policy;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * GRPO on a rollout shard: the token-level Dr.GRPO loss with the importance ratio clipped at
+ * {@code trainer.grpo.clip-epsilon} and a KL penalty ({@code kl-beta}) to the frozen policy the
+ * run started from ({@link GrpoLoss}), {@code iterations} optimizer steps per batch of
+ * {@code groups-per-step} groups.
+ *
+ * <p>Stated choices:
+ * <ul>
+ *   <li><b>Old log-probs</b>: with {@code old-logprobs: shard} the sampler's per-token log-probs
+ *       from the shard are used (they are the policy's own at temperature 1, unfiltered, which
+ *       is what the ratio needs); a row without them, or every row with {@code recompute}, gets
+ *       them from the policy as it stands before the batch's first update. Either way the first
+ *       iteration on a batch sampled by the same weights has ratio 1.</li>
+ *   <li><b>Zero-variance groups</b> (all rewards equal: advantage 0 for every member) are
+ *       skipped, or kept with weight {@code zero-variance-weight} (they then only add the KL
+ *       term).</li>
+ *   <li>Rows with status {@code sampling_error} or an empty completion carry no tokens and are
+ *       counted, not trained on. Dropout is off in GRPO so that the ratio compares the policy
+ *       with itself, not with a dropped-out copy.</li>
+ * </ul>
+ */
+public final class GrpoTrainer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GrpoTrainer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String KIND = "grpo";
+
+  private final TrainerConfig config;
+  private final Configuration hadoop;
+  private final PrintStream console;
+  private final boolean progressBar;
+  private final TransformerLm lm = new TransformerLm();
+
+  public GrpoTrainer(TrainerConfig config, Configuration hadoop, PrintStream console, boolean progressBar) {
+    this.config = config;
+    this.hadoop = hadoop;
+    this.console = console;
+    this.progressBar = progressBar;
+  }
+
+  /**
+   * What a run did.
+   *
+   * @param policy the updated policy
+   * @param checkpoint the last checkpoint written
+   * @param resumedFrom step the run resumed from
+   * @param steps optimizer steps in all
+   * @param groups groups trained on
+   * @param skippedGroups zero-variance groups skipped
+   * @param rowsWithoutTokens rollouts left out (sampling errors, empty completions)
+   * @param meanReward mean fused reward of the rollouts trained on
+   */
+  public record Result(Policy policy, URI checkpoint, int resumedFrom, int steps, int groups, int skippedGroups,
+      int rowsWithoutTokens, double meanReward) {}
+
+  /** One rollout ready for the loss. */
+  record Rollout(RolloutRow row, int[] sequence, int promptLength) {}
+
+  /**
+   * Trains {@code start} (the reference policy too) on {@code rows}, into {@code runDir}, resuming
+   * from the newest checkpoint there.
+   */
+  public Result train(Policy start, List<RolloutRow> rows, String dataSource, URI runDir) throws IOException {
+    CheckpointStore store = new CheckpointStore(hadoop);
+    MetricsLog metrics = new MetricsLog(hadoop, runDir);
+    TrainerConfig.GrpoConfig g = config.grpo();
+    int context = start.config().contextLength();
+    List<List<Rollout>> groups = new ArrayList<>();
+    int[] dropped = new int[2]; // rows without tokens, zero-variance groups skipped
+    double rewardSum = 0;
+    int rewardCount = 0;
+    for (List<RolloutRow> group : byGroup(rows)) {
+      boolean zero = group.stream().allMatch(RolloutRow::zeroVariance);
+      if (zero && g.zeroVariance() == TrainerConfig.ZeroVariance.SKIP) {
+        dropped[1]++;
+        continue;
+      }
+      List<Rollout> usable = new ArrayList<>();
+      for (RolloutRow r : group) {
+        if (RolloutShardSchema.SAMPLING_ERROR.equals(r.status()) || r.completionLength() == 0) {
+          dropped[0]++;
+          continue;
+        }
+        int[] seq = new int[r.promptTokenIds().length + r.completionTokenIds().length];
+        System.arraycopy(r.promptTokenIds(), 0, seq, 0, r.promptTokenIds().length);
+        System.arraycopy(r.completionTokenIds(), 0, seq, r.promptTokenIds().length, r.completionTokenIds().length);
+        if (seq.length - 1 > context) {
+          throw new IllegalArgumentException("rollout " + r.groupUid() + "/" + r.rolloutIndex() + " has " + seq.length
+              + " tokens, more than the policy's context of " + context + " + 1: the shard was sampled with a longer"
+              + " policy.sampling.max-tokens than this policy can train on; lower it or use a longer-context policy");
+        }
+        usable.add(new Rollout(r, seq, r.promptTokenIds().length));
+        rewardSum += r.reward();
+        rewardCount++;
+      }
+      if (!usable.isEmpty()) {
+        groups.add(usable);
+      }
+    }
+    if (groups.isEmpty()) {
+      throw new IllegalArgumentException("no trainable groups in " + dataSource + " (" + rows.size() + " rows, "
+          + dropped[1] + " zero-variance groups skipped, " + dropped[0] + " rows without tokens)");
+    }
+    int steps = (groups.size() + g.groupsPerStep() - 1) / g.groupsPerStep() * g.iterations();
+    ModelParameters reference = start.params().copy();
+    ModelParameters params = start.params().copy();
+    AdamW adam = new AdamW(params, config.optimizer().beta1(), config.optimizer().beta2(), 1e-8,
+        config.optimizer().weightDecay());
+    Optional<URI> latest = store.latest(runDir);
+    int first = 0;
+    if (latest.isPresent()) {
+      Checkpoint c = store.load(latest.get());
+      if (!KIND.equals(c.trainerState().path("kind").asText(""))) {
+        throw new IllegalStateException(runDir + " holds a '" + c.trainerState().path("kind").asText("")
+            + "' run, not a GRPO run: use another run directory");
+      }
+      params.assign(Policy.of(c, latest.get().toString()).params());
+      adam.loadState(c.optimizerState());
+      first = c.step();
+      metrics.resume(first);
+      console.printf(Locale.ROOT, "grpo: resuming %s from step %d%n", runDir, first);
+    }
+    console.printf(Locale.ROOT, "grpo: %d groups (%d zero-variance skipped, %d rollouts without tokens), %d steps of %d"
+        + " groups x %d iterations, old log-probs: %s%n", groups.size(), dropped[1], dropped[0], steps,
+        g.groupsPerStep(), g.iterations(), g.oldLogprobs().configName());
+    URI last = latest.orElse(null);
+    double[][] oldLogp = null;
+    int batchIndex = -1;
+    try (TrainingProgress progress = new TrainingProgress("grpo", first, steps, progressBar)) {
+      for (int step = first + 1; step <= steps; step++) {
+        long s0 = System.nanoTime();
+        int b = (step - 1) / g.iterations();
+        List<Rollout> batch = new ArrayList<>();
+        for (List<Rollout> group : groups.subList(b * g.groupsPerStep(),
+            Math.min(groups.size(), (b + 1) * g.groupsPerStep()))) {
+          batch.addAll(group);
+        }
+        TokenBatch tb = TokenBatch.of(batch.stream().map(Rollout::sequence).toList(),
+            batch.stream().mapToInt(Rollout::promptLength).toArray(), start.tokenizer().padId());
+        if (b != batchIndex) {
+          // A resumed run may start mid-batch: the old log-probs come from the shard or, when
+          // recomputed, from the policy the batch started with, which is not saved; the restart
+          // then uses the resumed weights (said in the README).
+          oldLogp = oldLogprobs(batch, tb, params);
+          batchIndex = b;
+        }
+        double[][] refLogp = g.klBeta() == 0 ? null
+            : TokenBatch.toDouble(lm.forward(reference, tb.inputs(), tb.targets(), false, 0).logProbsArray());
+        ForwardResult fr = lm.forward(params, tb.inputs(), tb.targets(), false, 0);
+        double[] adv = new double[batch.size()];
+        double[] weight = new double[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+          RolloutRow r = batch.get(i).row();
+          adv[i] = r.advantage();
+          weight[i] = r.zeroVariance() ? g.zeroVarianceWeight() : 1.0;
+        }
+        GrpoLoss.Result loss = GrpoLoss.of(TokenBatch.toDouble(fr.logProbsArray()), oldLogp, refLogp, tb.mask(), adv,
+            weight, g.clipEpsilon(), g.klBeta(), g.maxCompletionTokens());
+        Gradients grads = lm.backward(fr, TokenBatch.toArray(loss.dLogp(), params.dataType()));
+        double norm = config.optimizer().gradientClip() > 0
+            ? AdamW.clipGlobalNorm(grads, config.optimizer().gradientClip()) : grads.globalNorm();
+        adam.step(params, grads, config.optimizer().learningRate());
+        double seconds = (System.nanoTime() - s0) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", KIND);
+        m.put("loss", loss.loss());
+        m.put("surrogate", loss.surrogate());
+        m.put("kl", loss.kl());
+        m.put("clip_fraction", loss.clipFraction());
+        m.put("mean_ratio", loss.meanRatio());
+        m.put("mean_reward", batch.stream().mapToDouble(r -> r.row().reward()).average().orElse(0));
+        m.put("mean_advantage", batch.stream().mapToDouble(r -> r.row().advantage()).average().orElse(0));
+        m.put("rollouts", batch.size());
+        m.put("tokens", loss.tokens());
+        m.put("grad_norm", norm);
+        m.put("tokens_per_s", loss.tokens() / seconds);
+        metrics.record(step, m);
+        progress.step(step, String.format(Locale.ROOT, "loss %.4f, kl %.4f, clip %.2f", loss.loss(), loss.kl(),
+            loss.clipFraction()));
+        if (step % config.checkpointEvery() == 0 || step == steps) {
+          last = save(store, runDir, new Policy(params, start.tokenizer(), step, runDir.toString()), adam, step,
+              dataSource, rows.size(), loss.loss(), start.source());
+          metrics.flush();
+        }
+      }
+    }
+    Result r = new Result(new Policy(params, start.tokenizer(), steps, runDir.toString()), last, first, steps,
+        groups.size(), dropped[1], dropped[0], rewardCount == 0 ? 0 : rewardSum / rewardCount);
+    console.printf(Locale.ROOT, "%ngrpo summary: %d steps (from %d), %d groups, mean reward %.3f; checkpoint %s;"
+        + " metrics %s%n", r.steps(), r.resumedFrom(), r.groups(), r.meanReward(), r.checkpoint(), metrics.uri());
+    return r;
+  }
+
+  /** Rows by group, groups in order of first appearance, members by rollout index. */
+  static List<List<RolloutRow>> byGroup(List<RolloutRow> rows) {
+    Map<String, List<RolloutRow>> by = new LinkedHashMap<>();
+    for (RolloutRow r : rows) {
+      by.computeIfAbsent(r.groupUid(), k -> new ArrayList<>()).add(r);
+    }
+    List<List<RolloutRow>> out = new ArrayList<>();
+    for (List<RolloutRow> g : by.values()) {
+      g.sort(java.util.Comparator.comparingInt(RolloutRow::rolloutIndex));
+      out.add(g);
+    }
+    return out;
+  }
+
+  /** Old log-probs aligned with the batch's targets: from the shard where allowed and present, else recomputed. */
+  private double[][] oldLogprobs(List<Rollout> batch, TokenBatch tb, ModelParameters params) {
+    boolean useShard = config.grpo().oldLogprobs() == TrainerConfig.OldLogprobs.SHARD;
+    double[][] recomputed = null;
+    double[][] out = new double[batch.size()][];
+    for (int i = 0; i < batch.size(); i++) {
+      RolloutRow r = batch.get(i).row();
+      if (useShard && r.hasOldLogprobs()) {
+        out[i] = new double[tb.inputs()[i].length];
+        int p = batch.get(i).promptLength();
+        float[] lp = r.oldLogprobs();
+        for (int j = 0; j < lp.length; j++) {
+          out[i][p - 1 + j] = lp[j]; // completion token j is the target at position p - 1 + j
+        }
+      } else {
+        if (recomputed == null) {
+          recomputed = TokenBatch.toDouble(lm.forward(params, tb.inputs(), tb.targets(), false, 0).logProbsArray());
+        }
+        out[i] = recomputed[i];
+      }
+    }
+    return out;
+  }
+
+  private URI save(CheckpointStore store, URI runDir, Policy policy, AdamW adam, int step, String source, int rows,
+      double loss, String reference) throws IOException {
+    ObjectNode state = JSON.createObjectNode();
+    state.put("kind", KIND);
+    state.put("step", step);
+    state.put("reference_policy", reference);
+    Checkpoint c = new Checkpoint(step, Instant.now(), new DataDescription(source, "rollouts", rows),
+        Map.of("loss", loss), Policy.configJson(policy.config()), policy.tokenizerBytes(), policy.weights(),
+        new LinkedHashMap<>(adam.state()), state);
+    URI at = store.save(runDir, c);
+    LOG.info("checkpoint {}", at);
+    return at;
+  }
+}

@@ -1,0 +1,301 @@
+package dev.manimgrpo.trainer.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.manimgrpo.core.config.TrainerConfig;
+import dev.manimgrpo.core.policy.PromptTemplate;
+import dev.manimgrpo.trainer.checkpoint.Checkpoint;
+import dev.manimgrpo.trainer.checkpoint.CheckpointStore;
+import dev.manimgrpo.trainer.checkpoint.DataDescription;
+import dev.manimgrpo.trainer.data.SftDataset;
+import dev.manimgrpo.trainer.data.SftExample;
+import dev.manimgrpo.trainer.loss.SftLoss;
+import dev.manimgrpo.trainer.loss.TokenLoss;
+import dev.manimgrpo.trainer.model.AdamW;
+import dev.manimgrpo.trainer.model.ForwardResult;
+import dev.manimgrpo.trainer.model.Gradients;
+import dev.manimgrpo.trainer.model.LearningRateSchedule;
+import dev.manimgrpo.trainer.model.ModelConfig;
+import dev.manimgrpo.trainer.model.ModelParameters;
+import dev.manimgrpo.trainer.model.TransformerLm;
+import dev.manimgrpo.trainer.policy.Policy;
+import dev.manimgrpo.trainer.tokenizer.BpeTokenizer;
+import dev.manimgrpo.trainer.tokenizer.BpeTrainer;
+import dev.manimgrpo.trainer.tokenizer.TemplateEncoder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Supervised fine-tuning: the completion-only loss ({@link SftLoss}) on prompt + reference code
+ * sequences written with {@link PromptTemplate} (the template rollouts use), AdamW with warm-up
+ * and cosine decay, checkpoints every {@code trainer.checkpoint-every} steps and at the end.
+ *
+ * <p>A run directory that already holds checkpoints is resumed from its newest complete one: the
+ * weights, the optimizer's moments and the step come back, the data order is a function of the
+ * seed and the step, so the steps after the checkpoint are done exactly as they would have been.
+ * A new run learns its tokenizer from the training texts first.
+ */
+public final class SftTrainer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SftTrainer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String KIND = "sft";
+
+  private final TrainerConfig config;
+  private final Configuration hadoop;
+  private final PrintStream console;
+  private final boolean progressBar;
+  private final TransformerLm lm = new TransformerLm();
+
+  /**
+   * @param console where the summary goes
+   * @param progressBar whether to draw a progress bar (off in tests and without a terminal)
+   */
+  public SftTrainer(TrainerConfig config, Configuration hadoop, PrintStream console, boolean progressBar) {
+    this.config = config;
+    this.hadoop = hadoop;
+    this.console = console;
+    this.progressBar = progressBar;
+  }
+
+  /**
+   * What a run did.
+   *
+   * @param policy the trained policy
+   * @param checkpoint the last checkpoint written
+   * @param resumedFrom the step the run resumed from (0 = a new run)
+   * @param steps the run's last step
+   * @param firstLoss training loss of the run's first step (NaN when it resumed at the end)
+   * @param lastLoss training loss of the last step
+   * @param heldOutLoss completion loss on the held-out examples (NaN when none)
+   * @param skipped examples left out because they do not fit the context
+   * @param tokensPerSecond training tokens (counted targets) per second over the run
+   */
+  public record Result(Policy policy, URI checkpoint, int resumedFrom, int steps, double firstLoss, double lastLoss,
+      double heldOutLoss, List<String> skipped, double tokensPerSecond) {}
+
+  /** A training example as ids. */
+  record Encoded(String id, int[] ids, int promptLength) {}
+
+  /**
+   * Trains on {@code train} (held-out loss on {@code heldOut}, may be null) into {@code runDir},
+   * resuming from the newest checkpoint there.
+   */
+  public Result train(SftDataset train, SftDataset heldOut, URI runDir) throws IOException {
+    if (train.size() == 0) {
+      throw new IllegalArgumentException("no SFT examples in " + train.source() + " (split " + train.split()
+          + "): choose another split (trainer.sft.split) or dataset.path");
+    }
+    CheckpointStore store = new CheckpointStore(hadoop);
+    MetricsLog metrics = new MetricsLog(hadoop, runDir);
+    Optional<URI> latest = store.latest(runDir);
+    Policy policy;
+    AdamW adam;
+    int start;
+    if (latest.isPresent()) {
+      Checkpoint c = store.load(latest.get());
+      String kind = c.trainerState().path("kind").asText("");
+      if (!KIND.equals(kind)) {
+        throw new IllegalStateException(runDir + " holds a '" + kind + "' run, not an SFT run: use another run directory");
+      }
+      policy = Policy.of(c, latest.get().toString());
+      adam = newOptimizer(policy.params());
+      adam.loadState(c.optimizerState());
+      start = c.step();
+      metrics.resume(start);
+      console.printf(Locale.ROOT, "sft: resuming %s from step %d (%s)%n", runDir, start, latest.get());
+    } else {
+      policy = newPolicy(train);
+      adam = newOptimizer(policy.params());
+      start = 0;
+      console.printf(Locale.ROOT, "sft: new run in %s: model %s, %,d parameters, tokenizer of %d ids%n", runDir,
+          policy.config(), policy.params().count(), policy.tokenizer().vocabSize());
+    }
+    ModelConfig shape = policy.config();
+    List<String> skipped = new ArrayList<>();
+    List<Encoded> examples = encode(train, policy.tokenizer(), shape.contextLength(), skipped);
+    if (examples.isEmpty()) {
+      throw new IllegalArgumentException("every SFT example is longer than the context (" + shape.contextLength()
+          + " tokens): raise trainer.model.context-length");
+    }
+    if (!skipped.isEmpty()) {
+      LOG.warn("{} examples do not fit the context of {} tokens and are left out: {}", skipped.size(),
+          shape.contextLength(), skipped);
+    }
+    int total = config.sft().steps();
+    int batchSize = Math.min(config.sft().batchSize(), examples.size());
+    LearningRateSchedule lr = new LearningRateSchedule(config.optimizer().learningRate(),
+        config.optimizer().learningRate() * config.optimizer().minLearningRateFraction(),
+        Math.min(config.optimizer().warmupSteps(), total), total);
+    double firstLoss = Double.NaN;
+    double lastLoss = Double.NaN;
+    long tokens = 0;
+    long t0 = System.nanoTime();
+    URI lastCheckpoint = latest.orElse(null);
+    ModelParameters params = policy.params();
+    try (TrainingProgress progress = new TrainingProgress("sft", start, total, progressBar)) {
+      for (int step = start + 1; step <= total; step++) {
+        long s0 = System.nanoTime();
+        List<Encoded> batch = batch(examples, batchSize, step);
+        TokenBatch tb = TokenBatch.of(batch.stream().map(Encoded::ids).toList(),
+            batch.stream().mapToInt(Encoded::promptLength).toArray(), policy.tokenizer().padId());
+        ForwardResult fr = lm.forward(params, tb.inputs(), tb.targets(), true, config.seed() * 1_000_003L + step);
+        TokenLoss loss = SftLoss.of(TokenBatch.toDouble(fr.logProbsArray()), tb.mask());
+        Gradients g = lm.backward(fr, TokenBatch.toArray(loss.dLogp(), params.dataType()));
+        double norm = config.optimizer().gradientClip() > 0
+            ? AdamW.clipGlobalNorm(g, config.optimizer().gradientClip()) : g.globalNorm();
+        double rate = lr.at(step);
+        adam.step(params, g, rate);
+        double seconds = (System.nanoTime() - s0) / 1e9;
+        tokens += tb.tokens();
+        if (Double.isNaN(firstLoss)) {
+          firstLoss = loss.loss();
+        }
+        lastLoss = loss.loss();
+        if (!Double.isFinite(loss.loss())) {
+          throw new IllegalStateException("sft: the loss became " + loss.loss() + " at step " + step
+              + "; lower trainer.optimizer.learning-rate (now " + config.optimizer().learningRate() + ")");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", KIND);
+        m.put("loss", loss.loss());
+        m.put("learning_rate", rate);
+        m.put("grad_norm", norm);
+        m.put("tokens", tb.tokens());
+        m.put("sequences", batch.size());
+        m.put("tokens_per_s", tb.tokens() / seconds);
+        m.put("step_seconds", seconds);
+        metrics.record(step, m);
+        progress.step(step, String.format(Locale.ROOT, "loss %.3f, %.0f tok/s", loss.loss(), tb.tokens() / seconds));
+        if (step % config.checkpointEvery() == 0 || step == total) {
+          policy = new Policy(params, policy.tokenizer(), step, runDir.toString());
+          lastCheckpoint = save(store, runDir, policy, adam, step, train, examples.size(), loss.loss());
+          metrics.flush();
+        }
+      }
+    }
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    double held = heldOut == null || heldOut.size() == 0 ? Double.NaN
+        : heldOutLoss(params, encode(heldOut, policy.tokenizer(), shape.contextLength(), new ArrayList<>()),
+            policy.tokenizer().padId());
+    Result r = new Result(new Policy(params, policy.tokenizer(), total, runDir.toString()), lastCheckpoint, start, total,
+        firstLoss, lastLoss, held, List.copyOf(skipped), elapsed > 0 ? tokens / elapsed : 0);
+    summary(r, train, metrics);
+    return r;
+  }
+
+  private Policy newPolicy(SftDataset train) {
+    List<String> texts = new ArrayList<>();
+    for (SftExample e : train.examples()) {
+      texts.add(PromptTemplate.render(e.prompt()) + PromptTemplate.completion(e.code()));
+    }
+    BpeTokenizer tokenizer = new BpeTrainer(config.vocabSize()).train(texts);
+    TrainerConfig.ModelShape m = config.model();
+    ModelConfig shape = new ModelConfig(tokenizer.vocabSize(), m.layers(), m.heads(), m.width(), m.contextLength(),
+        m.mlpMultiplier(), m.dropout());
+    return new Policy(ModelParameters.initialise(shape, config.seed()), tokenizer, 0, "new");
+  }
+
+  private AdamW newOptimizer(ModelParameters params) {
+    TrainerConfig.OptimizerConfig o = config.optimizer();
+    return new AdamW(params, o.beta1(), o.beta2(), 1e-8, o.weightDecay());
+  }
+
+  /** Examples as ids; those longer than the context (plus the one id only ever a target) are left out. */
+  static List<Encoded> encode(SftDataset data, BpeTokenizer tokenizer, int context, List<String> skipped) {
+    TemplateEncoder enc = new TemplateEncoder(tokenizer);
+    List<Encoded> out = new ArrayList<>();
+    for (SftExample e : data.examples()) {
+      TemplateEncoder.Example x = enc.example(e.prompt(), e.code());
+      if (x.ids().length - 1 > context) {
+        skipped.add(e.id() + " (" + x.ids().length + " tokens)");
+        continue;
+      }
+      out.add(new Encoded(e.id(), x.ids(), x.promptLength()));
+    }
+    return out;
+  }
+
+  /**
+   * The examples of a step: epochs of a seeded shuffle, so the batch of any step is known without
+   * replaying the steps before it (what makes resuming exact).
+   */
+  List<Encoded> batch(List<Encoded> examples, int size, int step) {
+    List<Encoded> out = new ArrayList<>(size);
+    long first = (long) (step - 1) * size;
+    for (long i = first; i < first + size; i++) {
+      int epoch = (int) (i / examples.size());
+      out.add(epochOrder(examples, epoch).get((int) (i % examples.size())));
+    }
+    return out;
+  }
+
+  private int orderEpoch = -1;
+  private List<Encoded> order;
+
+  private List<Encoded> epochOrder(List<Encoded> examples, int epoch) {
+    if (epoch != orderEpoch) {
+      order = new ArrayList<>(examples);
+      Collections.shuffle(order, new Random(config.seed() * 31 + epoch));
+      orderEpoch = epoch;
+    }
+    return order;
+  }
+
+  private double heldOutLoss(ModelParameters params, List<Encoded> examples, int padId) {
+    double sum = 0;
+    long n = 0;
+    for (int i = 0; i < examples.size(); i += 4) {
+      List<Encoded> b = examples.subList(i, Math.min(examples.size(), i + 4));
+      TokenBatch tb = TokenBatch.of(b.stream().map(Encoded::ids).toList(),
+          b.stream().mapToInt(Encoded::promptLength).toArray(), padId);
+      TokenLoss l = SftLoss.of(TokenBatch.toDouble(lm.forward(params, tb.inputs(), tb.targets(), false, 0)
+          .logProbsArray()), tb.mask());
+      sum += l.loss() * l.tokens();
+      n += l.tokens();
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
+  private URI save(CheckpointStore store, URI runDir, Policy policy, AdamW adam, int step, SftDataset data, int examples,
+      double loss) throws IOException {
+    ObjectNode state = JSON.createObjectNode();
+    state.put("kind", KIND);
+    state.put("step", step);
+    state.put("seed", config.seed());
+    state.put("total_steps", config.sft().steps());
+    state.put("batch_size", config.sft().batchSize());
+    Checkpoint c = new Checkpoint(step, Instant.now(), new DataDescription(data.source(), data.split(), examples),
+        Map.of("loss", loss), Policy.configJson(policy.config()), policy.tokenizerBytes(), policy.weights(),
+        new LinkedHashMap<>(adam.state()), state);
+    URI at = store.save(runDir, c);
+    LOG.info("checkpoint {}", at);
+    return at;
+  }
+
+  private void summary(Result r, SftDataset train, MetricsLog metrics) {
+    console.println();
+    console.printf(Locale.ROOT, "sft summary: %d steps (from %d), %d examples of %s (%s)%n", r.steps(), r.resumedFrom(),
+        train.size() - r.skipped().size(), train.source(), train.split());
+    console.printf(Locale.ROOT, "  loss %.4f -> %.4f; held-out completion loss %s%n", r.firstLoss(), r.lastLoss(),
+        Double.isNaN(r.heldOutLoss()) ? "n/a" : String.format(Locale.ROOT, "%.4f", r.heldOutLoss()));
+    console.printf(Locale.ROOT, "  %.0f training tokens/s; checkpoint %s; metrics %s%n", r.tokensPerSecond(),
+        r.checkpoint(), metrics.uri());
+    if (!r.skipped().isEmpty()) {
+      console.printf(Locale.ROOT, "  left out (longer than the context): %s%n", r.skipped());
+    }
+  }
+}
