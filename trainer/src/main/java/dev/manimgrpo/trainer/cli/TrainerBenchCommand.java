@@ -34,9 +34,8 @@ public final class TrainerBenchCommand implements Callable<Integer> {
   @Option(names = "--new-tokens", defaultValue = "128", description = "Tokens sampled per completion.")
   int newTokens;
 
-  @Option(names = "--samediff", negatable = true, defaultValue = "true",
-      description = "Also time the SameDiff version of the model.")
-  boolean sameDiff;
+  @Option(names = "--no-samediff", description = "Skip timing the SameDiff version of the model.")
+  boolean noSameDiff;
 
   @Override
   public Integer call() {
@@ -46,7 +45,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
         m.mlpMultiplier(), m.dropout());
     int group = config.policy().sampling().groupSize();
     new TrainerBenchmark(System.out).run(new TrainerBenchmark.Settings(shape, batch, tokens, steps, group, 64,
-        newTokens, sameDiff));
+        newTokens, !noSameDiff));
     return 0;
   }
 }

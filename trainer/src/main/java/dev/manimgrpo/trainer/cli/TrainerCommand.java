@@ -17,6 +17,7 @@ import picocli.CommandLine.HelpCommand;
         SampleCommand.class,
         RenderSuccessCommand.class,
         TrainerBenchCommand.class,
+        ExportPolicyCommand.class,
         HelpCommand.class
     })
 public final class TrainerCommand implements Runnable {

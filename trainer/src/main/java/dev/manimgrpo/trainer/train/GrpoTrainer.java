@@ -191,6 +191,7 @@ public final class GrpoTrainer {
         double norm = config.optimizer().gradientClip() > 0
             ? AdamW.clipGlobalNorm(grads, config.optimizer().gradientClip()) : grads.globalNorm();
         adam.step(params, grads, config.optimizer().learningRate());
+        NativeMemory.releaseStep();
         double seconds = (System.nanoTime() - s0) / 1e9;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", KIND);

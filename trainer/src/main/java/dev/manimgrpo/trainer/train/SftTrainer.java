@@ -159,6 +159,7 @@ public final class SftTrainer {
             ? AdamW.clipGlobalNorm(g, config.optimizer().gradientClip()) : g.globalNorm();
         double rate = lr.at(step);
         adam.step(params, g, rate);
+        NativeMemory.releaseStep();
         double seconds = (System.nanoTime() - s0) / 1e9;
         tokens += tb.tokens();
         if (Double.isNaN(firstLoss)) {

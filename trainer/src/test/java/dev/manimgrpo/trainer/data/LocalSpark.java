@@ -3,11 +3,11 @@ package dev.manimgrpo.trainer.data;
 import org.apache.spark.sql.SparkSession;
 
 /** A one-thread local SparkSession: tests write shards the way the rollout job will. */
-final class LocalSpark {
+public final class LocalSpark {
 
   private LocalSpark() {}
 
-  static SparkSession start() {
+  public static SparkSession start() {
     return SparkSession.builder().master("local[1]").appName("trainer-data-test")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
