@@ -8,6 +8,7 @@ import dev.manimgrpo.core.dataset.ManimBenchLoader;
 import dev.manimgrpo.core.dataset.ManimBenchSample;
 import dev.manimgrpo.core.dataset.ManimBenchSchema;
 import dev.manimgrpo.core.dataset.ManimBenchValidator.ManimBenchFormatException;
+import dev.manimgrpo.core.s3.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

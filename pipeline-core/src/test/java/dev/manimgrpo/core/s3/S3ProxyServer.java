@@ -1,4 +1,4 @@
-package dev.manimgrpo.jobs;
+package dev.manimgrpo.core.s3;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,12 +12,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real S3-compatible server (S3Proxy with its filesystem backend) in its own process on
- * loopback, for s3a:// tests. Its jar comes from Maven Central through the build.
+ * loopback, for s3a:// tests. Its jar comes from Maven Central through the build (each module
+ * whose tests use it copies it and passes its path as the {@code s3proxy.jar} system property).
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
 
-  static final String ACCESS_KEY = "local-test-identity";
-  static final String SECRET_KEY = "local-test-credential";
+  public static final String ACCESS_KEY = "local-test-identity";
+  public static final String SECRET_KEY = "local-test-credential";
 
   private final Process process;
   private final int port;
@@ -29,7 +30,7 @@ final class S3ProxyServer implements AutoCloseable {
     this.root = root;
   }
 
-  static S3ProxyServer start(Path dir, String... buckets) throws IOException, InterruptedException {
+  public static S3ProxyServer start(Path dir, String... buckets) throws IOException, InterruptedException {
     String jar = System.getProperty("s3proxy.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("s3proxy.jar not found (" + jar + "); run the tests through Maven, which fetches it");
@@ -67,26 +68,33 @@ final class S3ProxyServer implements AutoCloseable {
     throw new IllegalStateException("S3Proxy did not listen on port " + port + " within 60 s");
   }
 
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + port;
   }
 
   /** Where the filesystem backend keeps a bucket's objects. */
-  Path bucketDir(String bucket) {
+  public Path bucketDir(String bucket) {
     return root.resolve(bucket);
   }
 
-  /** Spark settings that point s3a at this server (test credentials, no TLS, path-style). */
-  Map<String, String> sparkConf() {
+  /** Hadoop settings that point s3a at this server (test credentials, no TLS, path-style). */
+  public Map<String, String> hadoopConf() {
     return Map.of(
-        "spark.hadoop.fs.s3a.endpoint", endpoint(),
-        "spark.hadoop.fs.s3a.path.style.access", "true",
-        "spark.hadoop.fs.s3a.connection.ssl.enabled", "false",
-        "spark.hadoop.fs.s3a.endpoint.region", "us-east-1",
-        "spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
-        "spark.hadoop.fs.s3a.access.key", ACCESS_KEY,
-        "spark.hadoop.fs.s3a.secret.key", SECRET_KEY,
-        "spark.hadoop.fs.s3a.change.detection.mode", "none");
+        "fs.s3a.endpoint", endpoint(),
+        "fs.s3a.path.style.access", "true",
+        "fs.s3a.connection.ssl.enabled", "false",
+        "fs.s3a.endpoint.region", "us-east-1",
+        "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        "fs.s3a.access.key", ACCESS_KEY,
+        "fs.s3a.secret.key", SECRET_KEY,
+        "fs.s3a.change.detection.mode", "none");
+  }
+
+  /** The same as Spark settings ({@code spark.hadoop.*}). */
+  public Map<String, String> sparkConf() {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    hadoopConf().forEach((k, v) -> out.put("spark.hadoop." + k, v));
+    return out;
   }
 
   private static String javaBin() {
