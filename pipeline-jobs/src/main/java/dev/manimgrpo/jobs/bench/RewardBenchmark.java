@@ -18,7 +18,8 @@ import java.util.Locale;
 
 /**
  * The reward stage against the render stage, for the same rollouts, in one run. Each bundled
- * scene stands for a prompt with a group of {@link #GROUP} rollouts: the scene with its colours
+ * scene stands for a prompt with a group of {@code policy.sampling.group-size} rollouts (the study's
+ * G = 8 by default): the scene with its colours
  * changed, each differently. References are rendered by a pool of their own, untimed (in a run
  * they come from the reference cache), so the rollouts' worker starts with a cold LaTeX cache
  * for each prompt's first rollout, as in GRPO. Per rollout the render stage is its
@@ -30,10 +31,9 @@ import java.util.Locale;
  */
 public final class RewardBenchmark {
 
-  /** Rollouts per prompt. */
-  static final int GROUP = 4;
   private static final String[][] RECOLOURS = {
-      {"BLUE", "ORANGE"}, {"BLUE", "PURPLE"}, {"YELLOW", "TEAL"}, {"GREEN", "PINK"}};
+      {"BLUE", "ORANGE"}, {"BLUE", "PURPLE"}, {"YELLOW", "TEAL"}, {"GREEN", "PINK"},
+      {"RED", "MAROON"}, {"BLUE", "GOLD"}, {"YELLOW", "RED"}, {"GREEN", "BLUE"}};
 
   private final PipelineConfig config;
   private final PrintStream out;
@@ -50,6 +50,7 @@ public final class RewardBenchmark {
       entries = entries.subList(0, limit);
     }
     ManimRuntime runtime = ManimRuntime.locate(config.runtime());
+    int group = config.policy().sampling().groupSize();
     CodeRewardCalculator code = new CodeRewardCalculator();
     VisualSimilarityScorer visual = new VisualSimilarityScorer(VisualSimilarityOptions.of(config.reward().visual()), null);
     double renderS = 0;
@@ -57,7 +58,7 @@ public final class RewardBenchmark {
     double visualS = 0;
     int n = 0;
     out.printf(Locale.ROOT, "reward benchmark: %d prompts x %d rollouts, serial, one core (first rollout of each shown);"
-        + " visual: %s%n", entries.size(), GROUP, visual.options());
+        + " visual: %s%n", entries.size(), group, visual.options());
     var scratch = config.render().resolvedScratchDir(config.cache());
     try (RenderWorkerPool refs = new RenderWorkerPool(runtime, config.render().withWorkers(1), scratch.resolve("bench-ref"));
          RenderWorkerPool pool = new RenderWorkerPool(runtime, config.render().withWorkers(1), scratch.resolve("bench-rollouts"))) {
@@ -67,8 +68,9 @@ public final class RewardBenchmark {
         CodeReference prepared = null;
         VisualSimilarityScorer.PreparedReference refFrames = null;
         prompt++;
-        for (int g = 0; g < GROUP; g++) {
-          String rollout = e.code().replace(RECOLOURS[g][0], RECOLOURS[g][1]);
+        for (int g = 0; g < group; g++) {
+          String[] swap = RECOLOURS[g % RECOLOURS.length];
+          String rollout = e.code().replace(swap[0], swap[1]);
           long t0 = System.nanoTime();
           RenderResult cand = pool.render(RenderRequest.frames(e.name() + "-" + g, rollout));
           long t1 = System.nanoTime();
