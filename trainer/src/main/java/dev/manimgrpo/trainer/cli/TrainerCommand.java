@@ -32,9 +32,25 @@ public final class TrainerCommand implements Runnable {
   public static void main(String[] args) {
     // libnd4j's own op threads follow the BLAS threads (OMP_NUM_THREADS, 1 from the launcher):
     // with one of each, training is bit-for-bit reproducible and a resumed run exact.
+    try {
+      org.nd4j.linalg.factory.Nd4j.getBackend();
+    } catch (Throwable e) { // ExceptionInInitializerError wrapping NoAvailableBackendException
+      System.err.println("manim-grpo-trainer: ND4J found no usable backend. A -Pcuda build (nd4j-cuda-11.6) needs an"
+          + " NVIDIA GPU with its driver (libcuda.so.1) and CUDA 11.6-compatible libraries; on a machine without them,"
+          + " build without -Pcuda (nd4j-native, CPU). Cause: " + rootMessage(e));
+      System.exit(CommandErrors.EXIT_FAILURE);
+    }
     String omp = System.getenv("OMP_NUM_THREADS");
     NativeThreads.limitOpThreads(omp == null || !omp.matches("\\d+") ? 1 : Math.max(1, Integer.parseInt(omp)));
     System.exit(commandLine().execute(args));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
   /** The configured command line, also used by tests. */
