@@ -6,7 +6,6 @@ import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.trainer.data.SftDataset;
 import dev.manimgrpo.trainer.train.SftTrainer;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +45,6 @@ public final class SftCommand implements Callable<Integer> {
 
   /** A local path or a URI. */
   static URI location(String s) {
-    return s.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") ? URI.create(s) : Path.of(s).toAbsolutePath().normalize().toUri();
+    return dev.manimgrpo.trainer.policy.PolicyLoader.toUri(s);
   }
 }

@@ -67,7 +67,8 @@ public final class PolicyLoader {
     return PolicyLoader.class.getResource(STARTER_RESOURCE + CheckpointStore.MANIFEST) != null;
   }
 
-  static URI toUri(String location) {
+  /** A local path (made absolute) or a URI such as s3a://bucket/run. */
+  public static URI toUri(String location) {
     if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
       return URI.create(location);
     }
