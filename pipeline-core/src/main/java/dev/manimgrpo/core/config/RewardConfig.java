@@ -2,8 +2,6 @@ package dev.manimgrpo.core.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.Locale;
 
 /** How rewards are fused and advantages computed; see {@code reward.*} in reference.yaml. */
 public record RewardConfig(double textWeight, double visualWeight, double layoutWeight, Fusion fusion, Advantage advantage,
@@ -15,12 +13,12 @@ public record RewardConfig(double textWeight, double visualWeight, double layout
 
     @JsonValue
     public String configName() {
-      return name().toLowerCase(Locale.ROOT);
+      return ConfigNames.of(this);
     }
 
     @JsonCreator
     public static Fusion fromConfig(String name) {
-      return parse(values(), name, "reward.fusion");
+      return ConfigNames.parse(values(), name, "reward.fusion");
     }
   }
 
@@ -30,12 +28,12 @@ public record RewardConfig(double textWeight, double visualWeight, double layout
 
     @JsonValue
     public String configName() {
-      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+      return ConfigNames.of(this);
     }
 
     @JsonCreator
     public static Advantage fromConfig(String name) {
-      return parse(values(), name, "reward.advantage");
+      return ConfigNames.parse(values(), name, "reward.advantage");
     }
   }
 
@@ -55,15 +53,5 @@ public record RewardConfig(double textWeight, double visualWeight, double layout
     if (!(advantageEpsilon > 0)) {
       throw new IllegalArgumentException("reward.advantage-epsilon must be > 0, got " + advantageEpsilon);
     }
-  }
-
-  private static <E extends Enum<E>> E parse(E[] values, String name, String key) {
-    for (E v : values) {
-      if (v.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(name)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException(key + " must be one of "
-        + Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList() + ", got '" + name + "'");
   }
 }

@@ -2,7 +2,6 @@ package dev.manimgrpo.core.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
 
 /**
  * The policy trainer (SFT and GRPO); see {@code trainer.*} in reference.yaml.
@@ -120,17 +119,12 @@ public record TrainerConfig(ModelShape model, int vocabSize, OptimizerConfig opt
 
     @JsonValue
     public String configName() {
-      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+      return ConfigNames.of(this);
     }
 
     @JsonCreator
     public static ZeroVariance fromConfig(String name) {
-      for (ZeroVariance v : values()) {
-        if (v.configName().equals(name)) {
-          return v;
-        }
-      }
-      throw new IllegalArgumentException("trainer.grpo.zero-variance must be skip or down-weight, got '" + name + "'");
+      return ConfigNames.parse(values(), name, "trainer.grpo.zero-variance");
     }
   }
 
@@ -144,17 +138,12 @@ public record TrainerConfig(ModelShape model, int vocabSize, OptimizerConfig opt
 
     @JsonValue
     public String configName() {
-      return name().toLowerCase(Locale.ROOT);
+      return ConfigNames.of(this);
     }
 
     @JsonCreator
     public static OldLogprobs fromConfig(String name) {
-      for (OldLogprobs v : values()) {
-        if (v.configName().equals(name)) {
-          return v;
-        }
-      }
-      throw new IllegalArgumentException("trainer.grpo.old-logprobs must be shard or recompute, got '" + name + "'");
+      return ConfigNames.parse(values(), name, "trainer.grpo.old-logprobs");
     }
   }
 }

@@ -44,6 +44,9 @@ class TrainerCommandTest {
     Run unknown = run("sft", "--conf", "trainer.sft.stepz=3");
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err()).contains("unknown config key 'trainer.sft.stepz'").contains("trainer.sft.steps");
+    Run choice = run("sft", "--conf", "trainer.grpo.zero-variance=drop");
+    assertThat(choice.code()).isEqualTo(2);
+    assertThat(choice.err()).contains("trainer.grpo.zero-variance must be one of [skip, down-weight], got 'drop'");
   }
 
   @Test
