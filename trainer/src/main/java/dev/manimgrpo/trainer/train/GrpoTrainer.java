@@ -216,6 +216,7 @@ public final class GrpoTrainer {
         }
       }
     }
+    metrics.flush(); // also when a resumed run had nothing left to do
     Result r = new Result(new Policy(params, start.tokenizer(), steps, runDir.toString()), last, first, steps,
         groups.size(), dropped[1], dropped[0], rewardCount == 0 ? 0 : rewardSum / rewardCount);
     console.printf(Locale.ROOT, "%ngrpo summary: %d steps (from %d), %d groups, mean reward %.3f; checkpoint %s;"

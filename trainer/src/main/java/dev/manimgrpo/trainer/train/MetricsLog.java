@@ -27,6 +27,10 @@ import org.apache.hadoop.fs.Path;
 public final class MetricsLog {
 
   public static final String FILE = "metrics.jsonl";
+  /** The curves of a run, an SVG a browser shows. */
+  public static final String PLOT = "metrics.svg";
+  /** Metrics plotted, when a run has them. */
+  static final List<String> PLOTTED = List.of("loss", "mean_reward", "kl", "clip_fraction", "learning_rate", "tokens_per_s");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Configuration hadoop;
@@ -72,7 +76,7 @@ public final class MetricsLog {
     return List.copyOf(rows);
   }
 
-  /** Writes the whole file. */
+  /** Writes the whole file, and the curves as {@value #PLOT} beside it. */
   public void flush() throws IOException {
     Path p = path();
     FileSystem fs = p.getFileSystem(hadoop);
@@ -82,6 +86,9 @@ public final class MetricsLog {
         out.write(JSON.writeValueAsBytes(o));
         out.write('\n');
       }
+    }
+    try (OutputStream out = fs.create(new Path(p.getParent(), PLOT), true)) {
+      out.write(MetricsPlot.svg(runDir.toString(), rows, PLOTTED).getBytes(StandardCharsets.UTF_8));
     }
   }
 

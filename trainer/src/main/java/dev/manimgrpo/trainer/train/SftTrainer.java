@@ -188,6 +188,7 @@ public final class SftTrainer {
         }
       }
     }
+    metrics.flush(); // also when a resumed run had nothing left to do
     double elapsed = (System.nanoTime() - t0) / 1e9;
     double held = heldOut == null || heldOut.size() == 0 ? Double.NaN
         : heldOutLoss(params, encode(heldOut, policy.tokenizer(), shape.contextLength(), new ArrayList<>()),
@@ -291,8 +292,12 @@ public final class SftTrainer {
     console.println();
     console.printf(Locale.ROOT, "sft summary: %d steps (from %d), %d examples of %s (%s)%n", r.steps(), r.resumedFrom(),
         train.size() - r.skipped().size(), train.source(), train.split());
-    console.printf(Locale.ROOT, "  loss %.4f -> %.4f; held-out completion loss %s%n", r.firstLoss(), r.lastLoss(),
-        Double.isNaN(r.heldOutLoss()) ? "n/a" : String.format(Locale.ROOT, "%.4f", r.heldOutLoss()));
+    String held = Double.isNaN(r.heldOutLoss()) ? "n/a" : String.format(Locale.ROOT, "%.4f", r.heldOutLoss());
+    if (r.resumedFrom() >= r.steps()) {
+      console.printf(Locale.ROOT, "  the run had already finished all its steps; held-out completion loss %s%n", held);
+    } else {
+      console.printf(Locale.ROOT, "  loss %.4f -> %.4f; held-out completion loss %s%n", r.firstLoss(), r.lastLoss(), held);
+    }
     console.printf(Locale.ROOT, "  %.0f training tokens/s; checkpoint %s; metrics %s%n", r.tokensPerSecond(),
         r.checkpoint(), metrics.uri());
     if (!r.skipped().isEmpty()) {

@@ -45,6 +45,8 @@ class SftTrainerTest {
     List<String> lines = Files.readAllLines(dir.resolve("a").resolve(MetricsLog.FILE));
     assertThat(lines).hasSize(20);
     assertThat(lines.get(0)).contains("\"step\":1").contains("\"loss\"").contains("\"tokens_per_s\"");
+    String svg = Files.readString(dir.resolve("a").resolve(MetricsLog.PLOT));
+    assertThat(svg).startsWith("<svg").contains(">loss<").contains("<path d=\"M").doesNotContain("mean_reward");
 
     // The same run, crashed after step 15: its step-20 checkpoint never completed.
     Path b = dir.resolve("b");
