@@ -45,6 +45,17 @@ class SftTrainerTest {
     List<String> lines = Files.readAllLines(dir.resolve("a").resolve(MetricsLog.FILE));
     assertThat(lines).hasSize(20);
     assertThat(lines.get(0)).contains("\"step\":1").contains("\"loss\"").contains("\"tokens_per_s\"");
+    // The analysts' notebook SQL runs against this run's metrics.
+    String sql = Files.readString(Path.of("..", "notebooks", "training_metrics.sql"))
+        .replace("'outputs/trainer/sft/metrics.jsonl'", "'" + dir.resolve("a").resolve(MetricsLog.FILE) + "'");
+    org.apache.spark.sql.SparkSession spark = dev.manimgrpo.trainer.data.LocalSpark.start();
+    List<org.apache.spark.sql.Row> last = List.of();
+    for (String stmt : sql.replaceAll("(?m)^--.*$", "").split(";")) {
+      if (!stmt.isBlank()) {
+        last = spark.sql(stmt).collectAsList();
+      }
+    }
+    assertThat(last).hasSize(20);
     String svg = Files.readString(dir.resolve("a").resolve(MetricsLog.PLOT));
     assertThat(svg).startsWith("<svg").contains(">loss<").contains("<path d=\"M").doesNotContain("mean_reward");
 
