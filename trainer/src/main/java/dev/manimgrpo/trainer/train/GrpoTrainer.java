@@ -135,8 +135,7 @@ public final class GrpoTrainer {
     int steps = (groups.size() + g.groupsPerStep() - 1) / g.groupsPerStep() * g.iterations();
     ModelParameters reference = start.params().copy();
     ModelParameters params = start.params().copy();
-    AdamW adam = new AdamW(params, config.optimizer().beta1(), config.optimizer().beta2(), 1e-8,
-        config.optimizer().weightDecay());
+    AdamW adam = SftTrainer.optimizer(config, params);
     Optional<URI> latest = store.latest(runDir);
     int first = 0;
     if (latest.isPresent()) {
@@ -156,6 +155,7 @@ public final class GrpoTrainer {
         g.groupsPerStep(), g.iterations(), g.oldLogprobs().configName());
     URI last = latest.orElse(null);
     double[][] oldLogp = null;
+    double[][] refLogp = null;
     int batchIndex = -1;
     try (TrainingProgress progress = new TrainingProgress("grpo", first, steps, progressBar)) {
       for (int step = first + 1; step <= steps; step++) {
@@ -173,10 +173,11 @@ public final class GrpoTrainer {
           // recomputed, from the policy the batch started with, which is not saved; the restart
           // then uses the resumed weights (said in the README).
           oldLogp = oldLogprobs(batch, tb, params);
+          // The frozen reference's log-probs are the same for every iteration on a batch.
+          refLogp = g.klBeta() == 0 ? null
+              : TokenBatch.toDouble(lm.forward(reference, tb.inputs(), tb.targets(), false, 0).logProbsArray());
           batchIndex = b;
         }
-        double[][] refLogp = g.klBeta() == 0 ? null
-            : TokenBatch.toDouble(lm.forward(reference, tb.inputs(), tb.targets(), false, 0).logProbsArray());
         ForwardResult fr = lm.forward(params, tb.inputs(), tb.targets(), false, 0);
         double[] adv = new double[batch.size()];
         double[] weight = new double[batch.size()];

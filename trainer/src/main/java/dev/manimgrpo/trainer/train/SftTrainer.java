@@ -112,14 +112,14 @@ public final class SftTrainer {
         throw new IllegalStateException(runDir + " holds a '" + kind + "' run, not an SFT run: use another run directory");
       }
       policy = Policy.of(c, latest.get().toString());
-      adam = newOptimizer(policy.params());
+      adam = optimizer(config, policy.params());
       adam.loadState(c.optimizerState());
       start = c.step();
       metrics.resume(start);
       console.printf(Locale.ROOT, "sft: resuming %s from step %d (%s)%n", runDir, start, latest.get());
     } else {
       policy = newPolicy(train);
-      adam = newOptimizer(policy.params());
+      adam = optimizer(config, policy.params());
       start = 0;
       console.printf(Locale.ROOT, "sft: new run in %s: model %s, %,d parameters, tokenizer of %d ids%n", runDir,
           policy.config(), policy.params().count(), policy.tokenizer().vocabSize());
@@ -211,7 +211,8 @@ public final class SftTrainer {
     return new Policy(ModelParameters.initialise(shape, config.seed()), tokenizer, 0, "new");
   }
 
-  private AdamW newOptimizer(ModelParameters params) {
+  /** AdamW as {@code trainer.optimizer.*} configures it (SFT and GRPO alike). */
+  static AdamW optimizer(TrainerConfig config, ModelParameters params) {
     TrainerConfig.OptimizerConfig o = config.optimizer();
     return new AdamW(params, o.beta1(), o.beta2(), 1e-8, o.weightDecay());
   }
