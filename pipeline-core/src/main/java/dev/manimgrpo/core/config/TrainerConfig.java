@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /**
  * The policy trainer (SFT and GRPO); see {@code trainer.*} in reference.yaml.
  *
+ * @param engine how the policy network is computed: samediff (a SameDiff graph, automatic
+ *     differentiation) or nd4j (ND4J array operations with a hand-written backward pass)
  * @param model the transformer's shape
  * @param vocabSize target size of the BPE vocabulary the trainer learns for a new model
  * @param optimizer AdamW and the learning-rate schedule
@@ -15,12 +17,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param checkpointEvery steps between checkpoints (the last step is always saved)
  * @param seed seed of initialisation, data order and dropout
  */
-public record TrainerConfig(ModelShape model, int vocabSize, OptimizerConfig optimizer, SftConfig sft, GrpoConfig grpo,
+public record TrainerConfig(Engine engine, ModelShape model, int vocabSize, OptimizerConfig optimizer, SftConfig sft, GrpoConfig grpo,
     String outputDir, int checkpointEvery, long seed) implements java.io.Serializable {
 
   public TrainerConfig {
-    if (model == null || optimizer == null || sft == null || grpo == null) {
-      throw new IllegalArgumentException("trainer.model, trainer.optimizer, trainer.sft and trainer.grpo must be set");
+    if (engine == null || model == null || optimizer == null || sft == null || grpo == null) {
+      throw new IllegalArgumentException("trainer.engine, trainer.model, trainer.optimizer, trainer.sft and trainer.grpo must be set");
     }
     if (vocabSize < 260) {
       throw new IllegalArgumentException("trainer.vocab-size must be >= 260 (256 bytes + special tokens), got " + vocabSize);
@@ -144,6 +146,21 @@ public record TrainerConfig(ModelShape model, int vocabSize, OptimizerConfig opt
     @JsonCreator
     public static OldLogprobs fromConfig(String name) {
       return ConfigNames.parse(values(), name, "trainer.grpo.old-logprobs");
+    }
+  }
+
+  /** How the policy network is computed; both engines take the same checkpoints. */
+  public enum Engine {
+    SAMEDIFF, ND4J;
+
+    @JsonValue
+    public String configName() {
+      return ConfigNames.of(this);
+    }
+
+    @JsonCreator
+    public static Engine fromConfig(String name) {
+      return ConfigNames.parse(values(), name, "trainer.engine");
     }
   }
 }

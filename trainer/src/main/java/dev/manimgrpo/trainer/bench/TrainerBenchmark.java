@@ -1,19 +1,18 @@
 package dev.manimgrpo.trainer.bench;
 
+import dev.manimgrpo.core.config.TrainerConfig;
 import dev.manimgrpo.trainer.model.AdamW;
-import dev.manimgrpo.trainer.model.ForwardResult;
 import dev.manimgrpo.trainer.model.Gradients;
+import dev.manimgrpo.trainer.model.LanguageModel;
 import dev.manimgrpo.trainer.model.ModelConfig;
 import dev.manimgrpo.trainer.model.ModelParameters;
-import dev.manimgrpo.trainer.model.TransformerLm;
-import dev.manimgrpo.trainer.samediff.SameDiffTransformer;
+import dev.manimgrpo.trainer.model.TrainingPass;
 import dev.manimgrpo.trainer.sampling.Sampler;
 import dev.manimgrpo.trainer.sampling.SamplingParams;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,26 +25,26 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>the FLOP-bound limit: a plain ND4J matrix-product loop over exactly the products one
  *       training step performs (each forward product and the two of its backward pass, at the
  *       model's shapes);</li>
- *   <li>a training step of the ND4J model (forward, backward, clipping, AdamW): tokens/s and its
- *       share of the limit (target: at least 25%);</li>
- *   <li>optionally the same model in SameDiff (one-hot embedding, see trainer/SAMEDIFF.md);</li>
- *   <li>sampling tokens/s with and without the KV cache, for a group of completions.</li>
+ *   <li>for each engine ({@code trainer.engine}: SameDiff graph, ND4J array operations), a full
+ *       training step (forward with dropout, backward, clipping, AdamW): tokens/s and its share of
+ *       the limit (target: at least 25%);</li>
+ *   <li>for each engine, sampling tokens/s with and without the KV cache, for a group of
+ *       completions.</li>
  * </ol>
  * FLOPs are counted as 2 per multiply-add of the products (the model's, not an estimate).
  */
 public final class TrainerBenchmark {
 
-  /** Shapes and repetitions. */
+  /** Shapes, repetitions and the engines to time. */
   public record Settings(ModelConfig model, int batch, int time, int steps, int group, int promptTokens,
-      int newTokens, boolean sameDiff) {}
+      int newTokens, List<TrainerConfig.Engine> engines) {}
+
+  /** One engine's figures. */
+  public record EngineFigures(TrainerConfig.Engine engine, double stepSeconds, double stepGflops,
+      double trainTokensPerSecond, double cachedTokensPerSecond, double uncachedTokensPerSecond) {}
 
   /** The measured figures. */
-  public record Figures(double limitGflops, double stepSeconds, double stepGflops, double trainTokensPerSecond,
-      double sameDiffStepSeconds, double cachedTokensPerSecond, double uncachedTokensPerSecond) {
-    public double shareOfLimit() {
-      return stepGflops / limitGflops;
-    }
-  }
+  public record Figures(double limitGflops, List<EngineFigures> engines) {}
 
   private final PrintStream out;
 
@@ -94,9 +93,6 @@ public final class TrainerBenchmark {
     out.printf(Locale.ROOT, "  FLOP-bound limit: the step's %d matrix products alone: %.2f GFLOP in %.0f ms = %.1f GFLOP/s%n",
         fwd.size() * 3, stepFlops / 1e9, 1e3 * stepFlops / (limit * 1e9), limit);
 
-    ModelParameters p = ModelParameters.initialise(c, 1);
-    AdamW adam = AdamW.withDefaults(p);
-    TransformerLm lm = new TransformerLm();
     Random r = new Random(7);
     int[][] tokens = new int[s.batch()][s.time()];
     int[][] targets = new int[s.batch()][s.time()];
@@ -106,50 +102,62 @@ public final class TrainerBenchmark {
         targets[b][t] = r.nextInt(c.vocabSize());
       }
     }
-    double best = Double.MAX_VALUE;
-    for (int i = 0; i < s.steps() + 1; i++) {
-      long t0 = System.nanoTime();
-      ForwardResult fr = lm.forward(p, tokens, targets, true, i);
-      Gradients g = lm.backward(fr, fr.targetMask().mul(-1.0 / (s.batch() * s.time())));
-      AdamW.clipGlobalNorm(g, 1.0);
-      adam.step(p, g, 1e-4);
-      double sec = (System.nanoTime() - t0) / 1e9;
-      if (i > 0) { // the first step warms up
-        best = Math.min(best, sec);
-      }
-    }
-    double stepGflops = stepFlops / best / 1e9;
-    double trainTps = (double) s.batch() * s.time() / best;
-    out.printf(Locale.ROOT, "  ND4J model training step: %.0f ms = %.1f GFLOP/s = %.0f%% of the limit (target 25%%);"
-        + " %.0f training tokens/s%n", best * 1e3, stepGflops, 100 * stepGflops / limit, trainTps);
-
-    double sd = Double.NaN;
-    if (s.sameDiff()) {
-      sd = sameDiffStep(c, s);
-      out.printf(Locale.ROOT, "  SameDiff model, same shape (one-hot embedding, plain SGD, no dropout): %.0f ms per step"
-          + " = %.0f%% of the limit; SameDiff step / ND4J step = %.2f%n", sd * 1e3, 100 * stepFlops / sd / 1e9 / limit,
-          sd / best);
-    }
-
-    ModelParameters sp = ModelParameters.initialise(c.withDropout(0), 2);
-    Sampler sampler = new Sampler(lm, -1);
     int[][] prompt = new int[1][s.promptTokens()];
     for (int i = 0; i < prompt[0].length; i++) {
       prompt[0][i] = r.nextInt(c.vocabSize());
     }
-    SamplingParams params = SamplingParams.of(1.0, 1.0, 0.0, s.newTokens(), 3);
-    sampler.sample(sp, prompt, s.group(), params.withSeed(1)); // warm-up
-    long t0 = System.nanoTime();
-    sampler.sample(sp, prompt, s.group(), params);
-    double cached = (System.nanoTime() - t0) / 1e9;
-    t0 = System.nanoTime();
-    sampler.sampleWithoutCache(sp, prompt, s.group(), params);
-    double uncached = (System.nanoTime() - t0) / 1e9;
-    int generated = s.group() * s.newTokens();
-    out.printf(Locale.ROOT, "  sampling %d completions x %d new tokens after a %d-token prompt: KV cache %.0f tokens/s,"
-        + " without %.0f tokens/s: %.1fx%n", s.group(), s.newTokens(), s.promptTokens(), generated / cached,
-        generated / uncached, uncached / cached);
-    return new Figures(limit, best, stepGflops, trainTps, sd, generated / cached, generated / uncached);
+    List<EngineFigures> figures = new ArrayList<>();
+    for (TrainerConfig.Engine engine : s.engines()) {
+      LanguageModel lm = LanguageModel.of(engine);
+      double step = trainingStep(lm, c, tokens, targets, s.steps());
+      double stepGflops = stepFlops / step / 1e9;
+      double trainTps = (double) s.batch() * s.time() / step;
+      out.printf(Locale.ROOT, "  %-8s training step (dropout, backward, clip, AdamW): %.0f ms = %.1f GFLOP/s = %.0f%%"
+          + " of the limit (target 25%%); %.0f training tokens/s%n", engine.configName(), step * 1e3, stepGflops,
+          100 * stepGflops / limit, trainTps);
+
+      ModelParameters sp = ModelParameters.initialise(c.withDropout(0), 2);
+      Sampler sampler = new Sampler(lm, -1);
+      SamplingParams params = SamplingParams.of(1.0, 1.0, 0.0, s.newTokens(), 3);
+      sampler.sample(sp, prompt, s.group(), params.withSeed(1)); // warm-up
+      long t0 = System.nanoTime();
+      sampler.sample(sp, prompt, s.group(), params);
+      double cached = (System.nanoTime() - t0) / 1e9;
+      t0 = System.nanoTime();
+      sampler.sampleWithoutCache(sp, prompt, s.group(), params);
+      double uncached = (System.nanoTime() - t0) / 1e9;
+      int generated = s.group() * s.newTokens();
+      out.printf(Locale.ROOT, "  %-8s sampling %d completions x %d new tokens after a %d-token prompt: KV cache %.0f"
+          + " tokens/s, without %.0f tokens/s: %.1fx%n", engine.configName(), s.group(), s.newTokens(),
+          s.promptTokens(), generated / cached, generated / uncached, uncached / cached);
+      figures.add(new EngineFigures(engine, step, stepGflops, trainTps, generated / cached, generated / uncached));
+    }
+    if (figures.size() == 2) {
+      out.printf(Locale.ROOT, "  %s step / %s step = %.2f%n", figures.get(0).engine().configName(),
+          figures.get(1).engine().configName(), figures.get(0).stepSeconds() / figures.get(1).stepSeconds());
+    }
+    return new Figures(limit, figures);
+  }
+
+  /** Best time of {@code steps} full training steps (after one warm-up step). */
+  private static double trainingStep(LanguageModel lm, ModelConfig c, int[][] tokens, int[][] targets, int steps) {
+    ModelParameters p = ModelParameters.initialise(c, 1);
+    AdamW adam = AdamW.withDefaults(p);
+    double scale = -1.0 / (tokens.length * tokens[0].length);
+    double best = Double.MAX_VALUE;
+    for (int i = 0; i < steps + 1; i++) {
+      long t0 = System.nanoTime();
+      TrainingPass fr = lm.forward(p, tokens, targets, true, i);
+      Gradients g = lm.backward(fr, fr.targetMask().mul(scale));
+      AdamW.clipGlobalNorm(g, 1.0);
+      adam.step(p, g, 1e-4);
+      double sec = (System.nanoTime() - t0) / 1e9;
+      if (i > 0) { // the first step warms up (and builds SameDiff's graphs)
+        best = Math.min(best, sec);
+      }
+      System.gc(); // ND4J frees off-heap arrays only when their Java objects are collected
+    }
+    return best;
   }
 
   /** GFLOP/s of a loop over the step's products (forward shape, then both backward shapes). */
@@ -177,36 +185,5 @@ public final class TrainerBenchmark {
       }
     }
     return flops / best / 1e9;
-  }
-
-  private static double sameDiffStep(ModelConfig c, Settings s) {
-    SameDiffTransformer m = new SameDiffTransformer(new SameDiffTransformer.Config(c.width(), c.layers(), c.heads(),
-        s.time(), c.vocabSize()), SameDiffTransformer.Embedding.ONE_HOT, 1);
-    Random r = new Random(3);
-    int[][] tokens = new int[s.batch()][s.time()];
-    for (int[] row : tokens) {
-      for (int i = 0; i < row.length; i++) {
-        row[i] = r.nextInt(c.vocabSize());
-      }
-    }
-    Map<String, INDArray> ph = m.placeholders(tokens);
-    // SameDiff prints a line per differentiated op to stdout while it builds the gradient graph.
-    PrintStream stdout = System.out;
-    System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
-    try {
-      m.gradientOpCount();
-    } finally {
-      System.setOut(stdout);
-    }
-    double best = Double.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      long t0 = System.nanoTime();
-      m.sgdStep(ph, 1e-3);
-      double sec = (System.nanoTime() - t0) / 1e9;
-      if (i > 0) {
-        best = Math.min(best, sec);
-      }
-    }
-    return best;
   }
 }

@@ -5,14 +5,17 @@ import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.config.TrainerConfig;
 import dev.manimgrpo.trainer.bench.TrainerBenchmark;
 import dev.manimgrpo.trainer.model.ModelConfig;
+import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Training and sampling throughput against the machine's matrix-product limit. */
 @Command(name = "bench", mixinStandardHelpOptions = true, showDefaultValues = true,
-    header = "Benchmark training tokens/s against the FLOP-bound limit, and sampling with and without the KV cache.",
+    header = "Benchmark training tokens/s against the FLOP-bound limit, and sampling with and without the KV cache,"
+        + " for each engine.",
     description = "%nThe model has the shape trainer.model.* (the starter policy's by default) and a vocabulary of "
         + "--vocab ids. Prints ratios measured side by side in this run.%n")
 public final class TrainerBenchCommand implements Callable<Integer> {
@@ -34,8 +37,16 @@ public final class TrainerBenchCommand implements Callable<Integer> {
   @Option(names = "--new-tokens", defaultValue = "128", description = "Tokens sampled per completion.")
   int newTokens;
 
-  @Option(names = "--no-samediff", description = "Skip timing the SameDiff version of the model.")
-  boolean noSameDiff;
+  @Option(names = "--engines", split = ",", defaultValue = "samediff,nd4j",
+      converter = EngineConverter.class, description = "Engines to time (samediff, nd4j), comma-separated.")
+  List<TrainerConfig.Engine> engines;
+
+  static final class EngineConverter implements CommandLine.ITypeConverter<TrainerConfig.Engine> {
+    @Override
+    public TrainerConfig.Engine convert(String value) {
+      return TrainerConfig.Engine.fromConfig(value);
+    }
+  }
 
   @Override
   public Integer call() {
@@ -45,7 +56,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
         m.mlpMultiplier(), m.dropout());
     int group = config.policy().sampling().groupSize();
     new TrainerBenchmark(System.out).run(new TrainerBenchmark.Settings(shape, batch, tokens, steps, group, 64,
-        newTokens, !noSameDiff));
+        newTokens, engines));
     return 0;
   }
 }

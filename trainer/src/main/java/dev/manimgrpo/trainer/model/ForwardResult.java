@@ -5,9 +5,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A training-mode forward pass: the per-token target log-probabilities, and the activations that
- * {@link TransformerLm#backward} needs.
+ * {@link Nd4jTransformerLm#backward} needs.
  */
-public final class ForwardResult {
+public final class ForwardResult implements TrainingPass {
 
   /** Activations of one block kept for backward. Dropout masks are null when dropout is off. */
   record BlockActivations(
@@ -51,24 +51,22 @@ public final class ForwardResult {
     this.logProbs = logProbs;
   }
 
-  /** log p(target) per token, {@code [B, T]}, 0 where the target is -1. */
+  @Override
   public INDArray logProbs() {
     return logProbs;
   }
 
-  public float[][] logProbsArray() {
-    return logProbs.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix();
-  }
-
-  /** 1 where the target is a real token, 0 where it is -1; {@code [B, T]}. */
+  @Override
   public INDArray targetMask() {
     return valid.reshape('c', batch, time);
   }
 
+  @Override
   public int batch() {
     return batch;
   }
 
+  @Override
   public int time() {
     return time;
   }

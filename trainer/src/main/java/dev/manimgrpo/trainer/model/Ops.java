@@ -15,11 +15,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 final class Ops {
 
   static final double LN_EPS = 1e-5;
-  /** Added to masked attention scores; finite so fully masked (padding) rows stay NaN-free. */
-  static final double MASKED = -1e9;
 
-  private static final double GELU_C = Math.sqrt(2.0 / Math.PI);
-  private static final double GELU_A = 0.044715;
+  static final double GELU_C = Math.sqrt(2.0 / Math.PI);
+  static final double GELU_A = 0.044715;
 
   private Ops() {}
 

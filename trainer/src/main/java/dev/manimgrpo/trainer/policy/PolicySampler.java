@@ -2,7 +2,7 @@ package dev.manimgrpo.trainer.policy;
 
 import dev.manimgrpo.core.config.PolicyConfig;
 import dev.manimgrpo.core.policy.PromptTemplate;
-import dev.manimgrpo.trainer.model.TransformerLm;
+import dev.manimgrpo.trainer.model.LanguageModel;
 import dev.manimgrpo.trainer.sampling.Completion;
 import dev.manimgrpo.trainer.sampling.Sampler;
 import dev.manimgrpo.trainer.sampling.SamplingParams;
@@ -31,10 +31,11 @@ public final class PolicySampler {
   private final TemplateEncoder encoder;
   private final Sampler sampler;
 
-  public PolicySampler(Policy policy) {
+  /** @param lm the engine that computes the policy ({@code LanguageModel.of(trainer.engine)}) */
+  public PolicySampler(Policy policy, LanguageModel lm) {
     this.policy = policy;
     this.encoder = new TemplateEncoder(policy.tokenizer());
-    this.sampler = new Sampler(new TransformerLm(), policy.tokenizer().eosId(), ids -> policy.tokenizer().decode(ids, true));
+    this.sampler = new Sampler(lm, policy.tokenizer().eosId(), ids -> policy.tokenizer().decode(ids, true));
   }
 
   /** The sampling parameters of a configuration, with the template's stop sequences. */

@@ -1,7 +1,7 @@
 package dev.manimgrpo.trainer.sampling;
 
 import dev.manimgrpo.trainer.model.ModelParameters;
-import dev.manimgrpo.trainer.model.TransformerLm;
+import dev.manimgrpo.trainer.model.LanguageModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Sampler {
 
-  private final TransformerLm lm;
+  private final LanguageModel lm;
   private final int eosTokenId;
   private final Function<int[], String> decoder;
 
@@ -27,13 +27,13 @@ public final class Sampler {
    * @param eosTokenId end-of-sequence id (the tokenizer's special token)
    * @param decoder    ids to text, used only for stop strings; may be null when none are used
    */
-  public Sampler(TransformerLm lm, int eosTokenId, Function<int[], String> decoder) {
+  public Sampler(LanguageModel lm, int eosTokenId, Function<int[], String> decoder) {
     this.lm = lm;
     this.eosTokenId = eosTokenId;
     this.decoder = decoder;
   }
 
-  public Sampler(TransformerLm lm, int eosTokenId) {
+  public Sampler(LanguageModel lm, int eosTokenId) {
     this(lm, eosTokenId, null);
   }
 
@@ -229,11 +229,11 @@ public final class Sampler {
   }
 
   private static final class CachedLogits implements NextLogits {
-    private final TransformerLm lm;
+    private final LanguageModel lm;
     private final ModelParameters p;
     private KvCache cache;
 
-    CachedLogits(TransformerLm lm, ModelParameters p) {
+    CachedLogits(LanguageModel lm, ModelParameters p) {
       this.lm = lm;
       this.p = p;
     }
@@ -264,11 +264,11 @@ public final class Sampler {
   }
 
   private static final class RecomputedLogits implements NextLogits {
-    private final TransformerLm lm;
+    private final LanguageModel lm;
     private final ModelParameters p;
     private int[][] sequences;
 
-    RecomputedLogits(TransformerLm lm, ModelParameters p) {
+    RecomputedLogits(LanguageModel lm, ModelParameters p) {
       this.lm = lm;
       this.p = p;
     }

@@ -10,10 +10,10 @@ import dev.manimgrpo.trainer.checkpoint.CheckpointStore;
 import dev.manimgrpo.trainer.checkpoint.DataDescription;
 import dev.manimgrpo.trainer.loss.GrpoLoss;
 import dev.manimgrpo.trainer.model.AdamW;
-import dev.manimgrpo.trainer.model.ForwardResult;
+import dev.manimgrpo.trainer.model.TrainingPass;
 import dev.manimgrpo.trainer.model.Gradients;
 import dev.manimgrpo.trainer.model.ModelParameters;
-import dev.manimgrpo.trainer.model.TransformerLm;
+import dev.manimgrpo.trainer.model.LanguageModel;
 import dev.manimgrpo.trainer.policy.Policy;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,11 +60,12 @@ public final class GrpoTrainer {
   private final Configuration hadoop;
   private final PrintStream console;
   private final boolean progressBar;
-  private final TransformerLm lm = new TransformerLm();
+  private final LanguageModel lm;
 
   public GrpoTrainer(TrainerConfig config, Configuration hadoop, PrintStream console, boolean progressBar) {
     this.config = config;
     this.hadoop = hadoop;
+    this.lm = LanguageModel.of(config.engine());
     this.console = console;
     this.progressBar = progressBar;
   }
@@ -178,7 +179,7 @@ public final class GrpoTrainer {
               : TokenBatch.toDouble(lm.forward(reference, tb.inputs(), tb.targets(), false, 0).logProbsArray());
           batchIndex = b;
         }
-        ForwardResult fr = lm.forward(params, tb.inputs(), tb.targets(), false, 0);
+        TrainingPass fr = lm.forward(params, tb.inputs(), tb.targets(), false, 0);
         double[] adv = new double[batch.size()];
         double[] weight = new double[batch.size()];
         for (int i = 0; i < batch.size(); i++) {

@@ -12,12 +12,12 @@ import dev.manimgrpo.trainer.data.SftExample;
 import dev.manimgrpo.trainer.loss.SftLoss;
 import dev.manimgrpo.trainer.loss.TokenLoss;
 import dev.manimgrpo.trainer.model.AdamW;
-import dev.manimgrpo.trainer.model.ForwardResult;
+import dev.manimgrpo.trainer.model.TrainingPass;
 import dev.manimgrpo.trainer.model.Gradients;
 import dev.manimgrpo.trainer.model.LearningRateSchedule;
 import dev.manimgrpo.trainer.model.ModelConfig;
 import dev.manimgrpo.trainer.model.ModelParameters;
-import dev.manimgrpo.trainer.model.TransformerLm;
+import dev.manimgrpo.trainer.model.LanguageModel;
 import dev.manimgrpo.trainer.policy.Policy;
 import dev.manimgrpo.trainer.tokenizer.BpeTokenizer;
 import dev.manimgrpo.trainer.tokenizer.BpeTrainer;
@@ -58,7 +58,7 @@ public final class SftTrainer {
   private final Configuration hadoop;
   private final PrintStream console;
   private final boolean progressBar;
-  private final TransformerLm lm = new TransformerLm();
+  private final LanguageModel lm;
 
   /**
    * @param console where the summary goes
@@ -67,6 +67,7 @@ public final class SftTrainer {
   public SftTrainer(TrainerConfig config, Configuration hadoop, PrintStream console, boolean progressBar) {
     this.config = config;
     this.hadoop = hadoop;
+    this.lm = LanguageModel.of(config.engine());
     this.console = console;
     this.progressBar = progressBar;
   }
@@ -152,7 +153,7 @@ public final class SftTrainer {
         List<Encoded> batch = batch(examples, batchSize, step);
         TokenBatch tb = TokenBatch.of(batch.stream().map(Encoded::ids).toList(),
             batch.stream().mapToInt(Encoded::promptLength).toArray(), policy.tokenizer().padId());
-        ForwardResult fr = lm.forward(params, tb.inputs(), tb.targets(), true, config.seed() * 1_000_003L + step);
+        TrainingPass fr = lm.forward(params, tb.inputs(), tb.targets(), true, config.seed() * 1_000_003L + step);
         TokenLoss loss = SftLoss.of(TokenBatch.toDouble(fr.logProbsArray()), tb.mask());
         Gradients g = lm.backward(fr, TokenBatch.toArray(loss.dLogp(), params.dataType()));
         double norm = config.optimizer().gradientClip() > 0

@@ -39,7 +39,7 @@ class TrainingStepBenchmark {
     ModelConfig c = new ModelConfig(vocab, layers, heads, width, Math.max(512, time), 0.0);
     ModelParameters p = ModelParameters.initialise(c, 1);
     AdamW opt = AdamW.withDefaults(p);
-    TransformerLm lm = new TransformerLm();
+    Nd4jTransformerLm lm = new Nd4jTransformerLm();
     Random r = new Random(1);
     int[][] tokens = new int[batch][time];
     int[][] targets = new int[batch][time];
@@ -50,7 +50,7 @@ class TrainingStepBenchmark {
       }
     }
     double matmul = matmulGflops();
-    double flops = (double) TransformerLm.trainingFlopsPerToken(c, time) * batch * time;
+    double flops = (double) Nd4jTransformerLm.trainingFlopsPerToken(c, time) * batch * time;
     System.out.printf("model: %d params, %.1f GFLOP per step (counted)%n", p.count(), flops / 1e9);
     System.out.printf("plain 256x256 @ 256x1024 gemm loop: %.1f GFLOP/s%n", matmul);
     double best = Double.MAX_VALUE;
@@ -79,7 +79,7 @@ class TrainingStepBenchmark {
   void sampling() {
     ModelConfig c = new ModelConfig(2048, 4, 4, 256, 512, 0.0);
     ModelParameters p = ModelParameters.initialise(c, 1);
-    Sampler s = new Sampler(new TransformerLm(), -1);
+    Sampler s = new Sampler(new Nd4jTransformerLm(), -1);
     int[][] prompts = new int[2][48];
     Random r = new Random(2);
     for (int[] row : prompts) {

@@ -6,7 +6,7 @@ import dev.manimgrpo.trainer.model.ForwardResult;
 import dev.manimgrpo.trainer.model.ModelConfig;
 import dev.manimgrpo.trainer.model.ModelParameters;
 import dev.manimgrpo.trainer.model.NativeThreads;
-import dev.manimgrpo.trainer.model.TransformerLm;
+import dev.manimgrpo.trainer.model.Nd4jTransformerLm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,7 +23,7 @@ class KvCacheTest {
   }
 
   static final ModelConfig CONFIG = new ModelConfig(13, 2, 2, 8, 12, 4, 0.0);
-  private final TransformerLm lm = new TransformerLm();
+  private final Nd4jTransformerLm lm = new Nd4jTransformerLm();
 
   static ModelParameters params(DataType type) {
     ModelParameters p = ModelParameters.initialise(CONFIG, 21, type);

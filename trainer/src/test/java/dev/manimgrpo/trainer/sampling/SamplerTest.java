@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.manimgrpo.trainer.model.ForwardResult;
 import dev.manimgrpo.trainer.model.ModelParameters;
 import dev.manimgrpo.trainer.model.NativeThreads;
-import dev.manimgrpo.trainer.model.TransformerLm;
+import dev.manimgrpo.trainer.model.Nd4jTransformerLm;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -24,7 +24,7 @@ class SamplerTest {
   }
 
   private static final int NO_EOS = -1; // an id the model can never produce
-  private final TransformerLm lm = new TransformerLm();
+  private final Nd4jTransformerLm lm = new Nd4jTransformerLm();
   private final ModelParameters p = KvCacheTest.params(DataType.FLOAT);
   private final int[][] prompts = {{3, 1, 4}, {1, 5}};
 

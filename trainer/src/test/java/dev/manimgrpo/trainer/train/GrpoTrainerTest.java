@@ -8,7 +8,7 @@ import dev.manimgrpo.core.rollout.RolloutRow;
 import dev.manimgrpo.trainer.model.ModelConfig;
 import dev.manimgrpo.trainer.model.ModelParameters;
 import dev.manimgrpo.trainer.model.NativeThreads;
-import dev.manimgrpo.trainer.model.TransformerLm;
+import dev.manimgrpo.trainer.model.Nd4jTransformerLm;
 import dev.manimgrpo.trainer.policy.Policy;
 import dev.manimgrpo.trainer.tokenizer.BpeTokenizer;
 import dev.manimgrpo.trainer.tokenizer.BpeTrainer;
@@ -52,7 +52,7 @@ class GrpoTrainerTest {
     System.arraycopy(prompt, 0, seq, 0, prompt.length);
     System.arraycopy(completion, 0, seq, prompt.length, completion.length);
     TokenBatch b = TokenBatch.of(List.of(seq), new int[] {prompt.length}, 0);
-    float[][] lp = new TransformerLm().forward(p.params(), b.inputs(), b.targets(), false, 0).logProbsArray();
+    float[][] lp = new Nd4jTransformerLm().forward(p.params(), b.inputs(), b.targets(), false, 0).logProbsArray();
     double s = 0;
     for (int t = 0; t < lp[0].length; t++) {
       s += b.mask()[0][t] ? lp[0][t] : 0;

@@ -26,44 +26,29 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Inference ({@link #prefill}, {@link #step}) uses a left-padded {@link KvCache}; {@link
  * #lastLogits} is the no-cache reference that re-runs the whole prefix.
  */
-public final class TransformerLm {
+public final class Nd4jTransformerLm implements LanguageModel {
 
   private final Map<String, INDArray> causalMasks = new ConcurrentHashMap<>();
 
   // ---------------------------------------------------------------- training
 
-  /**
-   * Per-token log-probabilities of {@code targets} given {@code tokens}.
-   *
-   * @param tokens      {@code [B][T]} input ids, {@code T <= contextLength}, rows of equal length
-   *                    (right-pad short rows; causality keeps padding from affecting real tokens)
-   * @param targets     {@code [B][T]} target ids, -1 where no loss is taken
-   * @param training    whether dropout is applied
-   * @param dropoutSeed seeds the dropout masks (ignored when not training or the rate is 0)
-   */
+  @Override
   public ForwardResult forward(ModelParameters p, int[][] tokens, int[][] targets,
       boolean training, long dropoutSeed) {
     ModelConfig c = p.config();
-    int batch = tokens.length;
-    int time = checkBatch(c, tokens, targets);
+    ModelInputs.Training in = ModelInputs.Training.of(c, tokens, targets);
+    int batch = in.batch();
+    int time = in.time();
     int n = batch * time;
     int v = c.vocabSize();
     DataType type = p.dataType();
-
-    int[] tok = new int[n];
-    int[] pos = new int[n];
+    int[] tok = in.tokens();
+    int[] pos = in.positions();
     int[] flatTarget = new int[n];
-    double[] valid = new double[n];
-    for (int b = 0; b < batch; b++) {
-      for (int t = 0; t < time; t++) {
-        int i = b * time + t;
-        tok[i] = tokens[b][t];
-        pos[i] = t;
-        int target = targets[b][t];
-        valid[i] = target < 0 ? 0.0 : 1.0;
-        flatTarget[i] = i * v + Math.max(target, 0);
-      }
+    for (int i = 0; i < n; i++) {
+      flatTarget[i] = i * v + in.targets()[i];
     }
+    double[] valid = in.valid();
     INDArray x = embed(p, tok, pos);
 
     Dropout dropout = training ? Dropout.of(c.dropout(), dropoutSeed) : Dropout.none();
@@ -83,11 +68,12 @@ public final class TransformerLm {
         flatTargetIndex, validCol, blocks, fin, fin.out(), logits, logSumExp, logProbs);
   }
 
-  /**
-   * Gradients of a loss with respect to every parameter, given {@code dLogProb [B, T]} = d loss /
-   * d logp(target) per token (entries whose target is -1 are ignored).
-   */
-  public Gradients backward(ForwardResult fr, INDArray dLogProb) {
+  @Override
+  public Gradients backward(TrainingPass pass, INDArray dLogProb) {
+    if (!(pass instanceof ForwardResult fr)) {
+      throw new IllegalArgumentException("Nd4jTransformerLm.backward needs its own forward pass, got "
+          + pass.getClass().getSimpleName());
+    }
     ModelParameters p = fr.params;
     ModelConfig c = p.config();
     int batch = fr.batch;
@@ -150,47 +136,22 @@ public final class TransformerLm {
 
   // ---------------------------------------------------------------- inference
 
-  /**
-   * Runs the prompts through the model, filling an empty {@code cache} (left-padded to the longest
-   * prompt), and returns the logits of each row's next token, {@code [B, V]}.
-   */
+  @Override
   public INDArray prefill(ModelParameters p, KvCache cache, int[][] prompts) {
-    if (cache.length() != 0) {
-      throw new IllegalStateException("prefill needs an empty KvCache");
-    }
-    if (prompts.length != cache.batch()) {
-      throw new IllegalArgumentException(prompts.length + " prompts for a KvCache of "
-          + cache.batch() + " rows");
-    }
+    ModelInputs.checkPrefill(cache, prompts);
     return runPadded(p, prompts, cache);
   }
 
-  /** Appends one token per row to the cached sequences; returns the next logits {@code [B, V]}. */
+  @Override
   public INDArray step(ModelParameters p, KvCache cache, int[] nextTokens) {
     ModelConfig c = p.config();
     int batch = nextTokens.length;
-    if (batch != cache.batch()) {
-      throw new IllegalArgumentException(batch + " tokens for a KvCache of " + cache.batch()
-          + " rows");
-    }
-    int[] pos = new int[batch];
-    for (int b = 0; b < batch; b++) {
-      checkToken(c, nextTokens[b]);
-      pos[b] = cache.tokens(b);
-      if (pos[b] >= c.contextLength()) {
-        throw new IllegalStateException("row " + b + " is at the context length "
-            + c.contextLength());
-      }
-    }
+    int[] pos = ModelInputs.stepPositions(c, cache, nextTokens);
     INDArray x = embed(p, nextTokens, pos);
     INDArray mask = null;
     if (cache.padded()) {
       int keys = cache.length() + 1;
-      int[] padding = cache.padding();
-      double[] m = new double[batch * keys];
-      for (int b = 0; b < batch; b++) {
-        java.util.Arrays.fill(m, b * keys, b * keys + padding[b], Ops.MASKED);
-      }
+      double[] m = ModelInputs.stepMask(cache.padding(), keys);
       mask = Nd4j.create(m, new long[] {batch, keys}, 'c').castTo(p.dataType())
           .repeat(0, c.heads());
     }
@@ -198,52 +159,24 @@ public final class TransformerLm {
     return headLogits(p, x);
   }
 
-  /**
-   * No-cache reference: next-token logits {@code [B, V]} after each sequence, re-running every
-   * sequence from its start (sequences may differ in length).
-   */
+  @Override
   public INDArray lastLogits(ModelParameters p, int[][] sequences) {
     return runPadded(p, sequences, null);
   }
 
   private INDArray runPadded(ModelParameters p, int[][] rows, KvCache cache) {
     ModelConfig c = p.config();
-    int batch = rows.length;
-    if (batch == 0) {
-      throw new IllegalArgumentException("no sequences");
-    }
-    int time = 0;
-    for (int[] r : rows) {
-      if (r.length == 0) {
-        throw new IllegalArgumentException("empty sequence");
-      }
-      time = Math.max(time, r.length);
-    }
-    if (time > c.contextLength()) {
-      throw new IllegalArgumentException("sequence of " + time + " tokens exceeds contextLength "
-          + c.contextLength());
-    }
-    int[] padding = new int[batch];
-    int[] tok = new int[batch * time];
-    int[] pos = new int[batch * time];
-    boolean padded = false;
-    for (int b = 0; b < batch; b++) {
-      padding[b] = time - rows[b].length;
-      padded |= padding[b] > 0;
-      for (int t = 0; t < time; t++) {
-        int i = b * time + t;
-        int s = t - padding[b];
-        tok[i] = s < 0 ? 0 : checkToken(c, rows[b][s]);
-        pos[i] = Math.max(s, 0);
-      }
-    }
+    ModelInputs.Padded in = ModelInputs.Padded.of(c, rows);
+    int batch = in.batch();
+    int time = in.time();
+    int[] padding = in.padding();
+    int[] tok = in.tokens();
+    int[] pos = in.positions();
+    boolean padded = in.padded();
     INDArray mask = padded ? paddedCausalMask(padding, time, c.heads(), p.dataType())
         : causalMask(time, p.dataType());
     if (cache != null) {
-      if (time > cache.maxLength()) {
-        throw new IllegalArgumentException("prompts of " + time + " slots exceed the KvCache's "
-            + cache.maxLength());
-      }
+      ModelInputs.checkCacheRoom(cache, time);
       cache.startRows(padding);
     }
     INDArray x = runBlocks(p, embed(p, tok, pos), batch, time, mask, cache, Dropout.none(), null);
@@ -340,37 +273,17 @@ public final class TransformerLm {
     return d2.subColumnVector(dot).muli(p2).reshape('c', probs.shape());
   }
 
-  /** {@code [1, t*t]}: 0 on and below the diagonal, {@link Ops#MASKED} above. */
+  /** {@code [1, t*t]}: 0 on and below the diagonal, masked above. */
   private INDArray causalMask(int time, DataType type) {
-    return causalMasks.computeIfAbsent(time + "/" + type, key -> {
-      double[] m = new double[time * time];
-      for (int i = 0; i < time; i++) {
-        for (int j = i + 1; j < time; j++) {
-          m[i * time + j] = Ops.MASKED;
-        }
-      }
-      return Nd4j.create(m, new long[] {1, (long) time * time}, 'c').castTo(type);
-    });
+    return causalMasks.computeIfAbsent(time + "/" + type, key ->
+        Nd4j.create(ModelInputs.causalMask(time), new long[] {1, (long) time * time}, 'c')
+            .castTo(type));
   }
 
   /** {@code [batch*heads, t*t]}: causal, and row b's first {@code padding[b]} keys masked. */
   private static INDArray paddedCausalMask(int[] padding, int time, int heads, DataType type) {
-    int batch = padding.length;
-    double[] m = new double[batch * time * time];
-    for (int b = 0; b < batch; b++) {
-      for (int i = 0; i < time; i++) {
-        int row = (b * time + i) * time;
-        for (int j = 0; j < time; j++) {
-          // Pad queries attend only to themselves: a fully masked row gave NaN in float64
-          // softmax, and a NaN value vector poisons real rows even at probability 0.
-          if (j > i || (j < padding[b] && j != i)) {
-            m[row + j] = Ops.MASKED;
-          }
-        }
-      }
-    }
-    return Nd4j.create(m, new long[] {batch, (long) time * time}, 'c').castTo(type)
-        .repeat(0, heads);
+    return Nd4j.create(ModelInputs.paddedCausalMask(padding, time),
+        new long[] {padding.length, (long) time * time}, 'c').castTo(type).repeat(0, heads);
   }
 
   // ---------------------------------------------------------------- cost model
@@ -390,45 +303,6 @@ public final class TransformerLm {
     long nonEmbedding = c.layers() * perLayer + 2 * d;
     long head = (long) c.vocabSize() * d;
     return 6 * (nonEmbedding + head) + 12L * c.layers() * d * seqLen / 2;
-  }
-
-  // ---------------------------------------------------------------- checks
-
-  private static int checkBatch(ModelConfig c, int[][] tokens, int[][] targets) {
-    if (tokens.length == 0) {
-      throw new IllegalArgumentException("empty batch");
-    }
-    if (targets.length != tokens.length) {
-      throw new IllegalArgumentException("tokens has " + tokens.length + " rows but targets has "
-          + targets.length);
-    }
-    int time = tokens[0].length;
-    if (time < 1 || time > c.contextLength()) {
-      throw new IllegalArgumentException("sequence length " + time + " not in [1, contextLength="
-          + c.contextLength() + "]");
-    }
-    for (int b = 0; b < tokens.length; b++) {
-      if (tokens[b].length != time || targets[b].length != time) {
-        throw new IllegalArgumentException("row " + b + " is not " + time
-            + " long (tokens and targets rows must all have the same length)");
-      }
-      for (int t = 0; t < time; t++) {
-        checkToken(c, tokens[b][t]);
-        if (targets[b][t] < -1 || targets[b][t] >= c.vocabSize()) {
-          throw new IllegalArgumentException("target id " + targets[b][t] + " outside [-1, "
-              + c.vocabSize() + ")");
-        }
-      }
-    }
-    return time;
-  }
-
-  private static int checkToken(ModelConfig c, int token) {
-    if (token < 0 || token >= c.vocabSize()) {
-      throw new IllegalArgumentException("token id " + token + " outside [0, " + c.vocabSize()
-          + ")");
-    }
-    return token;
   }
 
   /** One block's parameters (or gradients) by role. */

@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-class TransformerLmTest {
+class Nd4jTransformerLmTest {
 
   @BeforeAll
   static void oneOpThread() {
@@ -20,7 +20,7 @@ class TransformerLmTest {
     NativeThreads.limitOpThreads(1);
   }
 
-  private final TransformerLm lm = new TransformerLm();
+  private final Nd4jTransformerLm lm = new Nd4jTransformerLm();
 
   @Test
   void laterTokensDoNotChangeEarlierLogProbs() {
@@ -179,7 +179,7 @@ class TransformerLmTest {
   @Test
   void flopEstimateCountsMatmulsAndAttention() {
     ModelConfig c = new ModelConfig(2048, 4, 4, 256, 512, 0.0);
-    long perToken = TransformerLm.trainingFlopsPerToken(c, 256);
+    long perToken = Nd4jTransformerLm.trainingFlopsPerToken(c, 256);
     // ~12 d^2 per layer + head, times 6, plus attention.
     long approx = 6L * (4 * 12 * 256 * 256 + 2048 * 256) + 6L * 4 * 256 * 256;
     assertThat((double) perToken).isCloseTo(approx, within(approx * 0.02));

@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Backward against central differences in float64, for every parameter tensor. */
-class TransformerLmGradientTest {
+class Nd4jTransformerLmGradientTest {
 
   @BeforeAll
   static void oneOpThread() {
@@ -22,7 +22,7 @@ class TransformerLmGradientTest {
 
   private static final int SAMPLES_PER_TENSOR = 4;
 
-  private final TransformerLm lm = new TransformerLm();
+  private final Nd4jTransformerLm lm = new Nd4jTransformerLm();
 
   @Test
   void analyticGradientsMatchCentralDifferences() {
