@@ -25,7 +25,7 @@ public final class SftCommand implements Callable<Integer> {
       + "<trainer.output-dir>/sft.")
   String runDir;
 
-  @Option(names = "--no-progress", description = "No progress bar (one log line per 5% instead).")
+  @Option(names = "--no-progress", description = "No progress bar (one log line per 5%% instead).")
   boolean noProgress;
 
   @Override

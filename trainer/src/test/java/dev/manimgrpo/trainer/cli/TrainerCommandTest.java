@@ -35,6 +35,22 @@ class TrainerCommandTest {
   }
 
   @Test
+  void everySubcommandsHelpFormatsCleanly() {
+    // picocli reports a bad format string (e.g. a bare '%') on System.err, not through setErr.
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true));
+    try {
+      for (String sub : TrainerCommand.commandLine().getSubcommands().keySet()) {
+        assertThat(run(sub, "--help").code()).as(sub).isZero();
+      }
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(captured.toString()).doesNotContain("picocli WARN");
+  }
+
+  @Test
   void badConfigurationSaysWhichKeyAndExitsWithTwo() {
     Run r = run("sft", "--conf", "trainer.model.width=30", "--conf", "trainer.model.heads=4", "--run-dir",
         dir.toString());
