@@ -9,6 +9,14 @@ public final class SftLoss {
   private SftLoss() {}
 
   /**
+   * d loss / d logp, which does not depend on the log-probs: {@code -1/n} on each of the {@code n}
+   * counted tokens, 0 elsewhere (so the gradient can be taken in the same pass as the forward).
+   */
+  public static double[][] dLogp(boolean[][] mask) {
+    return of(new double[mask.length][mask.length == 0 ? 0 : mask[0].length], mask).dLogp();
+  }
+
+  /**
    * @param logp log-probability of each target token, {@code [B][T]}
    * @param mask which targets count (completion tokens)
    */

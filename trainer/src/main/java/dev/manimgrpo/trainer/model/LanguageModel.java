@@ -48,6 +48,21 @@ public interface LanguageModel {
    */
   Gradients backward(TrainingPass pass, INDArray dLogProb);
 
+  /** A training pass and the gradients of a loss over it. */
+  record PassGradients(TrainingPass pass, Gradients gradients) {}
+
+  /**
+   * {@link #forward} then {@link #backward}, for a loss whose {@code dLogProb} is known before the
+   * forward pass (SFT's mean NLL: {@code -1/n} on each counted token). An engine that cannot keep a
+   * forward pass's activations for a later backward (SameDiff recomputes them) runs the network
+   * once here instead of twice.
+   */
+  default PassGradients forwardBackward(ModelParameters p, int[][] tokens, int[][] targets,
+      boolean training, long dropoutSeed, INDArray dLogProb) {
+    TrainingPass pass = forward(p, tokens, targets, training, dropoutSeed);
+    return new PassGradients(pass, backward(pass, dLogProb));
+  }
+
   /**
    * Runs the prompts through the model, filling an empty {@code cache} (left-padded to the longest
    * prompt), and returns the logits of each row's next token, {@code [B, V]}.

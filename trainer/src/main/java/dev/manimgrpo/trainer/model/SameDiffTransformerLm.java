@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -65,6 +66,63 @@ public final class SameDiffTransformerLm implements LanguageModel {
   @Override
   public TrainingPass forward(ModelParameters p, int[][] tokens, int[][] targets,
       boolean training, long dropoutSeed) {
+    Pass pass = prepare(p, tokens, targets, training, dropoutSeed);
+    pass.graph.bind(p);
+    INDArray logp = pass.graph.sd.output(pass.placeholders, LOGP).get(LOGP);
+    pass.graph.release();
+    return pass.withLogProbs(logp);
+  }
+
+  @Override
+  public Gradients backward(TrainingPass pass, INDArray dLogProb) {
+    if (!(pass instanceof Pass sp) || sp.owner() != this) {
+      throw new IllegalArgumentException(
+          "SameDiffTransformerLm.backward needs a pass from its own forward");
+    }
+    return gradients(sp, dLogProb, false).gradients();
+  }
+
+  /** One run of the gradient graph: forward and backward together, not a forward twice. */
+  @Override
+  public PassGradients forwardBackward(ModelParameters p, int[][] tokens, int[][] targets,
+      boolean training, long dropoutSeed, INDArray dLogProb) {
+    return gradients(prepare(p, tokens, targets, training, dropoutSeed), dLogProb, true);
+  }
+
+  private PassGradients gradients(Pass pass, INDArray dLogProb, boolean withLogProbs) {
+    if (dLogProb.rank() != 2 || dLogProb.size(0) != pass.batch || dLogProb.size(1) != pass.time) {
+      throw new IllegalArgumentException("dLogProb must be [" + pass.batch + ", " + pass.time
+          + "], got " + java.util.Arrays.toString(dLogProb.shape()));
+    }
+    ModelParameters p = pass.params;
+    Map<String, INDArray> ph = new HashMap<>(pass.placeholders);
+    ph.put(LOSS_WEIGHTS, dLogProb.castTo(p.dataType())
+        .reshape('c', new long[] {(long) pass.batch * pass.time}));
+    Graph g = pass.graph;
+    g.bind(p);
+    Map<String, INDArray> raw;
+    TrainingPass done = pass;
+    if (withLogProbs) {
+      OutAndGrad og = g.sd.calculateGradientsAndOutputs(ph, List.of(LOGP), g.variableNames());
+      raw = og.getGradients();
+      done = pass.withLogProbs(og.getOutputs().get(LOGP));
+    } else {
+      raw = g.sd.calculateGradients(ph, g.variableNames());
+    }
+    g.release();
+    Gradients grads = Gradients.zerosLike(p);
+    for (Map.Entry<String, String> e : g.variables.entrySet()) {
+      INDArray gradient = raw.get(e.getValue());
+      if (gradient != null) {
+        grads.get(e.getKey()).assign(gradient);
+      }
+    }
+    return new PassGradients(done, grads);
+  }
+
+  /** Checks and lays out a batch, and draws its dropout masks: a pass without log-probs yet. */
+  private Pass prepare(ModelParameters p, int[][] tokens, int[][] targets, boolean training,
+      long dropoutSeed) {
     ModelConfig c = p.config();
     DataType type = p.dataType();
     ModelInputs.Training in = ModelInputs.Training.of(c, tokens, targets);
@@ -90,34 +148,7 @@ public final class SameDiffTransformerLm implements LanguageModel {
         ph.put(mlpOutMask(l), d.mask(type, n, c.width()));
       }
     }
-    g.bind(p);
-    INDArray logp = g.sd.output(ph, LOGP).get(LOGP).dup().reshape('c', (long) batch, time);
-    return new Pass(g, p, ph, logp, valid.reshape('c', (long) batch, time), batch, time);
-  }
-
-  @Override
-  public Gradients backward(TrainingPass pass, INDArray dLogProb) {
-    if (!(pass instanceof Pass sp) || sp.owner() != this) {
-      throw new IllegalArgumentException(
-          "SameDiffTransformerLm.backward needs a pass from its own forward");
-    }
-    if (dLogProb.rank() != 2 || dLogProb.size(0) != sp.batch || dLogProb.size(1) != sp.time) {
-      throw new IllegalArgumentException("dLogProb must be [" + sp.batch + ", " + sp.time
-          + "], got " + java.util.Arrays.toString(dLogProb.shape()));
-    }
-    ModelParameters p = sp.params;
-    Map<String, INDArray> ph = new HashMap<>(sp.placeholders);
-    ph.put(LOSS_WEIGHTS, dLogProb.castTo(p.dataType()).reshape('c', new long[] {(long) sp.batch * sp.time}));
-    sp.graph.bind(p);
-    Map<String, INDArray> raw = sp.graph.sd.calculateGradients(ph, sp.graph.variableNames());
-    Gradients grads = Gradients.zerosLike(p);
-    for (Map.Entry<String, String> e : sp.graph.variables.entrySet()) {
-      INDArray gradient = raw.get(e.getValue());
-      if (gradient != null) {
-        grads.get(e.getKey()).assign(gradient);
-      }
-    }
-    return grads;
+    return new Pass(g, p, ph, null, valid.reshape('c', (long) batch, time), batch, time);
   }
 
   /** A forward pass of this engine: the placeholders it ran with, for the backward pass. */
@@ -143,6 +174,12 @@ public final class SameDiffTransformerLm implements LanguageModel {
 
     SameDiffTransformerLm owner() {
       return SameDiffTransformerLm.this;
+    }
+
+    /** This pass with the graph's flat log-probs, copied out of SameDiff's arrays. */
+    Pass withLogProbs(INDArray flat) {
+      return new Pass(graph, params, placeholders,
+          flat.dup().reshape('c', (long) batch, time), targetMask, batch, time);
     }
 
     @Override
@@ -202,6 +239,7 @@ public final class SameDiffTransformerLm implements LanguageModel {
     }
     g.bind(p);
     Map<String, INDArray> out = g.sd.output(ph, outputsWithCache(c));
+    g.release();
     for (int l = 0; l < c.layers(); l++) {
       cache.write(l, out.get(keys(l)), out.get(values(l)));
     }
@@ -230,6 +268,7 @@ public final class SameDiffTransformerLm implements LanguageModel {
     g.bind(p);
     Map<String, INDArray> out = g.sd.output(ph, cache == null ? List.of(LOGITS)
         : outputsWithCache(c));
+    g.release();
     if (cache != null) {
       cache.startRows(in.padding());
       for (int l = 0; l < c.layers(); l++) {
@@ -275,6 +314,19 @@ public final class SameDiffTransformerLm implements LanguageModel {
     void bind(ModelParameters p) {
       for (Map.Entry<String, String> e : variables.entrySet()) {
         sd.getVariable(e.getValue()).setArray(p.get(e.getKey()));
+      }
+    }
+
+    /**
+     * Drops the sessions of the graph and its gradient function after a run: a SameDiff session
+     * keeps every array of its last execution reachable (activations of a whole forward and
+     * backward pass), which otherwise stays alive until the next run of that graph.
+     */
+    void release() {
+      sd.getSessions().clear();
+      SameDiff grad = sd.getFunction("grad");
+      if (grad != null) {
+        grad.getSessions().clear();
       }
     }
 

@@ -12,7 +12,6 @@ import dev.manimgrpo.trainer.data.SftExample;
 import dev.manimgrpo.trainer.loss.SftLoss;
 import dev.manimgrpo.trainer.loss.TokenLoss;
 import dev.manimgrpo.trainer.model.AdamW;
-import dev.manimgrpo.trainer.model.TrainingPass;
 import dev.manimgrpo.trainer.model.Gradients;
 import dev.manimgrpo.trainer.model.LearningRateSchedule;
 import dev.manimgrpo.trainer.model.ModelConfig;
@@ -153,9 +152,11 @@ public final class SftTrainer {
         List<Encoded> batch = batch(examples, batchSize, step);
         TokenBatch tb = TokenBatch.of(batch.stream().map(Encoded::ids).toList(),
             batch.stream().mapToInt(Encoded::promptLength).toArray(), policy.tokenizer().padId());
-        TrainingPass fr = lm.forward(params, tb.inputs(), tb.targets(), true, config.seed() * 1_000_003L + step);
-        TokenLoss loss = SftLoss.of(TokenBatch.toDouble(fr.logProbsArray()), tb.mask());
-        Gradients g = lm.backward(fr, TokenBatch.toArray(loss.dLogp(), params.dataType()));
+        // The NLL's d loss / d logp is fixed by the mask, so forward and backward run as one pass.
+        LanguageModel.PassGradients pg = lm.forwardBackward(params, tb.inputs(), tb.targets(), true,
+            config.seed() * 1_000_003L + step, TokenBatch.toArray(SftLoss.dLogp(tb.mask()), params.dataType()));
+        TokenLoss loss = SftLoss.of(TokenBatch.toDouble(pg.pass().logProbsArray()), tb.mask());
+        Gradients g = pg.gradients();
         double norm = config.optimizer().gradientClip() > 0
             ? AdamW.clipGlobalNorm(g, config.optimizer().gradientClip()) : g.globalNorm();
         double rate = lr.at(step);

@@ -64,6 +64,17 @@ class SameDiffTransformerLmTest {
 
     Gradients ga = sd.backward(a, weights);
     Gradients gb = nd.backward(b, weights);
+    assertSameGradients("separate passes", p, ga, gb);
+    assertThat(ga.globalNorm()).isPositive();
+
+    // the fused pass (one run of the gradient graph) gives the same log-probs and gradients
+    LanguageModel.PassGradients fused = sd.forwardBackward(p, tokens, targets, training, 42, weights);
+    assertClose("fused log-probs", fused.pass().logProbs(), b.logProbs(), 1e-10);
+    assertSameGradients("fused pass", p, fused.gradients(), gb);
+  }
+
+  private static void assertSameGradients(String what, ModelParameters p, Gradients ga,
+      Gradients gb) {
     List<String> differ = new ArrayList<>();
     for (String name : p.names()) {
       double scale = Math.max(1.0, gb.get(name).norm2Number().doubleValue());
@@ -72,8 +83,7 @@ class SameDiffTransformerLmTest {
         differ.add(name + " (|diff| " + diff + ", |grad| " + scale + ")");
       }
     }
-    assertThat(differ).as("gradients that differ between the engines").isEmpty();
-    assertThat(ga.globalNorm()).isPositive();
+    assertThat(differ).as(what + ": gradients that differ between the engines").isEmpty();
   }
 
   @Test
