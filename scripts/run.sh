@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: sets up what is missing (host packages, the Manim
 # runtime, the Maven build), then renders the bundled sample set on local Spark and prints
-# a summary table. Arguments go to `manim-grpo render-samples` (try --help).
+# a summary table, then has the bundled starter policy write code for the sample test
+# prompts, renders it in the sandbox and prints its render success rate.
+# Arguments go to `manim-grpo render-samples` (try --help).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$HERE"
@@ -14,4 +16,6 @@ else
   echo "[run] build is up to date"
 fi
 echo "[run] manim-grpo render-samples $*"
-exec bin/manim-grpo render-samples "$@"
+bin/manim-grpo render-samples "$@"
+echo "[run] manim-grpo-trainer rsr --split test (the default policy: the bundled starter, engine samediff)"
+exec bin/manim-grpo-trainer rsr --split test
