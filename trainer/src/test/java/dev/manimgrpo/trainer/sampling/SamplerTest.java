@@ -4,17 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.manimgrpo.trainer.model.ForwardResult;
+import dev.manimgrpo.core.config.TrainerConfig;
+import dev.manimgrpo.trainer.model.LanguageModel;
 import dev.manimgrpo.trainer.model.ModelParameters;
 import dev.manimgrpo.trainer.model.NativeThreads;
-import dev.manimgrpo.trainer.model.Nd4jTransformerLm;
+import dev.manimgrpo.trainer.model.TrainingPass;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
+/** The sampler's contract, run with each engine. */
 class SamplerTest {
 
   @BeforeAll
@@ -23,8 +26,28 @@ class SamplerTest {
     NativeThreads.limitOpThreads(1);
   }
 
+  @Nested
+  class WithSameDiff extends Contract {
+    @Override
+    TrainerConfig.Engine engine() {
+      return TrainerConfig.Engine.SAMEDIFF;
+    }
+  }
+
+  @Nested
+  class WithNd4j extends Contract {
+    @Override
+    TrainerConfig.Engine engine() {
+      return TrainerConfig.Engine.ND4J;
+    }
+  }
+
+  abstract static class Contract {
+
+  abstract TrainerConfig.Engine engine();
+
   private static final int NO_EOS = -1; // an id the model can never produce
-  private final Nd4jTransformerLm lm = new Nd4jTransformerLm();
+  private final LanguageModel lm = LanguageModel.of(engine());
   private final ModelParameters p = KvCacheTest.params(DataType.FLOAT);
   private final int[][] prompts = {{3, 1, 4}, {1, 5}};
 
@@ -80,7 +103,7 @@ class SamplerTest {
     for (int i = 0; i < c.length(); i++) {
       targets[prompts[0].length - 1 + i] = c.tokens()[i];
     }
-    ForwardResult fr = lm.forward(p, new int[][] {input}, new int[][] {targets}, false, 0);
+    TrainingPass fr = lm.forward(p, new int[][] {input}, new int[][] {targets}, false, 0);
     for (int i = 0; i < c.length(); i++) {
       assertThat(fr.logProbs().getDouble(0, prompts[0].length - 1 + i))
           .isCloseTo(c.logProbs()[i], within(1e-4));
@@ -152,4 +175,5 @@ class SamplerTest {
     }
     throw new AssertionError("no stop");
   }
+}
 }
