@@ -6,6 +6,10 @@ import dev.manimgrpo.trainer.model.Gradients;
 import dev.manimgrpo.trainer.model.LanguageModel;
 import dev.manimgrpo.trainer.model.ModelConfig;
 import dev.manimgrpo.trainer.model.ModelParameters;
+import dev.manimgrpo.trainer.model.TrainingPass;
+import dev.manimgrpo.trainer.loss.GrpoLoss;
+import dev.manimgrpo.trainer.loss.TokenLoss;
+import dev.manimgrpo.trainer.train.TokenBatch;
 import dev.manimgrpo.trainer.sampling.Sampler;
 import dev.manimgrpo.trainer.sampling.SamplingParams;
 import java.io.PrintStream;
@@ -108,12 +112,16 @@ public final class TrainerBenchmark {
     List<EngineFigures> figures = new ArrayList<>();
     for (TrainerConfig.Engine engine : s.engines()) {
       LanguageModel lm = LanguageModel.of(engine);
-      double step = trainingStep(lm, c, tokens, targets, s.steps());
+      double step = trainingStep(lm, c, tokens, targets, s.steps(), true);
       double stepGflops = stepFlops / step / 1e9;
       double trainTps = (double) s.batch() * s.time() / step;
       out.printf(Locale.ROOT, "  %-8s SFT step (forward with dropout, backward, clip, AdamW): %.0f ms = %.1f GFLOP/s = %.0f%%"
           + " of the limit (target 25%%); %.0f training tokens/s%n", engine.configName(), step * 1e3, stepGflops,
           100 * stepGflops / limit, trainTps);
+      double grpo = trainingStep(lm, c, tokens, targets, s.steps(), false);
+      out.printf(Locale.ROOT, "  %-8s GRPO iteration (forward, loss in Java, backward, clip, AdamW): %.0f ms = %.0f%% of"
+          + " the limit; %.0f training tokens/s%n", engine.configName(), grpo * 1e3,
+          100 * stepFlops / grpo / 1e9 / limit, (double) s.batch() * s.time() / grpo);
 
       ModelParameters sp = ModelParameters.initialise(c.withDropout(0), 2);
       Sampler sampler = new Sampler(lm, -1);
@@ -138,17 +146,39 @@ public final class TrainerBenchmark {
     return new Figures(limit, figures);
   }
 
-  /** Best time of {@code steps} full SFT steps (after one warm-up step). */
-  private static double trainingStep(LanguageModel lm, ModelConfig c, int[][] tokens, int[][] targets, int steps) {
-    ModelParameters p = ModelParameters.initialise(c, 1);
+  /**
+   * Best time of {@code steps} training steps (after one warm-up step): an SFT step (dropout on,
+   * d loss / d logp known up front, so {@link LanguageModel#forwardBackward}) or a GRPO iteration
+   * (dropout off, a forward pass whose log-probs the loss needs, then the backward pass).
+   */
+  private static double trainingStep(LanguageModel lm, ModelConfig c, int[][] tokens, int[][] targets, int steps,
+      boolean sft) {
+    ModelParameters p = ModelParameters.initialise(sft ? c : c.withDropout(0), 1);
     AdamW adam = AdamW.withDefaults(p);
-    // SFT's d loss / d logp: every target counts, -1/n each.
+    // SFT: every target counts, -1/n each. GRPO: the Dr.GRPO loss with advantages of both signs.
     INDArray weights = Nd4j.valueArrayOf(new long[] {tokens.length, tokens[0].length},
         -1.0 / (tokens.length * tokens[0].length), DataType.FLOAT);
+    boolean[][] mask = new boolean[tokens.length][tokens[0].length];
+    double[] advantages = new double[tokens.length];
+    double[] ones = new double[tokens.length];
+    for (int b = 0; b < tokens.length; b++) {
+      java.util.Arrays.fill(mask[b], true);
+      advantages[b] = b % 2 == 0 ? 1.0 : -1.0;
+      ones[b] = 1.0;
+    }
     double best = Double.MAX_VALUE;
     for (int i = 0; i < steps + 1; i++) {
       long t0 = System.nanoTime();
-      Gradients g = lm.forwardBackward(p, tokens, targets, true, i, weights).gradients();
+      Gradients g;
+      if (sft) {
+        g = lm.forwardBackward(p, tokens, targets, true, i, weights).gradients();
+      } else {
+        TrainingPass pass = lm.forward(p, tokens, targets, false, 0);
+        double[][] logp = TokenBatch.toDouble(pass.logProbsArray());
+        TokenLoss loss = GrpoLoss.of(logp, logp, logp, mask, advantages, ones, 0.2, 0.005, tokens[0].length)
+            .asTokenLoss();
+        g = lm.backward(pass, TokenBatch.toArray(loss.dLogp(), p.dataType()));
+      }
       AdamW.clipGlobalNorm(g, 1.0);
       adam.step(p, g, 1e-4);
       double sec = (System.nanoTime() - t0) / 1e9;

@@ -48,7 +48,7 @@ public record TokenBatch(int[][] inputs, int[][] targets, boolean[][] mask, long
   }
 
   /** Log-probs as doubles, for the pure loss functions. */
-  static double[][] toDouble(float[][] values) {
+  public static double[][] toDouble(float[][] values) {
     double[][] out = new double[values.length][];
     for (int i = 0; i < values.length; i++) {
       out[i] = new double[values[i].length];
@@ -60,7 +60,7 @@ public record TokenBatch(int[][] inputs, int[][] targets, boolean[][] mask, long
   }
 
   /** A gradient for the model's backward pass. */
-  static org.nd4j.linalg.api.ndarray.INDArray toArray(double[][] values, org.nd4j.linalg.api.buffer.DataType type) {
+  public static org.nd4j.linalg.api.ndarray.INDArray toArray(double[][] values, org.nd4j.linalg.api.buffer.DataType type) {
     return org.nd4j.linalg.factory.Nd4j.create(values).castTo(type);
   }
 }
