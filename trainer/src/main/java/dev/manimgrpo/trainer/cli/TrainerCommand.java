@@ -10,7 +10,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "manim-grpo-trainer", mixinStandardHelpOptions = true, version = "manim-grpo-trainer 0.1.0",
     header = "Train the Manim-writing policy (SFT, GRPO) with Deeplearning4j, sample from it, measure it.",
     description = "%nThe policy is computed by SameDiff graphs (trainer.engine=samediff, the default) or by ND4J array"
-        + " operations (trainer.engine=nd4j, about twice as fast on CPU); both take the same checkpoints."
+        + " operations (trainer.engine=nd4j, faster on CPU); both take the same checkpoints."
         + " Runs on the CPU (nd4j-native) by default; build with -Pcuda for nd4j-cuda-11.6. Configuration: "
         + "the pipeline's YAML/JSON (--config) plus --conf key=value overrides, keys trainer.* and policy.*.%n",
     subcommands = {
