@@ -1,5 +1,6 @@
 package dev.manimgrpo.trainer.train;
 
+import dev.manimgrpo.core.config.TrainerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.manimgrpo.trainer.checkpoint.CheckpointStore;
@@ -16,6 +17,8 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -29,11 +32,13 @@ class SftTrainerTest {
     NativeThreads.limitOpThreads(1);
   }
 
-  @Test
-  void lossFallsAndAResumedRunEndsWithTheSameWeights() throws Exception {
+  @ParameterizedTest
+  @EnumSource(TrainerConfig.Engine.class)
+  void lossFallsAndAResumedRunEndsWithTheSameWeights(TrainerConfig.Engine engine) throws Exception {
+    Map<String, String> conf = Map.of("trainer.engine", engine.configName());
     SftDataset data = TinyTraining.shortest(3);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    SftTrainer trainer = new SftTrainer(TinyTraining.config(Map.of()), new Configuration(),
+    SftTrainer trainer = new SftTrainer(TinyTraining.config(conf), new Configuration(),
         new PrintStream(console, true, StandardCharsets.UTF_8), false);
 
     SftTrainer.Result straight = trainer.train(data, TinyTraining.shortest(1), dir.resolve("a").toUri());
@@ -61,10 +66,10 @@ class SftTrainerTest {
 
     // The same run, crashed after step 15: its step-20 checkpoint never completed.
     Path b = dir.resolve("b");
-    new SftTrainer(TinyTraining.config(Map.of()), new Configuration(), new PrintStream(new ByteArrayOutputStream()),
+    new SftTrainer(TinyTraining.config(conf), new Configuration(), new PrintStream(new ByteArrayOutputStream()),
         false).train(data, null, b.toUri());
     deleteTree(b.resolve(CheckpointStore.dirName(20)));
-    SftTrainer.Result resumed = new SftTrainer(TinyTraining.config(Map.of()), new Configuration(),
+    SftTrainer.Result resumed = new SftTrainer(TinyTraining.config(conf), new Configuration(),
         new PrintStream(new ByteArrayOutputStream()), false).train(data, null, b.toUri());
     assertThat(resumed.resumedFrom()).isEqualTo(15);
     for (String name : straight.policy().params().names()) {
