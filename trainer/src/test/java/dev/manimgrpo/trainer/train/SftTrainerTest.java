@@ -1,8 +1,8 @@
 package dev.manimgrpo.trainer.train;
 
-import dev.manimgrpo.core.config.TrainerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.manimgrpo.core.config.TrainerConfig;
 import dev.manimgrpo.trainer.checkpoint.CheckpointStore;
 import dev.manimgrpo.trainer.data.SftDataset;
 import dev.manimgrpo.trainer.model.NativeThreads;
