@@ -113,9 +113,10 @@ public final class SameDiffTransformerLm implements LanguageModel {
     Gradients grads = Gradients.zerosLike(p);
     for (Map.Entry<String, String> e : g.variables.entrySet()) {
       INDArray gradient = raw.get(e.getValue());
-      if (gradient != null) {
-        grads.get(e.getKey()).assign(gradient);
+      if (gradient == null) { // every parameter feeds the log-probs, so this is a graph bug
+        throw new IllegalStateException("SameDiff computed no gradient for " + e.getKey());
       }
+      grads.get(e.getKey()).assign(gradient);
     }
     return new PassGradients(done, grads);
   }
