@@ -34,8 +34,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * stay plain Java (shared with the ND4J engine) and SameDiff differentiates only the network.
  * Dropout masks are drawn in Java ({@link Dropout}, seeded per step, in the ND4J engine's order)
  * and fed as placeholders, so a step is reproducible from its seed and both engines drop the same
- * units. LayerNorm and GELU are written out from elementary ops so that both engines compute the
- * same function (the built-in ops differ in epsilon and approximation).
+ * units. LayerNorm (epsilon 1e-5) and GELU (tanh form) are written out from elementary ops exactly
+ * as the ND4J engine computes them, so that both engines compute one function and share
+ * checkpoints.
  */
 public final class SameDiffTransformerLm implements LanguageModel {
 
