@@ -34,7 +34,7 @@ public final class RenderSuccessCommand implements Callable<Integer> {
     SftDataset data = SftDataset.load(new DatasetConfig(d.path(), d.promptColumn(), split), hadoop);
     Policy policy = new PolicyLoader(hadoop).load(config.policy().checkpoint());
     new RenderSuccessRate(config, System.out).run(policy, data, n,
-        PolicySampler.params(config.policy().sampling(), config.policy().sampling().seed()));
+        PolicySampler.params(config));
     return 0;
   }
 }

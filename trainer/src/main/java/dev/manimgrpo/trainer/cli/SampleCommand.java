@@ -4,7 +4,6 @@ import dev.manimgrpo.core.cli.ConfigOptions;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.trainer.policy.Policy;
 import dev.manimgrpo.trainer.policy.PolicyLoader;
-import dev.manimgrpo.trainer.model.LanguageModel;
 import dev.manimgrpo.trainer.policy.PolicySampler;
 import java.util.List;
 import java.util.Locale;
@@ -31,9 +30,9 @@ public final class SampleCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PipelineConfig config = options.load();
     Policy policy = new PolicyLoader(Hadoop.of(config)).load(config.policy().checkpoint());
-    var params = PolicySampler.params(config.policy().sampling(), config.policy().sampling().seed());
+    var params = PolicySampler.params(config);
     long t0 = System.nanoTime();
-    List<PolicySampler.Generation> gens = new PolicySampler(policy, LanguageModel.of(config.trainer().engine())).generate(List.of(prompt), n, params).get(0);
+    List<PolicySampler.Generation> gens = PolicySampler.of(policy, config).generate(List.of(prompt), n, params).get(0);
     double s = (System.nanoTime() - t0) / 1e9;
     int tokens = 0;
     for (int i = 0; i < gens.size(); i++) {

@@ -9,7 +9,6 @@ import dev.manimgrpo.core.render.RenderWorkerPool;
 import dev.manimgrpo.trainer.data.SftDataset;
 import dev.manimgrpo.trainer.data.SftExample;
 import dev.manimgrpo.trainer.policy.Policy;
-import dev.manimgrpo.trainer.model.LanguageModel;
 import dev.manimgrpo.trainer.policy.PolicySampler;
 import dev.manimgrpo.trainer.sampling.SamplingParams;
 import java.io.PrintStream;
@@ -47,7 +46,7 @@ public final class RenderSuccessRate {
 
   /** Samples {@code perPrompt} completions for every example and renders them. */
   public Report run(Policy policy, SftDataset data, int perPrompt, SamplingParams params) {
-    PolicySampler sampler = new PolicySampler(policy, LanguageModel.of(config.trainer().engine()));
+    PolicySampler sampler = PolicySampler.of(policy, config);
     List<Attempt> attempts = new ArrayList<>();
     Map<RenderStatus, Integer> by = new EnumMap<>(RenderStatus.class);
     ManimRuntime runtime = ManimRuntime.locate(config.runtime());

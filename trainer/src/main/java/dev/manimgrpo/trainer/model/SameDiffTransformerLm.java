@@ -230,7 +230,7 @@ public final class SameDiffTransformerLm implements LanguageModel {
     int keys = cache.length() + 1;
     Graph g = graph(c, type, Kind.DECODE);
     Map<String, INDArray> ph = new HashMap<>();
-    ph.put(TOKENS, Nd4j.createFromArray(nextTokens.clone()));
+    ph.put(TOKENS, Nd4j.createFromArray(nextTokens));
     ph.put(POSITIONS, Nd4j.createFromArray(pos));
     ph.put(MASK, Nd4j.create(ModelInputs.stepMask(cache.padding(), keys),
         new long[] {batch, 1, 1, keys}, 'c').castTo(type));

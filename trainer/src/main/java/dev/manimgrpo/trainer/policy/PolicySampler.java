@@ -1,5 +1,6 @@
 package dev.manimgrpo.trainer.policy;
 
+import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.config.PolicyConfig;
 import dev.manimgrpo.core.policy.PromptTemplate;
 import dev.manimgrpo.trainer.model.LanguageModel;
@@ -36,6 +37,16 @@ public final class PolicySampler {
     this.policy = policy;
     this.encoder = new TemplateEncoder(policy.tokenizer());
     this.sampler = new Sampler(lm, policy.tokenizer().eosId(), ids -> policy.tokenizer().decode(ids, true));
+  }
+
+  /** A sampler on the configured engine ({@code trainer.engine}). */
+  public static PolicySampler of(Policy policy, PipelineConfig config) {
+    return new PolicySampler(policy, LanguageModel.of(config.trainer().engine()));
+  }
+
+  /** The configured sampling parameters ({@code policy.sampling.*}, its seed). */
+  public static SamplingParams params(PipelineConfig config) {
+    return params(config.policy().sampling(), config.policy().sampling().seed());
   }
 
   /** The sampling parameters of a configuration, with the template's stop sequences. */

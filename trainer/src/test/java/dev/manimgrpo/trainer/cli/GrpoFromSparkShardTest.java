@@ -2,10 +2,9 @@ package dev.manimgrpo.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.rollout.RolloutRow;
 import dev.manimgrpo.core.rollout.RolloutShardSparkSchema;
-import dev.manimgrpo.core.config.PipelineConfig;
-import dev.manimgrpo.trainer.model.LanguageModel;
 import dev.manimgrpo.trainer.checkpoint.Checkpoint;
 import dev.manimgrpo.trainer.checkpoint.CheckpointStore;
 import dev.manimgrpo.trainer.checkpoint.DataDescription;
@@ -56,7 +55,7 @@ class GrpoFromSparkShardTest {
         new DataDescription("test", "train", 1), Map.of(), Policy.configJson(policy.config()), policy.tokenizerBytes(),
         policy.weights(), new LinkedHashMap<>(), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()));
 
-    List<PolicySampler.Generation> group = new PolicySampler(policy, LanguageModel.of(PipelineConfig.defaults().trainer().engine())).generate(List.of("Draw a circle."), 4,
+    List<PolicySampler.Generation> group = PolicySampler.of(policy, PipelineConfig.defaults()).generate(List.of("Draw a circle."), 4,
         SamplingParams.of(1.0, 1.0, 0.0, 12, 5)).get(0);
     List<RolloutRow> rows = new ArrayList<>();
     double[] rewards = {1.0, 0.2, 0.6, 0.2};

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.manimgrpo.core.config.PipelineConfig;
-import dev.manimgrpo.trainer.model.LanguageModel;
 import dev.manimgrpo.trainer.checkpoint.Checkpoint;
 import dev.manimgrpo.trainer.checkpoint.CheckpointStore;
 import dev.manimgrpo.trainer.checkpoint.DataDescription;
@@ -68,7 +67,7 @@ class PolicyLoaderTest {
     assertThat(starter.source()).startsWith("bundled:");
     assertThat(starter.step()).isGreaterThan(0);
     var sampling = PipelineConfig.defaults().policy().sampling();
-    List<PolicySampler.Generation> g = new PolicySampler(starter, LanguageModel.of(PipelineConfig.defaults().trainer().engine())).generate(List.of("Show a blue circle."), 1,
+    List<PolicySampler.Generation> g = PolicySampler.of(starter, PipelineConfig.defaults()).generate(List.of("Show a blue circle."), 1,
         PolicySampler.params(sampling, 1).withSeed(1)).get(0);
     assertThat(g.get(0).completion().length()).isPositive();
     assertThat(g.get(0).text()).isNotBlank();
