@@ -16,7 +16,11 @@ public record RenderConfig(
     int frameWidth,
     int sandboxUidBase,
     int workerStartTimeoutSeconds,
-    String scratchDir) implements java.io.Serializable {
+    String scratchDir,
+    int stallSeconds,
+    int scratchMb,
+    int maxFrames,
+    int referenceWorkers) implements java.io.Serializable {
 
   public RenderConfig {
     positive("render.workers", workers);
@@ -26,8 +30,17 @@ public record RenderConfig(
     positive("render.max-processes", maxProcesses);
     positive("render.max-file-mb", maxFileMb);
     positive("render.worker-start-timeout-seconds", workerStartTimeoutSeconds);
+    positive("render.scratch-mb", scratchMb);
+    positive("render.max-frames", maxFrames);
     if (stderrLines < 0) {
       throw new IllegalArgumentException("render.stderr-lines must be >= 0, got " + stderrLines);
+    }
+    if (stallSeconds < 0) {
+      throw new IllegalArgumentException("render.stall-seconds must be >= 0 (0 = no stall watchdog), got " + stallSeconds);
+    }
+    if (referenceWorkers < 0) {
+      throw new IllegalArgumentException("render.reference-workers must be >= 0 (0 = as many as render.workers), got "
+          + referenceWorkers);
     }
     if (!(sampleFps > 0 && sampleFps <= 60)) {
       throw new IllegalArgumentException("render.sample-fps must be in (0, 60], got " + sampleFps);
@@ -47,26 +60,55 @@ public record RenderConfig(
     }
   }
 
-  /** Scratch folder of the workers: the configured one or {@code <cache>/scratch}. */
+  /** Host folder of the pools (worker script, seccomp filter): the configured one or {@code <cache>/scratch}. */
   public Path resolvedScratchDir(CacheConfig cache) {
     return scratchDir.isBlank() ? cache.resolvedDir().resolve("scratch") : Path.of(scratchDir);
+  }
+
+  /** Workers of a reference pool: {@code reference-workers}, or {@code workers} when 0. */
+  public int resolvedReferenceWorkers() {
+    return referenceWorkers > 0 ? referenceWorkers : workers;
   }
 
   /** A copy with another worker count. */
   public RenderConfig withWorkers(int n) {
     return new RenderConfig(n, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
-        stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir);
+        stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
+        stallSeconds, scratchMb, maxFrames, referenceWorkers);
   }
 
   /** A copy with another frame sampling rate. */
   public RenderConfig withSampleFps(double fps) {
     return new RenderConfig(workers, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
-        stderrLines, fps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir);
+        stderrLines, fps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
+        stallSeconds, scratchMb, maxFrames, referenceWorkers);
   }
 
   /** A copy with another timeout (wall clock and CPU). */
   public RenderConfig withTimeoutSeconds(int seconds) {
     return new RenderConfig(workers, quality, seconds, seconds, memoryMb, maxProcesses, maxFileMb,
-        stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir);
+        stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
+        stallSeconds, scratchMb, maxFrames, referenceWorkers);
+  }
+
+  /** A copy with other limits: wall-clock and CPU seconds, and the stall watchdog (0 = off). */
+  public RenderConfig withLimits(int timeout, int cpu, int stall) {
+    return new RenderConfig(workers, quality, timeout, cpu, memoryMb, maxProcesses, maxFileMb,
+        stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
+        stall, scratchMb, maxFrames, referenceWorkers);
+  }
+
+  /** A copy with another reference pool size (0: as many as render.workers). */
+  public RenderConfig withReferenceWorkers(int n) {
+    return new RenderConfig(workers, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
+        stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
+        stallSeconds, scratchMb, maxFrames, n);
+  }
+
+  /** A copy whose sandboxes use uids from {@code base} on (pools that must not share uids). */
+  public RenderConfig withSandboxUidBase(int base) {
+    return new RenderConfig(workers, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
+        stderrLines, sampleFps, frameWidth, base, workerStartTimeoutSeconds, scratchDir,
+        stallSeconds, scratchMb, maxFrames, referenceWorkers);
   }
 }

@@ -27,20 +27,24 @@ public final class ColdCliRenderer implements RenderService {
       "low_quality", "-ql", "medium_quality", "-qm", "high_quality", "-qh",
       "production_quality", "-qp", "fourk_quality", "-qk", "example_quality", "-ql");
 
+  private static final String OUTPUT_NAME = "out";
+
   private final ManimRuntime runtime;
   private final RenderConfig config;
   private final Sandbox sandbox;
   private final FrameDecoder decoder;
   private final Path scratch;
+  private final Path seccomp;
   private final int uid;
 
   public ColdCliRenderer(ManimRuntime runtime, RenderConfig config, Path scratchBase) {
     this.runtime = runtime;
     this.config = config;
     this.sandbox = new Sandbox(runtime);
-    this.decoder = new FrameDecoder(sandbox);
+    this.seccomp = SeccompFilter.forThisMachine().map(f -> f.install(scratchBase)).orElse(null);
+    this.decoder = new FrameDecoder(sandbox, seccomp);
     this.uid = config.sandboxUidBase() + 99;
-    this.scratch = Sandbox.prepareScratch(scratchBase.resolve("cold-" + ProcessHandle.current().pid()), uid);
+    this.scratch = scratchBase.resolve("cold-" + ProcessHandle.current().pid());
   }
 
   @Override
@@ -48,7 +52,9 @@ public final class ColdCliRenderer implements RenderService {
     long started = System.nanoTime();
     Path work = scratch.resolve("r");
     try {
-      FileTrees.delete(work);
+      // Fresh state per render: the whole scratch folder, its tmp (the CLI's home) included.
+      FileTrees.delete(scratch);
+      Sandbox.prepareScratch(scratch, uid);
       Files.createDirectories(work);
       if (Sandbox.jvmIsRoot()) {
         Files.setAttribute(work, "unix:uid", uid);
@@ -57,12 +63,12 @@ public final class ColdCliRenderer implements RenderService {
       Files.writeString(work.resolve("scene.py"), request.code());
       List<String> argv = new ArrayList<>(List.of("python3", "-m", "manim", "render",
           QUALITY_FLAGS.getOrDefault(config.quality(), "-ql"), "--disable_caching", "--progress_bar", "none",
-          "--media_dir", Sandbox.SCRATCH + "/r/media", Sandbox.SCRATCH + "/r/scene.py"));
+          "--media_dir", Sandbox.SCRATCH + "/r/media", "-o", OUTPUT_NAME, Sandbox.SCRATCH + "/r/scene.py"));
       List<String> scenes = request.sceneName() != null ? List.of(request.sceneName()) : SceneClassFinder.find(request.code());
       if (scenes.size() == 1) {
         argv.add(scenes.get(0));
       }
-      Process p = ProcessLauncher.start(sandbox.command(scratch, null, uid, argv));
+      Process p = ProcessLauncher.start(sandbox.command(scratch, uid, seccomp, argv));
       p.getOutputStream().close();
       byte[] stderr;
       try (InputStream err = p.getErrorStream(); InputStream out = p.getInputStream()) {
@@ -89,18 +95,25 @@ public final class ColdCliRenderer implements RenderService {
         return new RenderResult(request.id(), RenderStatus.RUNTIME_ERROR, null, null,
             "manim exited with code " + p.exitValue(), tail, null, null, null, 0, renderSeconds, seconds(started), manimVersion(), null);
       }
-      Path output = findOutput(work.resolve("media"));
+      // The CLI's process tree is gone (bwrap's PID namespace dies with it): the outputs are
+      // read from paths computed here, never followed out of the scratch folder.
+      QualityPreset q = QualityPreset.of(config.quality());
+      String video = "r/media/videos/scene/" + q.pixelHeight + "p" + q.frameRate + "/" + OUTPUT_NAME + ".mp4";
+      String image = "r/media/images/scene/" + OUTPUT_NAME + ".png";
+      String output = ScratchFiles.exists(scratch, video) ? video : ScratchFiles.exists(scratch, image) ? image : null;
       if (output == null) {
-        return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, "manim wrote no video or image", manimVersion(), seconds(started));
+        return new RenderResult(request.id(), RenderStatus.RUNTIME_ERROR, null, null, "manim wrote no video or image",
+            tail, null, null, null, 0, renderSeconds, seconds(started), manimVersion(), null);
       }
-      VideoFrames frames = decoder.decode(scratch, uid, Sandbox.SCRATCH + "/" + scratch.relativize(output), config.sampleFps(), config.frameWidth());
+      byte[] bytes = ScratchFiles.read(scratch, output, config.maxFileMb() * 1024L * 1024L);
+      VideoFrames frames = decoder.decode(scratch, uid, Sandbox.SCRATCH + "/" + output, config.sampleFps(), config.frameWidth());
       Path kept = null;
       if (request.outputDir() != null) {
         Files.createDirectories(request.outputDir());
-        kept = request.outputDir().resolve(request.id() + (output.toString().endsWith(".png") ? ".png" : ".mp4"));
-        Files.copy(output, kept, StandardCopyOption.REPLACE_EXISTING);
+        kept = request.outputDir().resolve(request.id() + (output.endsWith(".png") ? ".png" : ".mp4"));
+        Files.write(kept, bytes);
       }
-      double duration = output.toString().endsWith(".png") ? 0 : frames.durationSeconds();
+      double duration = output.endsWith(".png") ? 0 : frames.durationSeconds();
       return new RenderResult(request.id(), RenderStatus.RENDERED, null, null, "", tail,
           scenes.size() == 1 ? scenes.get(0) : null, kept, frames, duration, renderSeconds, seconds(started), manimVersion(), null);
     } catch (IOException e) {
@@ -108,18 +121,6 @@ public final class ColdCliRenderer implements RenderService {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, "interrupted", manimVersion(), seconds(started));
-    }
-  }
-
-  private static Path findOutput(Path media) throws IOException {
-    if (!Files.isDirectory(media)) {
-      return null;
-    }
-    try (Stream<Path> files = Files.walk(media)) {
-      List<Path> all = files.filter(Files::isRegularFile).toList();
-      return all.stream().filter(f -> f.toString().endsWith(".mp4") && !f.toString().contains("partial_movie_files"))
-          .findFirst()
-          .orElse(all.stream().filter(f -> f.toString().toLowerCase(Locale.ROOT).endsWith(".png")).findFirst().orElse(null));
     }
   }
 

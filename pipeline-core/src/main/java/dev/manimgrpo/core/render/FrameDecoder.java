@@ -11,15 +11,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Decodes a video (or a still PNG) into grayscale frames at a fixed rate with the runtime's
- * ffmpeg, itself run in the sandbox since the file came from untrusted code.
+ * ffmpeg, itself run in the sandbox since the file came from untrusted code. The cold CLI
+ * baseline uses it; the warm workers decode inside their own sandbox.
  */
 public final class FrameDecoder {
 
   private static final int TIMEOUT_SECONDS = 120;
   private final Sandbox sandbox;
+  private final Path seccomp;
 
-  public FrameDecoder(Sandbox sandbox) {
+  /** @param seccomp the seccomp program file, or null where none is available */
+  public FrameDecoder(Sandbox sandbox, Path seccomp) {
     this.sandbox = sandbox;
+    this.seccomp = seccomp;
   }
 
   /**
@@ -64,7 +68,7 @@ public final class FrameDecoder {
   }
 
   private byte[] run(Path scratch, int uid, List<String> argv) throws IOException {
-    Process p = ProcessLauncher.start(sandbox.command(scratch, null, uid, argv));
+    Process p = ProcessLauncher.start(sandbox.command(scratch, uid, seccomp, argv));
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Thread drain = new Thread(() -> {
       try (InputStream in = p.getErrorStream()) {

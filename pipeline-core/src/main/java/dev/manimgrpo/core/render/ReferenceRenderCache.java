@@ -40,7 +40,15 @@ public final class ReferenceRenderCache {
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
 
+  /**
+   * @param service a service of role {@link RenderPoolRole#REFERENCE}: workers that never ran
+   *     candidate code, so no rollout can influence a reference or the entry it becomes
+   */
   public ReferenceRenderCache(Path dir, RenderService service, RenderConfig config) {
+    if (service.role() != RenderPoolRole.REFERENCE) {
+      throw new IllegalArgumentException("reference renders need a render pool of role REFERENCE (workers that never"
+          + " run candidate code), got " + service.role());
+    }
     this.dir = dir;
     this.service = service;
     this.config = config;
@@ -51,7 +59,7 @@ public final class ReferenceRenderCache {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       // The worker script's digest: a change to how renders are made invalidates old entries.
-      String settings = String.join("\u0000", "v2", RenderWorkerPool.workerScriptDigest(), service.manimVersion(),
+      String settings = String.join("\u0000", "v3", RenderWorkerPool.workerScriptDigest(), service.manimVersion(),
           config.quality(), profile.name(),
           Double.toString(config.sampleFps()), Integer.toString(config.frameWidth()));
       sha.update(settings.getBytes(StandardCharsets.UTF_8));

@@ -9,6 +9,11 @@ public interface RenderService extends AutoCloseable {
   /** The manim version every result of this service carries. */
   String manimVersion();
 
+  /** What this service's workers run; only a REFERENCE service may feed the reference cache. */
+  default RenderPoolRole role() {
+    return RenderPoolRole.CANDIDATE;
+  }
+
   @Override
   void close();
 }

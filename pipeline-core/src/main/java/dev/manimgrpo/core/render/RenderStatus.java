@@ -21,7 +21,13 @@ public enum RenderStatus {
   /** The render hit a CPU, memory, process or file-size limit. */
   RESOURCE_LIMIT,
   /** The sandbox or worker failed, not the code: a worker died, a decode failed. */
-  SANDBOX_ERROR;
+  SANDBOX_ERROR,
+  /**
+   * The render wrote to the worker's result pipe itself, or its report contradicts what the
+   * worker saw (a forged or corrupted result). Never counts as rendered; analysts can count it
+   * as a reward-hacking attempt.
+   */
+  TAMPERED;
 
   /** Lower-case name as used in the worker protocol and output tables. */
   public String wireName() {

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.manimgrpo.core.config.RenderConfig;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * child per render (see {@code manim_worker.py}). Not thread-safe; the pool hands a worker
  * to one caller at a time. A worker that stops answering is killed with its process tree
  * and reported dead, so the pool can replace it.
+ *
+ * <p>Everything of a render reaches the host through the worker's stdout: one JSON line, then
+ * the binary payloads it announces (frames, and the video when it is kept), each bounded by the
+ * configuration before it is read. The host opens no file a render could have chosen.
  */
 final class RenderWorker implements AutoCloseable {
 
@@ -35,37 +43,61 @@ final class RenderWorker implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Extra seconds past the render timeout before the Java side gives up on the worker. */
   private static final int GRACE_SECONDS = 30;
-  private static final String EOF = "\u0000eof";
+  /** The worker may still decode a video (its own 120 s limit) after the render itself. */
+  private static final int DECODE_SECONDS = 120;
+  private static final int MAX_LINE_BYTES = 4 << 20;
+  private static final Message EOF = new Message(null, Map.of());
+
+  /** One message of the worker: its JSON head and the payloads that followed it. */
+  record Message(JsonNode head, Map<String, byte[]> blobs) {}
 
   private final int index;
   private final int uid;
   private final RenderConfig config;
-  private final Path scratch;
   private final Sandbox sandbox;
   private final Path workerDir;
-  private final FrameDecoder decoder;
-  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final Path seccomp;
+  private final WorkerCgroup cgroup;
+  private final Path throwaway;
+  private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
   private final Deque<String> stderrTail = new ArrayDeque<>();
   private Process process;
   private BufferedWriter stdin;
   private String manimVersion;
   private double importSeconds;
 
-  RenderWorker(int index, RenderConfig config, Path scratch, Sandbox sandbox, Path workerDir, FrameDecoder decoder) {
+  /**
+   * @param seccomp the seccomp program file, or null where none is available
+   * @param cgroup this worker's cgroup, or null without cgroup v2
+   * @param throwaway non-null only for the benchmark's unsandboxed arm: its host folder
+   */
+  RenderWorker(int index, int uid, RenderConfig config, Sandbox sandbox, Path workerDir, Path seccomp,
+      WorkerCgroup cgroup, Path throwaway) {
     this.index = index;
-    this.uid = config.sandboxUidBase() + index;
+    this.uid = uid;
     this.config = config;
-    this.scratch = Sandbox.prepareScratch(scratch, uid);
     this.sandbox = sandbox;
     this.workerDir = workerDir;
-    this.decoder = decoder;
+    this.seccomp = seccomp;
+    this.cgroup = cgroup;
+    this.throwaway = throwaway;
   }
 
-  /** Starts the process and waits until it has imported manim. */
+  /** Starts the process and waits until it has imported manim. Each start is a fresh sandbox. */
   void start() throws IOException {
-    List<String> cmd = sandbox.command(scratch, workerDir, uid,
-        List.of("python3", Sandbox.WORKER_DIR + "/manim_worker.py"));
-    lines.clear();
+    String settings = JSON.writeValueAsString(JSON.createObjectNode().put("watchdog", throwaway == null));
+    List<String> argv = List.of("python3", "-I", "-B", Sandbox.WORKER_DIR + "/manim_worker.py", settings);
+    List<String> cmd;
+    if (throwaway == null) {
+      cmd = sandbox.workerCommand(workerDir, uid, config.scratchMb(), seccomp,
+          cgroup == null ? null : cgroup.procsFile(), argv);
+    } else {
+      FileTrees.delete(throwaway);
+      Files.createDirectories(throwaway.resolve("scratch"));
+      Files.createDirectories(throwaway.resolve("tmp"));
+      cmd = sandbox.unsandboxedWorkerCommand(workerDir, throwaway, argv);
+    }
+    messages.clear();
     process = ProcessLauncher.start(cmd);
     stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
     Thread out = new Thread(this::pumpStdout, "render-worker-" + index + "-out");
@@ -74,15 +106,15 @@ final class RenderWorker implements AutoCloseable {
     Thread err = new Thread(this::pumpStderr, "render-worker-" + index + "-err");
     err.setDaemon(true);
     err.start();
-    JsonNode ready = next(config.workerStartTimeoutSeconds());
-    if (ready == null || !"ready".equals(ready.path("event").asText())) {
-      String why = ready == null ? "no ready message within " + config.workerStartTimeoutSeconds() + " s" : ready.toString();
+    Message ready = next(config.workerStartTimeoutSeconds());
+    if (ready == null || !"ready".equals(ready.head().path("event").asText())) {
+      String why = ready == null ? "no ready message within " + config.workerStartTimeoutSeconds() + " s" : ready.head().toString();
       kill();
       throw new IOException("render worker " + index + " did not start (" + why + "); its stderr:\n" + stderrSnapshot());
     }
-    manimVersion = ready.path("manim_version").asText();
-    importSeconds = ready.path("import_s").asDouble();
-    LOG.info("render worker {} ready: manim {} imported in {} s (pid {})", index, manimVersion,
+    manimVersion = ready.head().path("manim_version").asText();
+    importSeconds = ready.head().path("import_s").asDouble();
+    LOG.debug("render worker {} ready: manim {} imported in {} s (pid {})", index, manimVersion,
         String.format("%.2f", importSeconds), process.pid());
   }
 
@@ -114,106 +146,131 @@ final class RenderWorker implements AutoCloseable {
         .put("fps", config.sampleFps())
         .put("frame_width", config.frameWidth())
         .put("timeout_seconds", config.timeoutSeconds())
+        .put("stall_seconds", config.stallSeconds())
         .put("cpu_seconds", config.cpuSeconds())
         .put("memory_mb", config.memoryMb())
         // RLIMIT_NPROC counts every process of the uid on the host: it is only meaningful when
-        // the sandbox runs as a uid of its own (JVM as root). Otherwise 0 = not set.
+        // the sandbox runs as a uid of its own (JVM as root). Otherwise 0 = not set. The
+        // watchdog's count of the render's own tree applies either way.
         .put("max_processes", Sandbox.jvmIsRoot() ? config.maxProcesses() : 0)
+        .put("tree_max_processes", config.maxProcesses())
         .put("max_file_mb", config.maxFileMb())
+        .put("max_frames", config.maxFrames())
+        .put("keep_video", request.outputDir() != null)
         .put("stderr_lines", config.stderrLines());
     if (request.sceneName() != null) {
       req.put("scene", request.sceneName());
     }
-    JsonNode res;
+    Message res;
     try {
       stdin.write(JSON.writeValueAsString(req));
       stdin.write('\n');
       stdin.flush();
-      res = next(config.timeoutSeconds() + GRACE_SECONDS);
+      res = next(config.timeoutSeconds() + GRACE_SECONDS + DECODE_SECONDS);
     } catch (IOException e) {
       res = null;
     }
-    if (res == null || res.has("event")) {
+    if (res == null || res.head().has("event")) {
       String why = res == null
           ? (alive() ? "worker stopped answering" : "worker died (exit " + exitCode() + ")")
-          : "unexpected worker message " + res;
+          : "unexpected worker message " + res.head();
       kill();
       return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, why + "; worker restarted",
           manimVersion, seconds(started));
     }
-    return toResult(request, res, started);
-  }
-
-  private RenderResult toResult(RenderRequest request, JsonNode res, long started) {
-    RenderStatus status = RenderStatus.fromWire(res.path("status").asText(null));
-    List<String> tail = new ArrayList<>();
-    res.path("stderr_tail").forEach(n -> tail.add(n.asText()));
-    String message = res.path("message").asText("");
-    Path renderDir = scratch.resolve("r");
-    VideoFrames frames = null;
+    if (res.head().path("restart").asBoolean(false)) {
+      // The render left something the worker could not remove: a fresh sandbox for the next one.
+      kill();
+    }
     Path kept = null;
-    if (status == RenderStatus.RENDERED) {
+    String kind = WorkerReplies.videoKind(res.head());
+    byte[] video = res.blobs().get("video");
+    if (request.outputDir() != null && video != null && kind != null
+        && RenderStatus.fromWire(res.head().path("status").asText()) == RenderStatus.RENDERED) {
       try {
-        if (request.profile() == RenderProfile.FRAMES) {
-          byte[] raw = Files.readAllBytes(renderDir.resolve(res.path("frames").asText("frames.gray")));
-          frames = new VideoFrames(res.path("frame_width").asInt(), res.path("frame_height").asInt(),
-              res.path("fps").asDouble(), res.path("frame_count").asInt(), raw);
-        } else {
-          String rel = res.hasNonNull("video") ? res.get("video").asText() : res.path("image").asText(null);
-          if (rel == null) {
-            status = RenderStatus.SANDBOX_ERROR;
-            message = "manim reported success but wrote no video or image";
-          } else {
-            Path file = renderDir.resolve(rel).normalize();
-            if (!file.startsWith(renderDir)) {
-              throw new IOException("output path escapes the render folder: " + rel);
-            }
-            frames = decoder.decode(scratch, uid, Sandbox.SCRATCH + "/" + scratch.relativize(file), config.sampleFps(), config.frameWidth());
-            if (request.outputDir() != null) {
-              Files.createDirectories(request.outputDir());
-              String ext = rel.endsWith(".png") ? ".png" : ".mp4";
-              kept = request.outputDir().resolve(request.id() + ext);
-              Files.copy(file, kept, StandardCopyOption.REPLACE_EXISTING);
-            }
-          }
-        }
-      } catch (IOException | IllegalArgumentException e) {
-        status = RenderStatus.SANDBOX_ERROR;
-        message = "reading the render's output failed: " + e.getMessage();
-        frames = null;
+        kept = keep(request, video, kind);
+      } catch (IOException e) {
+        return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR,
+            "cannot write the video to " + request.outputDir() + ": " + e.getMessage(), manimVersion, seconds(started));
       }
     }
-    Integer line = res.hasNonNull("error_line") ? res.get("error_line").asInt() : null;
-    return new RenderResult(request.id(), status, res.path("exception_type").asText(null), line, message, tail,
-        res.path("scene").asText(null), kept, frames, res.path("duration_s").asDouble(),
-        res.path("render_s").asDouble(), seconds(started), manimVersion,
-        status == RenderStatus.RENDERED ? LayoutReport.fromJson(res.get("layout")) : null);
+    return WorkerReplies.toResult(request, config, res.head(), res.blobs(), manimVersion, seconds(started), kept);
   }
 
-  private JsonNode next(int timeoutSeconds) throws IOException {
+  /** Writes the video the worker sent (bytes, never a path) as {@code <outputDir>/<id>.mp4|png}. */
+  private static Path keep(RenderRequest request, byte[] video, String kind) throws IOException {
+    Files.createDirectories(request.outputDir());
+    Path kept = request.outputDir().resolve(request.id() + ("image".equals(kind) ? ".png" : ".mp4"));
+    Path tmp = Files.createTempFile(request.outputDir(), ".video-", ".tmp");
+    Files.write(tmp, video);
+    Files.move(tmp, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return kept;
+  }
+
+  private Message next(int timeoutSeconds) throws IOException {
     try {
-      String line = lines.poll(timeoutSeconds, TimeUnit.SECONDS);
-      if (line == null || EOF.equals(line)) {
-        return null;
-      }
-      return JSON.readTree(line);
+      Message m = messages.poll(timeoutSeconds, TimeUnit.SECONDS);
+      return m == null || m == EOF ? null : m;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted waiting for render worker " + index, e);
     }
   }
 
+  /** Payload size caps: what the configuration allows, so a confused worker cannot exhaust the heap. */
+  private long blobCap(String name) {
+    QualityPreset q = QualityPreset.of(config.quality());
+    int[] size = q.frameSize(config.frameWidth());
+    int[] video = q.videoSize(config.frameWidth());
+    long frames = (long) config.maxFrames() * Math.max((long) size[0] * size[1], (long) video[0] * video[1]);
+    return switch (name) {
+      case "frames" -> frames;
+      case "video" -> config.maxFileMb() * 1024L * 1024L;
+      default -> -1;
+    };
+  }
+
   private void pumpStdout() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        lines.add(line);
+    try (InputStream in = new BufferedInputStream(process.getInputStream(), 1 << 16)) {
+      byte[] line;
+      while ((line = readLine(in)) != null) {
+        JsonNode head = JSON.readTree(line);
+        Map<String, byte[]> blobs = new LinkedHashMap<>();
+        for (JsonNode b : head.path("blobs")) {
+          String name = b.path(0).asText();
+          long size = b.path(1).asLong(-1);
+          if (size < 0 || size > blobCap(name) || blobs.containsKey(name)) {
+            throw new IOException("worker announced a payload '" + name + "' of " + size + " bytes (cap "
+                + blobCap(name) + ")");
+          }
+          byte[] data = in.readNBytes((int) size);
+          if (data.length != size) {
+            throw new IOException("worker output ended inside payload '" + name + "'");
+          }
+          blobs.put(name, data);
+        }
+        messages.add(new Message(head, blobs));
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.debug("render worker {} stdout closed: {}", index, e.getMessage());
     } finally {
-      lines.add(EOF);
+      messages.add(EOF);
     }
+  }
+
+  private static byte[] readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    int c;
+    while ((c = in.read()) != -1) {
+      if (c == '\n') {
+        return line.toByteArray();
+      }
+      if (line.size() >= MAX_LINE_BYTES) {
+        throw new IOException("worker line longer than " + MAX_LINE_BYTES + " bytes");
+      }
+      line.write(c);
+    }
+    return line.size() == 0 ? null : line.toByteArray();
   }
 
   private void pumpStderr() {
@@ -247,13 +304,7 @@ final class RenderWorker implements AutoCloseable {
     }
   }
 
-  /** Stops the worker for good and removes its scratch folder. */
-  void closeAndClean() {
-    close();
-    FileTrees.deleteQuietly(scratch);
-  }
-
-  /** Kills the worker and every process under it. */
+  /** Kills the worker and every process under it (its sandbox, and with it its tmpfs, goes too). */
   void kill() {
     if (process == null) {
       return;
@@ -284,6 +335,12 @@ final class RenderWorker implements AutoCloseable {
       }
     }
     kill();
+    if (cgroup != null) {
+      cgroup.close();
+    }
+    if (throwaway != null) {
+      FileTrees.deleteQuietly(throwaway);
+    }
   }
 
   private static double seconds(long startedNanos) {

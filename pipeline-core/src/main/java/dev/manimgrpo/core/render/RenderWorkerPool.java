@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A pool of warm sandboxed render workers, one per configured slot. Callers on any thread
+ * A pool of warm sandboxed render workers, one per configured slot, of one {@link RenderPoolRole}. Callers on any thread
  * borrow a worker per render; a worker that died or hung is replaced before its slot is
  * used again, so one bad render never takes the pool down. Closing the pool (or the JVM
  * exiting) kills every worker and its process tree.
@@ -30,28 +31,61 @@ public final class RenderWorkerPool implements RenderService {
 
   private final RenderConfig config;
   private final ManimRuntime runtime;
+  private final RenderPoolRole role;
+  private final String limits;
   private final List<RenderWorker> all = new ArrayList<>();
   private final BlockingQueue<RenderWorker> idle;
   private final Thread shutdownHook;
   private volatile boolean closed;
   private int restarts;
 
-  /**
-   * Starts {@code config.workers()} workers in parallel and waits until all have imported manim.
-   *
-   * @param scratchBase folder for the workers' scratch folders and the worker script
-   */
+  /** A pool for candidate (model-generated) code. See {@link #RenderWorkerPool(ManimRuntime, RenderConfig, Path, RenderPoolRole)}. */
   public RenderWorkerPool(ManimRuntime runtime, RenderConfig config, Path scratchBase) {
+    this(runtime, config, scratchBase, RenderPoolRole.CANDIDATE);
+  }
+
+  /**
+   * Starts the role's worker count ({@code render.workers}, or {@code render.reference-workers}
+   * for references) in parallel and waits until all have imported manim.
+   *
+   * @param scratchBase host folder for the worker script and the seccomp filter (renders never
+   *     see it writable; their own scratch is a tmpfs inside each sandbox)
+   */
+  public RenderWorkerPool(ManimRuntime runtime, RenderConfig config, Path scratchBase, RenderPoolRole role) {
+    this(runtime, config, scratchBase, role, false);
+  }
+
+  /**
+   * A pool whose workers run with the sandbox off (no namespaces, uid switch, seccomp, size
+   * limits or watchdog; a throwaway host folder as scratch): only for the benchmark that
+   * measures what the sandbox costs, on the bundled reference scenes. Never for model output.
+   */
+  public static RenderWorkerPool unsandboxedForBenchmark(ManimRuntime runtime, RenderConfig config, Path scratchBase) {
+    return new RenderWorkerPool(runtime, config, scratchBase, RenderPoolRole.REFERENCE, true);
+  }
+
+  private RenderWorkerPool(ManimRuntime runtime, RenderConfig config, Path scratchBase, RenderPoolRole role,
+      boolean unsandboxed) {
     this.config = config;
     this.runtime = runtime;
-    this.idle = new ArrayBlockingQueue<>(config.workers());
+    this.role = role;
+    int workers = role == RenderPoolRole.REFERENCE ? config.resolvedReferenceWorkers() : config.workers();
+    this.idle = new ArrayBlockingQueue<>(workers);
     Sandbox sandbox = new Sandbox(runtime);
-    FrameDecoder decoder = new FrameDecoder(sandbox);
-    Path workerDir = installWorkerScript(scratchBase.resolve("worker-script"));
+    Path workerDir = installWorkerScript(scratchBase);
+    Optional<SeccompFilter> filter = SeccompFilter.forThisMachine();
+    Path seccomp = filter.map(f -> f.install(scratchBase)).orElse(null);
+    WorkerCgroups cgroups = unsandboxed ? WorkerCgroups.none("sandbox off") : WorkerCgroups.detect(config);
     long pidTag = ProcessHandle.current().pid();
-    for (int i = 0; i < config.workers(); i++) {
-      all.add(new RenderWorker(i, config, scratchBase.resolve("w" + pidTag + "-" + i), sandbox, workerDir, decoder));
+    for (int i = 0; i < workers; i++) {
+      int uid = config.sandboxUidBase() + role.uidOffset() + i;
+      String name = "manim-grpo-" + pidTag + "-" + role.name().toLowerCase(java.util.Locale.ROOT) + "-" + i;
+      all.add(new RenderWorker(i, uid, config, sandbox, workerDir, seccomp, cgroups.forWorker(name),
+          unsandboxed ? scratchBase.resolve("unsandboxed-" + pidTag + "-" + i) : null));
     }
+    this.limits = unsandboxed ? "sandbox off (benchmark only)"
+        : (seccomp != null ? "seccomp filter (" + filter.get().arch() + ")" : "no seccomp filter (" + SeccompFilter.unavailableReason() + ")")
+            + "; " + cgroups.describe();
     shutdownHook = new Thread(this::killAll, "render-pool-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     ExecutorService starter = Executors.newFixedThreadPool(all.size());
@@ -76,7 +110,8 @@ public final class RenderWorkerPool implements RenderService {
       starter.shutdownNow();
     }
     idle.addAll(all);
-    LOG.info("render pool ready: {} warm workers, manim {} ({} mode)", all.size(), manimVersion(), runtime.mode().configName());
+    LOG.info("render pool ready: {} warm {} workers, manim {} ({} mode); limits: {}", all.size(),
+        role.name().toLowerCase(java.util.Locale.ROOT), manimVersion(), runtime.mode().configName(), limits);
   }
 
   @Override
@@ -145,13 +180,23 @@ public final class RenderWorkerPool implements RenderService {
   }
 
   @Override
+  public RenderPoolRole role() {
+    return role;
+  }
+
+  /** The limits in force for this pool's renders, in one line (seccomp, cgroup v2 or the fallback). */
+  public String limits() {
+    return limits;
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
     for (RenderWorker w : all) {
-      w.closeAndClean();
+      w.close();
     }
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -180,8 +225,12 @@ public final class RenderWorkerPool implements RenderService {
     }
   }
 
-  /** Copies the worker script out of the jar into a folder the sandbox user can read. */
-  static Path installWorkerScript(Path dir) {
+  /**
+   * Copies the worker script out of the jar into {@code <base>/worker-<digest>/}, a folder the
+   * sandbox user can read and renders see read-only; two script versions never share a folder.
+   */
+  static Path installWorkerScript(Path base) {
+    Path dir = base.resolve("worker-" + workerScriptDigest().substring(0, 16));
     try (InputStream in = RenderWorkerPool.class.getResourceAsStream("manim_worker.py")) {
       if (in == null) {
         throw new IllegalStateException("manim_worker.py missing from the class path");

@@ -11,10 +11,16 @@ import java.util.List;
 
 /**
  * Builds bubblewrap command lines that run untrusted code. The sandbox sees the runtime
- * read-only, its own scratch folder as the only writable place (bound as {@code /scratch},
- * with {@code /tmp} inside it), fresh /proc and /dev, no network (a network namespace of its
- * own, so not even the host's loopback), no IPC or PID sharing with the host, and an empty
- * environment: nothing of the JVM's environment, credentials included, passes in.
+ * read-only, fresh /proc and /dev, no network (a network namespace of its own, so not even
+ * the host's loopback), no IPC, PID or UTS sharing with the host, and an empty environment:
+ * nothing of the JVM's environment, credentials included, passes in.
+ *
+ * <p>Render workers ({@link #workerCommand}) get a size-limited tmpfs as {@code /scratch} and
+ * another as {@code /tmp}: the only writable places, private to the sandbox, gone with it, and
+ * never seen by the host, so the host side has no render-chosen file to open. A seccomp filter
+ * ({@link SeccompFilter}) refuses the system calls a render never needs (ptrace, mount,
+ * namespaces, bpf, keyrings, perf events, io_uring, ...), and where bubblewrap uses a user
+ * namespace, no nested one can be made ({@code --disable-userns}).
  *
  * <p>When the JVM runs as root, the sandbox drops to an unprivileged uid (no capabilities,
  * no-new-privs) so that process and file-size limits apply; otherwise it runs in a user
@@ -26,6 +32,17 @@ public final class Sandbox {
   public static final String SCRATCH = "/scratch";
   /** Where the worker script folder appears inside the sandbox. */
   public static final String WORKER_DIR = "/opt/manim-grpo";
+  /** The fd bubblewrap reads the seccomp program from (opened by the launching shell). */
+  private static final String SECCOMP_FD = "3";
+  /**
+   * Starts bwrap through a shell that first joins the worker's cgroup (when one is given) so
+   * the whole tree starts inside it, and opens the seccomp program on fd 3 (Java cannot pass
+   * extra fds to a child). {@code exec} keeps the pid, so bwrap's --die-with-parent still
+   * follows the launching thread.
+   */
+  private static final String LAUNCHER =
+      "if [ -n \"$2\" ]; then echo $$ > \"$2\" || exit 97; fi; f=$1; shift 2; "
+          + "if [ -n \"$f\" ]; then exec \"$@\" 3<\"$f\"; else exec \"$@\"; fi";
 
   private static final boolean JVM_IS_ROOT = "0".equals(uidOfJvm());
 
@@ -41,8 +58,8 @@ public final class Sandbox {
   }
 
   /**
-   * Creates (or empties nothing of) a scratch folder usable by the sandbox user {@code uid}:
-   * owned by it when the JVM is root, private to the caller otherwise.
+   * Creates a host scratch folder usable by the sandbox user {@code uid}: owned by it when the
+   * JVM is root, private to the caller otherwise. Only the cold CLI baseline binds one.
    */
   public static Path prepareScratch(Path dir, int uid) {
     try {
@@ -61,16 +78,74 @@ public final class Sandbox {
   }
 
   /**
-   * The command that runs {@code argv} in a sandbox.
+   * The command of a render worker: private tmpfs {@code /scratch} and {@code /tmp} of
+   * {@code scratchMb} each, the worker script read-only, the full isolation.
    *
-   * @param scratch host folder bound as {@code /scratch}, writable
-   * @param workerDir host folder bound read-only as {@code /opt/manim-grpo}, or null
-   * @param uid the uid to run as when the JVM is root
-   * @param argv the program and its arguments, as seen inside the sandbox
+   * @param seccomp the filter program file, or null when none is available here
+   * @param cgroupProcs the worker cgroup's {@code cgroup.procs}, or null without cgroup v2
    */
-  public List<String> command(Path scratch, Path workerDir, int uid, List<String> argv) {
+  public List<String> workerCommand(Path workerDir, int uid, int scratchMb, Path seccomp, Path cgroupProcs,
+      List<String> argv) {
     List<String> cmd = new ArrayList<>();
     cmd.add(runtime.bwrap());
+    rootBinds(cmd);
+    add(cmd, "--ro-bind", workerDir.toString(), WORKER_DIR);
+    String bytes = Long.toString(scratchMb * 1024L * 1024L);
+    // 1777: the tmpfs belongs to root; the sandbox uid must be able to write in it.
+    add(cmd, "--perms", "1777", "--size", bytes, "--tmpfs", SCRATCH);
+    add(cmd, "--perms", "1777", "--size", bytes, "--tmpfs", "/tmp");
+    add(cmd, "--proc", "/proc", "--dev", "/dev", "--chdir", "/");
+    isolation(cmd, seccomp);
+    // The worker's own home and user folders point at nothing: a render cannot plant a file
+    // that the worker, or a restarted worker, would read (manim.cfg, TeX or Python user paths).
+    env(cmd, "/nonexistent");
+    add(cmd, "--setenv", "MPLCONFIGDIR", "/nonexistent");
+    dropPrivileges(cmd, uid);
+    cmd.addAll(argv);
+    return launch(cmd, seccomp, cgroupProcs);
+  }
+
+  /**
+   * A worker with the sandbox off, for the benchmark's side-by-side cost measurement only: the
+   * runtime as its root (it cannot run otherwise) and a throwaway host folder as /scratch and
+   * /tmp, but no namespaces, uid switch, seccomp, size limit or watchdog. Never for untrusted code.
+   */
+  public List<String> unsandboxedWorkerCommand(Path workerDir, Path throwaway, List<String> argv) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(runtime.bwrap());
+    rootBinds(cmd);
+    add(cmd, "--ro-bind", workerDir.toString(), WORKER_DIR);
+    add(cmd, "--bind", throwaway.resolve("scratch").toString(), SCRATCH);
+    add(cmd, "--bind", throwaway.resolve("tmp").toString(), "/tmp");
+    add(cmd, "--proc", "/proc", "--dev-bind", "/dev", "/dev", "--chdir", "/", "--die-with-parent");
+    env(cmd, "/nonexistent");
+    add(cmd, "--setenv", "MPLCONFIGDIR", "/nonexistent");
+    cmd.addAll(argv);
+    return cmd;
+  }
+
+  /**
+   * A one-shot command over a host scratch folder bound as {@code /scratch} (with {@code /tmp}
+   * inside it): the cold CLI baseline, which runs one process per render as peers do.
+   *
+   * @param seccomp the filter program file, or null
+   */
+  public List<String> command(Path scratch, int uid, Path seccomp, List<String> argv) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(runtime.bwrap());
+    rootBinds(cmd);
+    add(cmd, "--bind", scratch.toString(), SCRATCH);
+    add(cmd, "--bind", scratch.resolve("tmp").toString(), "/tmp");
+    add(cmd, "--proc", "/proc", "--dev", "/dev", "--chdir", SCRATCH);
+    isolation(cmd, seccomp);
+    env(cmd, SCRATCH + "/tmp");
+    add(cmd, "--setenv", "MPLCONFIGDIR", SCRATCH + "/tmp");
+    dropPrivileges(cmd, uid);
+    cmd.addAll(argv);
+    return launch(cmd, seccomp, null);
+  }
+
+  private void rootBinds(List<String> cmd) {
     if (runtime.mode() == RuntimeMode.SANDBOX_ROOT) {
       add(cmd, "--ro-bind", runtime.root().toString(), "/");
     } else {
@@ -80,32 +155,45 @@ public final class Sandbox {
         }
       }
     }
-    if (workerDir != null) {
-      add(cmd, "--ro-bind", workerDir.toString(), WORKER_DIR);
-    }
-    add(cmd, "--bind", scratch.toString(), SCRATCH);
-    add(cmd, "--bind", scratch.resolve("tmp").toString(), "/tmp");
-    add(cmd, "--proc", "/proc");
-    add(cmd, "--dev", "/dev");
-    add(cmd, "--chdir", SCRATCH);
+  }
+
+  private static void isolation(List<String> cmd, Path seccomp) {
     if (JVM_IS_ROOT) {
       // No user namespace: the uid switch below must be a real one for RLIMIT_NPROC to count.
+      // Nested user namespaces are then refused by the seccomp filter (unshare, clone flags).
       cmd.addAll(List.of("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"));
     } else {
-      cmd.add("--unshare-all");
+      cmd.addAll(List.of("--unshare-all", "--unshare-user", "--disable-userns"));
     }
-    cmd.addAll(List.of("--die-with-parent", "--new-session", "--clearenv"));
+    cmd.addAll(List.of("--die-with-parent", "--new-session"));
+    if (seccomp != null) {
+      add(cmd, "--seccomp", SECCOMP_FD);
+    }
+  }
+
+  private static void env(List<String> cmd, String home) {
+    cmd.add("--clearenv");
     add(cmd, "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin");
-    add(cmd, "--setenv", "HOME", SCRATCH + "/tmp");
+    add(cmd, "--setenv", "HOME", home);
     add(cmd, "--setenv", "TMPDIR", "/tmp");
     add(cmd, "--setenv", "LC_ALL", "C.UTF-8");
-    add(cmd, "--setenv", "MPLCONFIGDIR", SCRATCH + "/tmp");
     add(cmd, "--setenv", "PYTHONDONTWRITEBYTECODE", "1");
+  }
+
+  private static void dropPrivileges(List<String> cmd, int uid) {
     if (JVM_IS_ROOT) {
       cmd.addAll(List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
           "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"));
     }
-    cmd.addAll(argv);
+  }
+
+  private static List<String> launch(List<String> bwrap, Path seccomp, Path cgroupProcs) {
+    if (seccomp == null && cgroupProcs == null) {
+      return bwrap;
+    }
+    List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", LAUNCHER, "sh",
+        seccomp == null ? "" : seccomp.toString(), cgroupProcs == null ? "" : cgroupProcs.toString()));
+    cmd.addAll(bwrap);
     return cmd;
   }
 

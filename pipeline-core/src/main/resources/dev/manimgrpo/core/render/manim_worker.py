@@ -1,21 +1,31 @@
 """Warm Manim render worker: imports manim once, forks a child per render.
 
 Runs inside the render sandbox (bubblewrap: read-only runtime, no network, empty
-environment, /scratch the only writable place). The Java RenderWorker talks to it with
-JSON lines: one request in on stdin, one result out on stdout. Generated code runs only
-in the forked child, never in this process; this process decides the status from what it
-observes (exit status, signals, the wall clock), so the child cannot report a render it
-did not do as a timeout or a limit it did not hit.
+environment, size-limited tmpfs /scratch and /tmp as the only writable places). The Java
+RenderWorker talks to it over stdin/stdout: one JSON request line in; one JSON result line
+out, followed by the binary payloads ("blobs") it announces.
+
+Trust: generated code runs only in the forked child, never in this process. Nothing the
+child leaves in the file system is read as a result. The child reports over a pipe this
+process created (frames as they are drawn, then one final message carrying a per-render
+nonce), and this process decides the status from what it observes itself: the exit status,
+signals, the wall clock, its watchdog, and whether that report is well formed, complete and
+followed by a clean exit. A video is read from a path this process computes, without
+following links, and decoded here after every process of the render is dead.
 """
 import base64
 import ctypes
 import hashlib
 import json
+import math
+import mmap
 import os
+import re
 import resource
 import select
 import shutil
 import signal
+import stat
 import struct
 import subprocess
 import sys
@@ -24,20 +34,34 @@ import time
 import traceback
 
 PROTO_IN = os.fdopen(os.dup(0), "r", encoding="utf-8")
-PROTO_OUT = os.fdopen(os.dup(1), "w", encoding="utf-8")
+PROTO_OUT = os.fdopen(os.dup(1), "wb")
 _devnull = os.open(os.devnull, os.O_RDWR)
 os.dup2(_devnull, 0)
 os.dup2(_devnull, 1)  # stray prints of manim must not corrupt the protocol
+
+SETTINGS = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+# watchdog off: the benchmark's "sandbox off" arm, which measures what the sandbox costs
+WATCHDOG = bool(SETTINGS.get("watchdog", True))
 
 T0 = time.monotonic()
 import numpy as np  # noqa: E402
 import manim  # noqa: E402
 from manim import config  # noqa: E402
+from manim.constants import QUALITIES  # noqa: E402
 
 IMPORT_S = time.monotonic() - T0
-SCRATCH = os.environ.get("MANIM_GRPO_SCRATCH", "/scratch")
-RENDER_DIR = os.path.join(SCRATCH, "r")
+SCRATCH = SETTINGS.get("scratch", "/scratch")
+TMP = SETTINGS.get("tmp", "/tmp")
+WORK = os.path.join(SCRATCH, "work")
+HOME = os.path.join(SCRATCH, "home")
+OUT = os.path.join(WORK, "out")
+SCENE_FILE = os.path.join(WORK, "scene.py")
 SCENE_MODULE = "scene"
+OUTPUT_NAME = "scene"
+# Paths that exist nowhere in the read-only root: user folders of the worker's own helpers
+# (TeX, Python, matplotlib) point there, so no render can plant files they would read.
+NOWHERE = "/nonexistent"
+SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 # Children may not read this process's memory or ptrace it (same uid otherwise allows it).
 try:
@@ -46,23 +70,76 @@ except Exception:  # pragma: no cover - best effort, bwrap already isolates the 
     pass
 
 
-def send(obj):
-    PROTO_OUT.write(json.dumps(obj) + "\n")
+def send(obj, blobs=()):
+    """One JSON line, then the announced payloads in order."""
+    obj = dict(obj)
+    if blobs:
+        obj["blobs"] = [[name, len(data)] for name, data in blobs]
+    PROTO_OUT.write(json.dumps(obj).encode("utf-8") + b"\n")
+    for _, data in blobs:
+        PROTO_OUT.write(data)
     PROTO_OUT.flush()
+
+
+def frame_geometry(quality, width):
+    """(width, height) of reward frames: the preset's pixels, narrowed to `width` if asked.
+    The same arithmetic as FrameSink's subsampling, so both sides agree."""
+    q = QUALITIES[quality]
+    pw, ph = int(q["pixel_width"]), int(q["pixel_height"])
+    if width and width < pw:
+        step = pw / width
+        return width, int(round(ph / step))
+    return pw, ph
+
+
+def video_geometry(quality, width):
+    """(width, height) the decoder scales a video to (height rounded half up, as Java did)."""
+    q = QUALITIES[quality]
+    pw, ph = int(q["pixel_width"]), int(q["pixel_height"])
+    if width and width < pw:
+        return width, int(math.floor(ph * width / pw + 0.5))
+    return pw, ph
+
+
+def frame_stride(quality, fps):
+    return max(1, int(round(float(QUALITIES[quality]["frame_rate"]) / float(fps))))
 
 
 # ---------------------------------------------------------------------------- child side
 
+CH_FRAME, CH_DONE, CH_ERROR = b"F", b"D", b"E"
+
+
+class Channel:
+    """The child's side of the result pipe: typed, length-prefixed records."""
+
+    def __init__(self, fd, nonce):
+        self.fd = fd
+        self.nonce = nonce
+
+    def _write(self, kind, payload):
+        data = kind + struct.pack(">I", len(payload)) + payload
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+
+    def frame(self, height, width, pixels):
+        self._write(CH_FRAME, struct.pack(">HH", height, width) + pixels)
+
+    def done(self, fields):
+        self._write(CH_DONE, json.dumps(dict(fields, nonce=self.nonce)).encode("utf-8"))
+
+    def error(self, fields):
+        self._write(CH_ERROR, json.dumps(dict(fields, nonce=self.nonce)).encode("utf-8"))
+
 
 class FrameSink:
-    """Collects rendered frames as 8-bit grayscale, the reward profile's only output."""
+    """Sends rendered frames, as 8-bit grayscale, down the result pipe as they are drawn."""
 
-    def __init__(self, path, width):
-        self.path = path
+    def __init__(self, channel, width):
+        self.channel = channel
         self.width = width
-        self.file = open(path, "wb")
         self.count = 0
-        self.shape = None
 
     def write(self, frame):
         rgb = np.asarray(frame)[:, :, :3].astype(np.float32)
@@ -74,12 +151,8 @@ class FrameSink:
             cols = (np.arange(self.width) * step).astype(int)
             gray = gray[rows][:, cols]
         out = np.clip(gray + 0.5, 0, 255).astype(np.uint8)
-        self.shape = out.shape
-        self.file.write(out.tobytes())
+        self.channel.frame(out.shape[0], out.shape[1], out.tobytes())
         self.count += 1
-
-    def close(self):
-        self.file.close()
 
 
 class LayoutProbe:
@@ -180,7 +253,7 @@ class LayoutProbe:
                 "score": score, "error": self.error}
 
 
-def install_frame_sampler(sink, stride, probe):
+def install_frame_sampler(sink, stride, probe, beat):
     """Patches the Cairo renderer so that only sampled frames are drawn and kept."""
     from manim.renderer.cairo_renderer import CairoRenderer
 
@@ -190,6 +263,7 @@ def install_frame_sampler(sink, stride, probe):
     def add_frame(self, frame, num_frames=1):
         if self.skip_animations:
             return
+        beat()
         self.time += num_frames / self.camera.frame_rate
         for _ in range(num_frames):
             if emitted[0] % stride == 0:
@@ -211,6 +285,28 @@ def install_frame_sampler(sink, stride, probe):
 
     CairoRenderer.add_frame = add_frame
     CairoRenderer.render = render
+
+
+def install_heartbeat(beat):
+    """Progress the worker's stall watchdog can see: every frame (see the sampler) and every
+    mobject built. A scene that does neither for render.stall-seconds is spinning or asleep."""
+    from manim.mobject.mobject import Mobject
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    init = Mobject.__init__
+
+    def counted_init(self, *args, **kwargs):
+        beat()
+        init(self, *args, **kwargs)
+
+    Mobject.__init__ = counted_init
+    add_frame = CairoRenderer.add_frame
+
+    def counted_add_frame(self, *args, **kwargs):
+        beat()
+        return add_frame(self, *args, **kwargs)
+
+    CairoRenderer.add_frame = counted_add_frame
 
 
 # ------------------------------------------------------------- LaTeX through the worker
@@ -249,7 +345,7 @@ def read_message(fd, deadline=None):
     return json.loads(read_exact(fd, size, deadline).decode("utf-8"))
 
 
-def install_tex_client(req_fd, resp_fd):
+def install_tex_client(req_fd, resp_fd, beat):
     """Routes manim's LaTeX compilation to the worker, which caches what it compiled.
 
     The cache lives in the worker's memory, which generated code cannot reach, and entries
@@ -269,6 +365,7 @@ def install_tex_client(req_fd, resp_fd):
         write_message(req_fd, {"source": source, "compiler": tex_template.tex_compiler,
                                "format": tex_template.output_format})
         reply = read_message(resp_fd)
+        beat()
         if not reply.get("ok"):
             for line in reply.get("log", []):
                 print(line, file=sys.stderr)
@@ -287,17 +384,14 @@ def install_tex_client(req_fd, resp_fd):
 
 
 def scene_line(tb):
-    """Line number of the innermost traceback frame that is in the generated code."""
+    """Line of the innermost traceback frame in the generated file (matched by its full path,
+    so manim's own scene/scene.py never matches); for an exception raised inside manim this
+    is the generated line that called into it."""
     line = None
     for frame in traceback.extract_tb(tb):
-        if frame.filename.endswith("scene.py"):
+        if frame.filename == SCENE_FILE:
             line = frame.lineno
     return line
-
-
-def write_result(result):
-    with open(os.path.join(RENDER_DIR, "result.json"), "w") as f:
-        json.dump(result, f)
 
 
 def set_limits(req):
@@ -333,43 +427,60 @@ def pick_scene(namespace, wanted):
     return scenes[0], None
 
 
-def child_main(req, tex_fds):
+def child_main(req, nonce, chan_fd, err_fd, tex_fds, heart):
+    """Runs in the forked child: sets the render's limits, then the generated code."""
     os.setsid()
     try:
         PROTO_IN.close()
         PROTO_OUT.close()
     except Exception:
         pass
-    os.chdir(RENDER_DIR)
-    out = os.open("stdout.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    err = os.open("stderr.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(out, 1)
-    os.dup2(err, 2)
-    sys.stdout = os.fdopen(1, "w", buffering=1)
-    sys.stderr = os.fdopen(2, "w", buffering=1)
+    os.chdir(WORK)
+    os.dup2(_devnull, 1)
+    os.dup2(err_fd, 2)
+    os.close(err_fd)
+    sys.stdout = open(os.devnull, "w")
+    sys.stderr = os.fdopen(2, "w", buffering=1, errors="backslashreplace")
+    # A fresh home and temp folder per render, emptied by the worker before it started.
+    os.environ.clear()
+    os.environ.update({"PATH": SAFE_PATH, "HOME": HOME, "TMPDIR": TMP, "LC_ALL": "C.UTF-8",
+                       "MPLCONFIGDIR": os.path.join(HOME, ".config", "matplotlib"),
+                       "PYTHONDONTWRITEBYTECODE": "1"})
+    tempfile.tempdir = None
+    channel = Channel(chan_fd, nonce)
+    counter = ctypes.c_uint64.from_buffer(heart)
+
+    def beat():
+        counter.value += 1
+
     set_limits(req)
-    install_tex_client(*tex_fds)
-    result = {"status": "rendered"}
+    install_tex_client(*tex_fds, beat)
+    install_heartbeat(beat)
     source = req["code"]
     try:
-        code = compile(source, os.path.join(RENDER_DIR, "scene.py"), "exec")
+        code = compile(source, SCENE_FILE, "exec")
     except (SyntaxError, ValueError) as e:
         traceback.print_exc()
-        write_result({"status": "syntax_error", "exception_type": type(e).__name__,
-                      "error_line": getattr(e, "lineno", None), "message": str(e)})
+        channel.error({"status": "syntax_error", "exception_type": type(e).__name__,
+                       "error_line": getattr(e, "lineno", None), "message": str(e)[:2000]})
         return 0
-    except MemoryError as e:
-        write_result({"status": "resource_limit", "exception_type": "MemoryError",
-                      "message": "memory limit while compiling"})
+    except MemoryError:
+        channel.error({"status": "resource_limit", "exception_type": "MemoryError",
+                       "message": "memory limit while compiling"})
         return 0
 
     profile = req["profile"]
-    config.media_dir = os.path.join(RENDER_DIR, "media")
+    config.media_dir = os.path.join(WORK, "media")
+    # Outputs go where the worker will look for them: it computes these paths itself.
+    config.video_dir = OUT
+    config.images_dir = OUT
+    config.output_file = OUTPUT_NAME
     config.quality = req.get("quality", "low_quality")
     config.disable_caching = True
     config.progress_bar = "none"
     config.verbosity = "WARNING"
     sink = None
+    probe = None
     if profile == "frames":
         # The reward profile. The scene advances on the video's own timeline (the quality's
         # frame rate, so updaters and rate functions see the same times as in the MP4), but
@@ -379,26 +490,26 @@ def child_main(req, tex_fds):
         # lengths with int(duration / dt)).
         config.write_to_movie = False
         config.save_last_frame = False
-        stride = max(1, int(round(float(config.frame_rate) / float(req["fps"]))))
-        result["fps"] = float(config.frame_rate) / stride
-        sink = FrameSink(os.path.join(RENDER_DIR, "frames.gray"), int(req.get("frame_width") or 0))
+        stride = frame_stride(config.quality, req["fps"])
+        sink = FrameSink(channel, int(req.get("frame_width") or 0))
         probe = LayoutProbe()
-        install_frame_sampler(sink, stride, probe)
+        install_frame_sampler(sink, stride, probe, beat)
     else:
         config.write_to_movie = True
-    namespace = {"__name__": SCENE_MODULE, "__file__": "scene.py"}
+    namespace = {"__name__": SCENE_MODULE, "__file__": SCENE_FILE}
     started = time.monotonic()
+    scene_name = None
     try:
         exec(code, namespace)
         cls, problem = pick_scene(namespace, req.get("scene"))
         if problem:
-            write_result({"status": problem[0], "message": problem[1]})
+            channel.error({"status": problem[0], "message": problem[1]})
             return 0
-        result["scene"] = cls.__name__
+        scene_name = cls.__name__
         scene = cls()
         scene.render()
-        result["duration_s"] = float(scene.renderer.time)
-        result["num_plays"] = int(scene.renderer.num_plays)
+        result = {"scene": scene_name, "duration_s": float(scene.renderer.time),
+                  "num_plays": int(scene.renderer.num_plays), "render_s": time.monotonic() - started}
         if sink is not None:
             if sink.count == 0:
                 # A scene without animation: its single still image.
@@ -406,55 +517,19 @@ def child_main(req, tex_fds):
                 scene.renderer.update_frame(scene)
                 sink.write(scene.renderer.get_frame())
             result["layout"] = probe.report()
-            sink.close()
-            result["frames"] = "frames.gray"
             result["frame_count"] = sink.count
-            result["frame_height"], result["frame_width"] = sink.shape
-        else:
-            fw = scene.renderer.file_writer
-            movie = getattr(fw, "movie_file_path", None)
-            if scene.renderer.num_plays and movie and os.path.exists(movie):
-                result["video"] = os.path.relpath(str(movie), RENDER_DIR)
-            image = getattr(fw, "image_file_path", None)
-            if image and os.path.exists(image):
-                result["image"] = os.path.relpath(str(image), RENDER_DIR)
     except MemoryError as e:
         traceback.print_exc()
-        result = {"status": "resource_limit", "exception_type": "MemoryError",
-                  "error_line": scene_line(e.__traceback__), "message": "memory limit exceeded"}
+        channel.error({"status": "resource_limit", "exception_type": "MemoryError", "scene": scene_name,
+                       "error_line": scene_line(e.__traceback__), "message": "memory limit exceeded"})
+        return 0
     except BaseException as e:  # generated code may raise anything, SystemExit included
         traceback.print_exc()
-        result = {"status": "runtime_error", "exception_type": type(e).__name__,
-                  "error_line": scene_line(e.__traceback__), "message": str(e)[:2000]}
-    result["render_s"] = time.monotonic() - started
-    write_result(result)
+        channel.error({"status": "runtime_error", "exception_type": type(e).__name__, "scene": scene_name,
+                       "error_line": scene_line(e.__traceback__), "message": str(e)[:2000]})
+        return 0
+    channel.done(result)
     return 0
-
-
-# --------------------------------------------------------------------------- parent side
-
-
-def kill_strays():
-    """Kill every process of this sandbox but its init and this worker, then reap."""
-    me = os.getpid()
-    deadline = time.monotonic() + 5.0
-    for name in os.listdir("/proc"):
-        if name.isdigit() and int(name) not in (1, me):
-            try:
-                os.kill(int(name), signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            break
-        if pid == 0:
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.005)
-            if not any(n.isdigit() and int(n) not in (1, me) for n in os.listdir("/proc")):
-                break
 
 
 TEX_CACHE = {}
@@ -506,6 +581,13 @@ def tex_errors(log_path):
     return out[:20]
 
 
+def tex_env(work):
+    """Environment of the worker's own LaTeX runs: no per-user TeX or home folder a render
+    could have planted files in; writes only in the private compile folder."""
+    return {"PATH": SAFE_PATH, "HOME": NOWHERE, "LC_ALL": "C.UTF-8", "TEXMFHOME": NOWHERE,
+            "TEXMFCONFIG": NOWHERE, "TEXMFVAR": str(work), "openout_any": "p", "shell_escape": "f"}
+
+
 def compile_tex_trusted(source, compiler, fmt, timeout=TEX_TIMEOUT_S):
     """Compiles one LaTeX source to SVG in a private folder; returns (ok, svg|error, log)."""
     from manim.utils.tex_file_writing import make_tex_compilation_command
@@ -516,7 +598,7 @@ def compile_tex_trusted(source, compiler, fmt, timeout=TEX_TIMEOUT_S):
         return False, "unsupported TeX compiler %r" % (compiler,), []
     if fmt not in (".dvi", ".xdv", ".pdf"):
         return False, "unsupported TeX output format %r" % (fmt,), []
-    work = Path(tempfile.mkdtemp(prefix="tex-", dir="/tmp"))
+    work = Path(tempfile.mkdtemp(prefix="tex-", dir=TMP))
     try:
         tex_file = work / "expr.tex"
         tex_file.write_text(source, encoding="utf-8")
@@ -524,7 +606,7 @@ def compile_tex_trusted(source, compiler, fmt, timeout=TEX_TIMEOUT_S):
             cmd = make_tex_compilation_command(c, fmt, tex_file, work)
             try:
                 cp = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    stdin=subprocess.DEVNULL, timeout=timeout, cwd=work)
+                                    stdin=subprocess.DEVNULL, timeout=timeout, cwd=work, env=tex_env(work))
             except subprocess.TimeoutExpired:
                 return False, "%s timed out after %d s" % (c, timeout), []
             if cp.returncode != 0:
@@ -535,7 +617,7 @@ def compile_tex_trusted(source, compiler, fmt, timeout=TEX_TIMEOUT_S):
                "--verbosity=0", "--output=" + svg.as_posix(), out.as_posix()]
         try:
             subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           stdin=subprocess.DEVNULL, timeout=timeout, cwd=work)
+                           stdin=subprocess.DEVNULL, timeout=timeout, cwd=work, env=tex_env(work))
         except subprocess.TimeoutExpired:
             return False, "dvisvgm timed out", []
         if not svg.exists():
@@ -576,16 +658,90 @@ def serve_tex(req_fd, resp_fd, deadline):
     write_message(resp_fd, reply)
 
 
-def tail_lines(path, n, max_bytes=65536):
-    try:
-        with open(path, "rb") as f:
-            f.seek(0, os.SEEK_END)
-            size = f.tell()
-            f.seek(max(0, size - max_bytes))
-            data = f.read()
-    except OSError:
-        return []
-    lines = data.decode("utf-8", "replace").splitlines()
+# --------------------------------------------------------------------------- parent side
+
+WIPE_MAX_ENTRIES = 20000
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,199}")
+EXC_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,199}")
+FAILURE_STATUSES = {"syntax_error", "runtime_error", "no_scene", "multiple_scenes", "resource_limit"}
+REPORT_MAX_BYTES = 64 * 1024
+STDERR_KEEP_BYTES = 64 * 1024
+
+
+def kill_strays():
+    """Kill every process of this sandbox but its init and this worker, then reap."""
+    me = os.getpid()
+    deadline = time.monotonic() + 5.0
+    for name in os.listdir("/proc"):
+        if name.isdigit() and int(name) not in (1, me):
+            try:
+                os.kill(int(name), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.005)
+            if not any(n.isdigit() and int(n) not in (1, me) for n in os.listdir("/proc")):
+                break
+
+
+def _make_removable(root):
+    """Gives back owner permissions a render may have taken from its own folders; False
+    when the tree is too large to wipe (the worker is then replaced: a fresh tmpfs)."""
+    stack, seen = [root], 0
+    while stack:
+        d = stack.pop()
+        try:
+            os.chmod(d, 0o700)
+            entries = list(os.scandir(d))
+        except OSError:
+            continue
+        for e in entries:
+            seen += 1
+            if seen > WIPE_MAX_ENTRIES:
+                return False
+            if e.is_dir(follow_symlinks=False):
+                stack.append(e.path)
+    return True
+
+
+def wipe_scratch():
+    """Empties /scratch and /tmp (both tmpfs mount points, so only their contents go);
+    False when something is left, and the worker must then be replaced."""
+    for root in (SCRATCH, TMP):
+        for name in os.listdir(root):
+            path = os.path.join(root, name)
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if not _make_removable(path):
+                    return False
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+        if os.listdir(root):
+            return False
+    return True
+
+
+def scratch_is_empty():
+    return not os.listdir(SCRATCH) and not os.listdir(TMP)
+
+
+def tail_lines(data, n):
+    lines = bytes(data).decode("utf-8", "replace").splitlines()
     return [l[:500] for l in lines if l.strip()][-n:]
 
 
@@ -597,81 +753,459 @@ def signal_status(sig):
     return "runtime_error", "killed by signal %s" % signal.Signals(sig).name
 
 
+def open_beneath(root, rel):
+    """Opens root/rel for reading without following a link anywhere on the way, and only
+    if it is a regular file (a FIFO or device there would block or never end)."""
+    parts = [p for p in rel.split("/") if p]
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        for p in parts[:-1]:
+            nxt = os.open(p, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        out = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(os.fstat(out).st_mode):
+        os.close(out)
+        raise OSError("not a regular file: %s/%s" % (root, rel))
+    return out
+
+
+def read_bounded(fd, limit):
+    size = os.fstat(fd).st_size
+    if size > limit:
+        raise OSError("%d bytes, over the limit of %d" % (size, limit))
+    chunks, total = [], 0
+    while True:
+        chunk = os.pread(fd, min(1 << 20, limit + 1 - total), total)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise OSError("grew past the limit of %d bytes" % limit)
+    return b"".join(chunks)
+
+
+def decode_video(fd, still, fps, width, height, max_frames):
+    """Frames at `fps` from the render's video (or still image), scaled to the expected
+    size whatever the file claims, and at most `max_frames` of them."""
+    scale = "scale=%d:%d,scale=in_range=auto:out_range=full,format=gray" % (width, height)
+    vf = scale if still else "fps=%s,%s" % (fps, scale)
+    cmd = ["ffmpeg", "-nostdin", "-v", "error", "-i", "/dev/fd/%d" % fd, "-frames:v",
+           "1" if still else str(max_frames), "-vf", vf, "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"]
+    cp = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                        pass_fds=(fd,), timeout=120, cwd=TMP,
+                        env={"PATH": SAFE_PATH, "HOME": NOWHERE, "LC_ALL": "C.UTF-8"})
+    if cp.returncode != 0:
+        raise OSError("ffmpeg could not decode the render's %s: %s"
+                      % ("image" if still else "video", cp.stderr.decode("utf-8", "replace").strip()[-300:]))
+    return cp.stdout
+
+
+def clean_layout(layout):
+    """The layout report, if every field has the type and range it must have; else None."""
+    if not isinstance(layout, dict):
+        return None
+    out = {}
+    for key in ("frames", "offscreen_frames", "text_overlap_frames", "max_offscreen_mobjects", "max_text_overlaps"):
+        v = layout.get(key)
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 10 ** 7:
+            return None
+        out[key] = v
+    if not isinstance(layout.get("applicable"), bool):
+        return None
+    out["applicable"] = layout["applicable"]
+    score = layout.get("score")
+    if score is not None and (not isinstance(score, (int, float)) or isinstance(score, bool)
+                              or not 0.0 <= float(score) <= 1.0):
+        return None
+    out["score"] = None if score is None else float(score)
+    return out
+
+
+class Supervisor:
+    """Watches one render from the worker's side and decides its result."""
+
+    def __init__(self, req, pid, nonce, chan_r, err_r, tex_r, tex_w, heart):
+        self.req = req
+        self.pid = pid
+        self.nonce = nonce
+        self.chan_r, self.err_r, self.tex_r, self.tex_w = chan_r, err_r, tex_r, tex_w
+        self.heart = ctypes.c_uint64.from_buffer(heart)
+        self.quality = req.get("quality", "low_quality")
+        self.profile = req["profile"]
+        self.expected = frame_geometry(self.quality, int(req.get("frame_width") or 0))
+        self.max_frames = int(req.get("max_frames", 1500))
+        self.frames = bytearray()
+        self.frame_count = 0
+        self.buf = bytearray()
+        self.final = None
+        self.tampered = None
+        self.verdict = None
+        self.err_tail = bytearray()
+        self.err_total = 0
+        self.err_cap = int(req["max_file_mb"]) * 1024 * 1024
+        self.peak = {"processes": 0, "memory_mb": 0.0, "cpu_s": 0.0}
+
+    # ---- the result pipe
+    def tamper(self, why):
+        if self.tampered is None:
+            self.tampered = why
+
+    def read_channel(self):
+        try:
+            data = os.read(self.chan_r, 1 << 20)
+        except BlockingIOError:
+            return True
+        if not data:
+            return False
+        if self.tampered is None:
+            self.buf += data
+            self.parse()
+        return True
+
+    def parse(self):
+        buf = self.buf
+        while len(buf) >= 5 and self.tampered is None and self.verdict is None:
+            if self.final is not None:
+                self.tamper("data after the final report")
+                return
+            kind = bytes(buf[0:1])
+            (n,) = struct.unpack_from(">I", buf, 1)
+            if kind == CH_FRAME:
+                if self.profile != "frames":
+                    self.tamper("frames sent in the video profile")
+                    return
+                if n < 4 or n > 4 + 65535 * 65535:
+                    self.tamper("a frame record of %d bytes" % n)
+                    return
+            elif kind in (CH_DONE, CH_ERROR):
+                if n > REPORT_MAX_BYTES:
+                    self.tamper("a report of %d bytes" % n)
+                    return
+            else:
+                self.tamper("an unknown record type %r" % kind)
+                return
+            if len(buf) < 5 + n:
+                return
+            payload = bytes(buf[5:5 + n])
+            del buf[:5 + n]
+            if kind == CH_FRAME:
+                self.on_frame(payload)
+            else:
+                self.on_report(kind, payload)
+
+    def on_frame(self, payload):
+        h, w = struct.unpack_from(">HH", payload, 0)
+        if (w, h) != self.expected or len(payload) != 4 + w * h:
+            self.verdict = ("runtime_error", "frames of %dx%d (%d bytes), expected %dx%d: the scene changed the"
+                            " output resolution" % (w, h, len(payload) - 4, self.expected[0], self.expected[1]))
+            return
+        self.frame_count += 1
+        if self.frame_count > self.max_frames:
+            self.verdict = ("resource_limit", "more than %d frames (render.max-frames)" % self.max_frames)
+            return
+        self.frames += memoryview(payload)[4:]
+
+    def on_report(self, kind, payload):
+        try:
+            obj = json.loads(payload.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            self.tamper("a report that is not JSON")
+            return
+        if not isinstance(obj, dict) or obj.get("nonce") != self.nonce:
+            self.tamper("a report without this render's nonce")
+            return
+        self.final = (kind, obj)
+
+    # ---- stderr
+    def read_stderr(self):
+        try:
+            data = os.read(self.err_r, 1 << 16)
+        except BlockingIOError:
+            return True
+        if not data:
+            return False
+        self.err_total += len(data)
+        self.err_tail += data
+        if len(self.err_tail) > STDERR_KEEP_BYTES:
+            del self.err_tail[:-STDERR_KEEP_BYTES]
+        if self.err_total > self.err_cap and self.verdict is None:
+            self.verdict = ("resource_limit", "stderr flood: more than %d MB written to stderr"
+                            % (self.err_cap // (1024 * 1024)))
+        return True
+
+    # ---- the watchdog: limits on the render's whole process tree, and progress
+    def check_tree(self, heavy):
+        pids = other_pids()
+        self.peak["processes"] = max(self.peak["processes"], len(pids))
+        limit = int(self.req.get("tree_max_processes") or 0)
+        if limit and len(pids) > limit:
+            return ("resource_limit", "more than %d processes in the render's tree (fork bomb?): all killed" % limit)
+        if not heavy:
+            return None
+        private_kb, ticks = 0, 0
+        for p in pids:
+            try:
+                with open("/proc/%d/smaps_rollup" % p, "rb") as f:
+                    for line in f:
+                        if line.startswith(b"Private_"):
+                            private_kb += int(line.split()[1])
+                with open("/proc/%d/stat" % p, "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                ticks += sum(int(x) for x in fields[11:15])
+            except (OSError, ValueError, IndexError):
+                continue
+        mem_mb = private_kb / 1024.0
+        cpu_s = ticks / float(CLK_TCK)
+        self.peak["memory_mb"] = max(self.peak["memory_mb"], round(mem_mb, 1))
+        self.peak["cpu_s"] = max(self.peak["cpu_s"], round(cpu_s, 2))
+        if mem_mb > int(self.req["memory_mb"]):
+            return ("resource_limit", "the render's processes hold %.0f MB together, over render.memory-mb = %d"
+                    % (mem_mb, int(self.req["memory_mb"])))
+        if cpu_s > int(self.req["cpu_seconds"]):
+            return ("resource_limit", "the render's processes used %.0f CPU seconds together, over"
+                    " render.cpu-seconds = %d" % (cpu_s, int(self.req["cpu_seconds"])))
+        return None
+
+    def run(self):
+        started = time.monotonic()
+        timeout = float(self.req["timeout_seconds"])
+        stall = float(self.req.get("stall_seconds") or 0)
+        deadline = started + timeout
+        pidfd = os.pidfd_open(self.pid)
+        for fd in (self.chan_r, self.err_r):
+            os.set_blocking(fd, False)
+        watched = [pidfd, self.chan_r, self.err_r, self.tex_r]
+        last_beat, last_progress, next_heavy = 0, started, started
+        exited = False
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                self.verdict = ("timeout", "wall-clock timeout of %.0f s" % timeout)
+                break
+            ready = select.select(watched, [], [], min(0.1, deadline - now))[0]
+            if self.chan_r in ready and not self.read_channel():
+                watched.remove(self.chan_r)
+            if self.err_r in ready and not self.read_stderr():
+                watched.remove(self.err_r)
+            if self.tex_r in ready:
+                try:
+                    serve_tex(self.tex_r, self.tex_w, deadline)
+                except (EOFError, TimeoutError, ValueError, KeyError, TypeError, OSError):
+                    watched.remove(self.tex_r)  # the render broke its side of the protocol
+                last_progress = time.monotonic()  # compiling is the worker's time, not the render's
+            if self.tampered is not None or self.verdict is not None:
+                break
+            if pidfd in ready:
+                exited = True
+                break
+            if WATCHDOG:
+                now = time.monotonic()
+                beat = self.heart.value
+                if beat != last_beat:
+                    last_beat, last_progress = beat, now
+                elif stall and now - last_progress > stall:
+                    self.verdict = ("timeout", "no progress for %.0f s (render.stall-seconds): the scene drew no"
+                                    " frame and built no mobject, so it was stopped" % stall)
+                    break
+                heavy = now >= next_heavy
+                if heavy:
+                    next_heavy = now + 0.5
+                v = self.check_tree(heavy)
+                if v:
+                    self.verdict = v
+                    break
+        if not exited:
+            for kill in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
+                try:
+                    kill()
+                except OSError:
+                    pass
+        _, wait_status = os.waitpid(self.pid, 0)
+        child_s = time.monotonic() - started
+        os.close(pidfd)
+        kill_strays()  # whatever the render left running (fork bombs, detached children)
+        # Every writer is dead now: what is left in the pipes ends in EOF.
+        while self.read_channel() and self.tampered is None:
+            pass
+        while self.read_stderr():
+            pass
+        for fd in (self.chan_r, self.err_r, self.tex_r, self.tex_w):
+            os.close(fd)
+        return self.conclude(wait_status, child_s)
+
+    # ---- the verdict
+    def conclude(self, wait_status, child_s):
+        blobs = []
+        result = {"render_s": child_s, "watchdog": dict(self.peak)}
+        if self.verdict is not None:
+            result.update(status=self.verdict[0], message=self.verdict[1])
+        elif self.tampered is not None:
+            result.update(status="tampered", message="the render wrote to the worker's result pipe itself ("
+                          + self.tampered + "); a forged or corrupted report never counts as rendered")
+        elif os.WIFSIGNALED(wait_status):
+            status, message = signal_status(os.WTERMSIG(wait_status))
+            result.update(status=status, message=message)
+        else:
+            code = os.waitstatus_to_exitcode(wait_status)
+            if self.final is None:
+                result.update(status="runtime_error", message="the render process exited (code %d) before the scene"
+                              " finished rendering; an early exit is a failure, whatever files it left" % code)
+            elif code != 0:
+                result.update(status="tampered", message="the render process exited with code %d after its final"
+                              " report, which the worker never does" % code)
+            elif self.final[0] == CH_ERROR:
+                result.update(self.failure(self.final[1]))
+            else:
+                blobs = self.success(self.final[1], result)
+        lines = int(self.req.get("stderr_lines", 10))
+        result["stderr_tail"] = tail_lines(self.err_tail, lines)
+        return result, blobs
+
+    def failure(self, rep):
+        status = rep.get("status")
+        if status not in FAILURE_STATUSES:
+            return {"status": "tampered", "message": "a failure report with status %r" % (status,)}
+        out = {"status": status}
+        exc = rep.get("exception_type")
+        if isinstance(exc, str) and EXC_NAME.fullmatch(exc):
+            out["exception_type"] = exc
+        line = rep.get("error_line")
+        n_lines = self.req["code"].count("\n") + 2
+        if isinstance(line, int) and not isinstance(line, bool) and 1 <= line <= n_lines:
+            out["error_line"] = line
+        msg = rep.get("message")
+        out["message"] = msg[:2000] if isinstance(msg, str) else ""
+        scene = rep.get("scene")
+        if isinstance(scene, str) and IDENT.fullmatch(scene):
+            out["scene"] = scene
+        return out
+
+    def success(self, rep, result):
+        scene = rep.get("scene")
+        duration = rep.get("duration_s")
+        plays = rep.get("num_plays")
+        if not (isinstance(scene, str) and IDENT.fullmatch(scene)) or (
+                self.req.get("scene") and scene != self.req["scene"]):
+            result.update(status="tampered", message="a final report naming scene %r" % (scene,))
+            return []
+        if not isinstance(duration, (int, float)) or isinstance(duration, bool) or not 0 <= duration <= 1e6 \
+                or not isinstance(plays, int) or isinstance(plays, bool) or plays < 0:
+            result.update(status="tampered", message="a final report with duration %r and %r plays" % (duration, plays))
+            return []
+        result.update(scene=scene, duration_s=float(duration), num_plays=plays, message="")
+        fps = float(QUALITIES[self.quality]["frame_rate"]) / frame_stride(self.quality, self.req["fps"])
+        if self.profile == "frames":
+            layout = clean_layout(rep.get("layout"))
+            claimed = rep.get("frame_count")
+            expected = duration * fps
+            if layout is None or claimed != self.frame_count or self.frame_count < 1 \
+                    or abs(self.frame_count - expected) > 2 + 0.02 * expected:
+                result.update(status="tampered", message="a final report that does not match what was sent (%d frames"
+                              " received, %r claimed, %.1f s at %.0f fps)" % (self.frame_count, claimed, duration, fps))
+                return []
+            w, h = self.expected
+            result.update(status="rendered", layout=layout, fps=fps, frame_width=w, frame_height=h,
+                          frame_count=self.frame_count)
+            return [("frames", bytes(self.frames))]
+        return self.video(result, fps)
+
+    def video(self, result, fps):
+        """The video profile: manim's own output file, at the path the worker told manim to use."""
+        limit = int(self.req["max_file_mb"]) * 1024 * 1024
+        still = False
+        try:
+            fd = open_beneath(WORK, "out/%s.mp4" % OUTPUT_NAME)
+        except FileNotFoundError:
+            try:
+                fd = open_beneath(WORK, "out/%s.png" % OUTPUT_NAME)
+                still = True
+            except FileNotFoundError:
+                result.update(status="runtime_error", message="manim finished but wrote no video or image")
+                return []
+            except OSError as e:
+                result.update(status="runtime_error", message="the render's image is unusable: %s" % e)
+                return []
+        except OSError as e:
+            result.update(status="runtime_error", message="the render's video is unusable: %s" % e)
+            return []
+        try:
+            data = read_bounded(fd, limit) if self.req.get("keep_video") else None
+            w, h = video_geometry(self.quality, int(self.req.get("frame_width") or 0))
+            raw = decode_video(fd, still, self.req["fps"], w, h, self.max_frames)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            result.update(status="runtime_error", message=str(e)[:2000])
+            return []
+        finally:
+            os.close(fd)
+        kill_strays()
+        count = len(raw) // (w * h)
+        if count < 1 or count * w * h != len(raw):
+            result.update(status="runtime_error", message="the render's video decoded to %d bytes, not whole %dx%d"
+                          " frames" % (len(raw), w, h))
+            return []
+        result.update(status="rendered", fps=float(self.req["fps"]), frame_width=w, frame_height=h,
+                      frame_count=count, video_kind="image" if still else "video")
+        blobs = [("frames", raw)]
+        if data is not None:
+            blobs.append(("video", data))
+        return blobs
+
+
 def render(req):
-    shutil.rmtree(RENDER_DIR, ignore_errors=True)
-    os.makedirs(RENDER_DIR)
-    with open(os.path.join(RENDER_DIR, "scene.py"), "w") as f:
+    if not scratch_is_empty() and not wipe_scratch():
+        raise WorkerUnclean("the previous render's files could not be removed")
+    for d in (WORK, HOME):
+        os.makedirs(d, mode=0o700)
+    with open(SCENE_FILE, "w", encoding="utf-8", errors="surrogatepass") as f:
         f.write(req["code"])
-    started = time.monotonic()
-    req_r, req_w = os.pipe()
-    resp_r, resp_w = os.pipe()
+    nonce = os.urandom(16).hex()
+    chan_r, chan_w = os.pipe()
+    err_r, err_w = os.pipe()
+    tex_req_r, tex_req_w = os.pipe()
+    tex_resp_r, tex_resp_w = os.pipe()
+    try:
+        import fcntl
+        fcntl.fcntl(chan_w, 1031, 1 << 20)  # F_SETPIPE_SZ: a whole frame per write
+    except OSError:
+        pass
+    heart = mmap.mmap(-1, 8)  # shared with the child across fork: its progress counter
     pid = os.fork()
     if pid == 0:
         code = 1
         try:
-            os.close(req_r)
-            os.close(resp_w)
-            code = child_main(req, (req_w, resp_r))
+            for fd in (chan_r, err_r, tex_req_r, tex_resp_w):
+                os.close(fd)
+            code = child_main(req, nonce, chan_w, err_w, (tex_req_w, tex_resp_r), heart)
+        except BaseException:
+            try:
+                traceback.print_exc()
+            except BaseException:
+                pass
         finally:
             os._exit(code)
-    os.close(req_w)
-    os.close(resp_r)
-    pidfd = os.pidfd_open(pid)
-    timeout = float(req["timeout_seconds"])
-    deadline = started + timeout
-    watched = [pidfd, req_r]
-    timed_out = False
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            timed_out = True
-            break
-        ready, _, _ = select.select(watched, [], [], left)
-        if not ready:
-            timed_out = True
-            break
-        if pidfd in ready:
-            break
-        if req_r in ready:
-            try:
-                serve_tex(req_r, resp_w, deadline)
-            except (EOFError, TimeoutError, ValueError, KeyError, TypeError, OSError):
-                watched = [pidfd]  # the render broke its side of the protocol: stop serving it
-    if timed_out:
-        os.killpg(pid, signal.SIGKILL)
-    _, wait_status = os.waitpid(pid, 0)
-    os.close(pidfd)
-    os.close(req_r)
-    os.close(resp_w)
-    kill_strays()  # whatever the render left running (fork bombs, detached children)
-    wall = time.monotonic() - started
-
-    result_path = os.path.join(RENDER_DIR, "result.json")
-    result = None
-    if os.path.exists(result_path) and not timed_out:
-        try:
-            with open(result_path) as f:
-                result = json.load(f)
-        except (OSError, ValueError):
-            result = None
-    if timed_out:
-        result = {"status": "timeout", "message": "wall-clock timeout of %.0f s" % timeout}
-    elif os.WIFSIGNALED(wait_status):
-        status, message = signal_status(os.WTERMSIG(wait_status))
-        result = {"status": status, "message": message}
-    elif result is None:
-        result = {"status": "runtime_error",
-                  "message": "render process exited with code %d and no result" % os.waitstatus_to_exitcode(wait_status)}
-    result["wall_s"] = wall
-    result["stderr_tail"] = tail_lines(os.path.join(RENDER_DIR, "stderr.txt"), int(req.get("stderr_lines", 10)))
+    for fd in (chan_w, err_w, tex_req_w, tex_resp_r):
+        os.close(fd)
+    result, blobs = Supervisor(req, pid, nonce, chan_r, err_r, tex_req_r, tex_resp_w, heart).run()
+    heart.close()
     result["id"] = req.get("id")
     result["tex_cache"] = dict(TEX_STATS)
-    return result
+    # Nothing of this render may be seen by the next one.
+    result["restart"] = not wipe_scratch()
+    return result, blobs
+
+
+class WorkerUnclean(Exception):
+    pass
 
 
 def main():
-    send({"event": "ready", "manim_version": manim.__version__, "import_s": IMPORT_S,
-          "pid": os.getpid()})
+    clean = wipe_scratch()
+    send({"event": "ready", "manim_version": manim.__version__, "import_s": IMPORT_S, "pid": os.getpid(),
+          "watchdog": WATCHDOG, "clean": clean})
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     for line in PROTO_IN:
         if not line.strip():
@@ -680,9 +1214,12 @@ def main():
         op = req.get("op")
         if op == "render":
             try:
-                send(render(req))
+                result, blobs = render(req)
+                send(result, blobs)
+            except WorkerUnclean as e:
+                send({"id": req.get("id"), "status": "sandbox_error", "message": str(e), "restart": True})
             except Exception as e:  # a worker-side failure, not the generated code's
-                send({"id": req.get("id"), "status": "sandbox_error",
+                send({"id": req.get("id"), "status": "sandbox_error", "restart": True,
                       "message": "%s: %s" % (type(e).__name__, e)})
         elif op == "ping":
             send({"event": "pong"})

@@ -19,8 +19,13 @@ public final class ManimRuntimeFixture {
     return ManimRuntime.locate(config().runtime());
   }
 
-  /** A pool of {@code workers} with the given render settings. */
+  /** A pool for candidate code with the given render settings. */
   public static RenderWorkerPool pool(RenderConfig render, Path scratch) {
     return new RenderWorkerPool(runtime(), render, scratch);
+  }
+
+  /** A pool for reference scenes (the only kind the reference cache accepts). */
+  public static RenderWorkerPool referencePool(RenderConfig render, Path scratch) {
+    return new RenderWorkerPool(runtime(), render, scratch, RenderPoolRole.REFERENCE);
   }
 }

@@ -17,7 +17,7 @@ class ReferenceRenderCacheTest {
   @Test
   void rendersOnceAndServesLaterRequestsFromTheCache() throws Exception {
     RenderConfig render = ManimRuntimeFixture.config().render().withWorkers(1);
-    try (RenderWorkerPool pool = ManimRuntimeFixture.pool(render, dir.resolve("scratch"))) {
+    try (RenderWorkerPool pool = ManimRuntimeFixture.referencePool(render, dir.resolve("scratch"))) {
       ReferenceRenderCache cache = new ReferenceRenderCache(dir.resolve("refs"), pool, render);
       RenderResult first = cache.get("ref", RenderWorkerPoolTest.CIRCLE, RenderProfile.FRAMES);
       assertThat(first.status()).isEqualTo(RenderStatus.RENDERED);
@@ -36,9 +36,7 @@ class ReferenceRenderCacheTest {
       assertThat(cache.key(RenderWorkerPoolTest.CIRCLE, RenderProfile.FRAMES))
           .isNotEqualTo(cache.key(RenderWorkerPoolTest.CIRCLE + "# changed\n", RenderProfile.FRAMES))
           .isNotEqualTo(cache.key(RenderWorkerPoolTest.CIRCLE, RenderProfile.VIDEO));
-      RenderConfig tenFps = new RenderConfig(1, render.quality(), render.timeoutSeconds(), render.cpuSeconds(),
-          render.memoryMb(), render.maxProcesses(), render.maxFileMb(), render.stderrLines(), 10.0, 0,
-          render.sandboxUidBase(), render.workerStartTimeoutSeconds(), "");
+      RenderConfig tenFps = render.withSampleFps(10.0);
       assertThat(new ReferenceRenderCache(dir, pool, tenFps).key(RenderWorkerPoolTest.CIRCLE, RenderProfile.FRAMES))
           .isNotEqualTo(cache.key(RenderWorkerPoolTest.CIRCLE, RenderProfile.FRAMES));
     }

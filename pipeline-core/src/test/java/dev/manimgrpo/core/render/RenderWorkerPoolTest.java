@@ -177,10 +177,8 @@ class RenderWorkerPoolTest {
 
   @Test
   void cpuLimitStopsABusyLoop() {
-    RenderConfig tight = ManimRuntimeFixture.config().render().withWorkers(1);
-    tight = new RenderConfig(1, tight.quality(), 30, 2, tight.memoryMb(), tight.maxProcesses(), tight.maxFileMb(),
-        tight.stderrLines(), tight.sampleFps(), tight.frameWidth(), tight.sandboxUidBase() + 10,
-        tight.workerStartTimeoutSeconds(), "");
+    RenderConfig tight = ManimRuntimeFixture.config().render().withWorkers(1).withLimits(30, 2, 0)
+        .withSandboxUidBase(ManimRuntimeFixture.config().render().sandboxUidBase() + 10);
     try (RenderWorkerPool one = ManimRuntimeFixture.pool(tight, scratch.resolve("cpu"))) {
       RenderResult r = one.render(RenderRequest.frames("spin", scene("while True:\n    pass")));
       assertThat(r.status()).isEqualTo(RenderStatus.RESOURCE_LIMIT);

@@ -5,6 +5,7 @@ import dev.manimgrpo.core.dataset.BundledSampleSet;
 import dev.manimgrpo.core.render.ManimRuntime;
 import dev.manimgrpo.core.render.RenderRequest;
 import dev.manimgrpo.core.render.RenderResult;
+import dev.manimgrpo.core.render.RenderPoolRole;
 import dev.manimgrpo.core.render.RenderWorkerPool;
 import dev.manimgrpo.jobs.report.TextTable;
 import dev.manimgrpo.reward.code.CodeReference;
@@ -60,7 +61,8 @@ public final class RewardBenchmark {
     out.printf(Locale.ROOT, "reward benchmark: %d prompts x %d rollouts, serial, one core (first rollout of each shown);"
         + " visual: %s%n", entries.size(), group, visual.options());
     var scratch = config.render().resolvedScratchDir(config.cache());
-    try (RenderWorkerPool refs = new RenderWorkerPool(runtime, config.render().withWorkers(1), scratch.resolve("bench-ref"));
+    try (RenderWorkerPool refs = new RenderWorkerPool(runtime, config.render().withWorkers(1).withReferenceWorkers(1),
+             scratch.resolve("bench-ref"), RenderPoolRole.REFERENCE);
          RenderWorkerPool pool = new RenderWorkerPool(runtime, config.render().withWorkers(1), scratch.resolve("bench-rollouts"))) {
       int prompt = 0;
       for (BundledSampleSet.Entry e : entries) {

@@ -3,52 +3,67 @@ package dev.manimgrpo.jobs.spark;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.render.ManimRuntime;
 import dev.manimgrpo.core.render.ReferenceRenderCache;
+import dev.manimgrpo.core.render.RenderPoolRole;
 import dev.manimgrpo.core.render.RenderWorkerPool;
 
 /**
- * The render pool and reference cache of one executor JVM, shared by all its tasks: the warm
- * workers are started once per executor, not per partition. Closed by the pool's shutdown
- * hook when the executor exits.
+ * The render pools and reference cache of one executor JVM, shared by all its tasks: the warm
+ * workers are started once per executor, not per partition, each pool on first use. Candidate
+ * code and reference scenes have pools of their own, so no rollout's render can influence a
+ * reference or the cache entry it becomes. Closed by the pools' shutdown hooks when the
+ * executor exits.
  */
 public final class ExecutorRenderPool {
 
   private static RenderWorkerPool pool;
+  private static RenderWorkerPool referencePool;
   private static ReferenceRenderCache cache;
   private static PipelineConfig owner;
 
   private ExecutorRenderPool() {}
 
-  /** The executor's pool for {@code config}, started on first use. */
+  /** The executor's pool for candidate (model-generated) code under {@code config}, started on first use. */
   public static synchronized RenderWorkerPool get(PipelineConfig config) {
-    if (pool != null && !config.equals(owner)) {
-      pool.close();
-      pool = null;
-      cache = null;
-    }
+    own(config);
     if (pool == null) {
-      ManimRuntime runtime = ManimRuntime.locate(config.runtime());
-      pool = new RenderWorkerPool(runtime, config.render(), config.render().resolvedScratchDir(config.cache()));
-      owner = config;
+      pool = new RenderWorkerPool(ManimRuntime.locate(config.runtime()), config.render(),
+          config.render().resolvedScratchDir(config.cache()), RenderPoolRole.CANDIDATE);
     }
     return pool;
   }
 
-  /** The executor's reference render cache over its pool. */
+  /** The executor's reference render cache, over a pool that only ever renders references. */
   public static synchronized ReferenceRenderCache referenceCache(PipelineConfig config) {
-    RenderWorkerPool p = get(config);
+    own(config);
+    if (referencePool == null) {
+      referencePool = new RenderWorkerPool(ManimRuntime.locate(config.runtime()), config.render(),
+          config.render().resolvedScratchDir(config.cache()), RenderPoolRole.REFERENCE);
+    }
     if (cache == null) {
-      cache = new ReferenceRenderCache(config.cache().resolvedDir().resolve("reference-renders"), p, config.render());
+      cache = new ReferenceRenderCache(config.cache().resolvedDir().resolve("reference-renders"), referencePool,
+          config.render());
     }
     return cache;
   }
 
-  /** Stops the pool now (local runs call this at the end of a job). */
-  public static synchronized void shutdown() {
-    if (pool != null) {
-      pool.close();
-      pool = null;
-      cache = null;
-      owner = null;
+  /** Another configuration than the pools were started with: stop them, so they restart with it. */
+  private static void own(PipelineConfig config) {
+    if (owner != null && !config.equals(owner)) {
+      shutdown();
     }
+    owner = config;
+  }
+
+  /** Stops the pools now (local runs call this at the end of a job). */
+  public static synchronized void shutdown() {
+    for (RenderWorkerPool p : new RenderWorkerPool[] {pool, referencePool}) {
+      if (p != null) {
+        p.close();
+      }
+    }
+    pool = null;
+    referencePool = null;
+    cache = null;
+    owner = null;
   }
 }
