@@ -1041,6 +1041,8 @@ class Supervisor:
     def conclude(self, wait_status, child_s):
         blobs = []
         result = {"render_s": child_s, "watchdog": dict(self.peak)}
+        if self.final is not None and self.buf:
+            self.tamper("data after the final report")
         if self.verdict is not None:
             result.update(status=self.verdict[0], message=self.verdict[1])
         elif self.tampered is not None:
@@ -1114,23 +1116,20 @@ class Supervisor:
         return self.video(result, fps)
 
     def video(self, result, fps):
-        """The video profile: manim's own output file, at the path the worker told manim to use."""
+        """The video profile: manim's own output file, at the path the worker told manim to use;
+        an MP4 when the scene played something, else its still image (manim's own rule)."""
         limit = int(self.req["max_file_mb"]) * 1024 * 1024
-        still = False
+        still = result["num_plays"] == 0
+        name = "out/%s.%s" % (OUTPUT_NAME, "png" if still else "mp4")
         try:
-            fd = open_beneath(WORK, "out/%s.mp4" % OUTPUT_NAME)
+            fd = open_beneath(WORK, name)
         except FileNotFoundError:
-            try:
-                fd = open_beneath(WORK, "out/%s.png" % OUTPUT_NAME)
-                still = True
-            except FileNotFoundError:
-                result.update(status="runtime_error", message="manim finished but wrote no video or image")
-                return []
-            except OSError as e:
-                result.update(status="runtime_error", message="the render's image is unusable: %s" % e)
-                return []
+            result.update(status="runtime_error", message="manim finished but wrote no %s"
+                          % ("image" if still else "video"))
+            return []
         except OSError as e:
-            result.update(status="runtime_error", message="the render's video is unusable: %s" % e)
+            result.update(status="runtime_error", message="the render's %s is unusable: %s"
+                          % ("image" if still else "video", e))
             return []
         try:
             data = read_bounded(fd, limit) if self.req.get("keep_video") else None

@@ -12,8 +12,10 @@ import picocli.CommandLine.HelpCommand;
         + "(--config) plus --conf key=value overrides; `manim-grpo config` prints every key with its value.%n",
     subcommands = {
         RenderSamplesCommand.class,
+        RenderCommand.class,
         BenchRenderCommand.class,
         BenchRewardCommand.class,
+        BenchSandboxCommand.class,
         DatasetCommand.class,
         ConfigCommand.class,
         HelpCommand.class
