@@ -108,7 +108,9 @@ final class RenderWorker implements AutoCloseable {
     err.start();
     Message ready = next(config.workerStartTimeoutSeconds());
     if (ready == null || !"ready".equals(ready.head().path("event").asText())) {
-      String why = ready == null ? "no ready message within " + config.workerStartTimeoutSeconds() + " s" : ready.head().toString();
+      String why = ready != null ? ready.head().toString()
+          : alive() ? "no ready message within " + config.workerStartTimeoutSeconds() + " s"
+          : "it exited with code " + exitCode() + " before it was ready";
       kill();
       throw new IOException("render worker " + index + " did not start (" + why + "); its stderr:\n" + stderrSnapshot());
     }

@@ -72,6 +72,10 @@ public final class RenderWorkerPool implements RenderService {
     int workers = role == RenderPoolRole.REFERENCE ? config.resolvedReferenceWorkers() : config.workers();
     this.idle = new ArrayBlockingQueue<>(workers);
     Sandbox sandbox = new Sandbox(runtime);
+    String problem = sandbox.bwrapProblem();
+    if (problem != null) {
+      throw new IllegalStateException("render pool did not start: " + problem);
+    }
     Path workerDir = installWorkerScript(scratchBase);
     Optional<SeccompFilter> filter = SeccompFilter.forThisMachine();
     Path seccomp = filter.map(f -> f.install(scratchBase)).orElse(null);

@@ -52,6 +52,21 @@ public final class Sandbox {
     this.runtime = runtime;
   }
 
+  /** Null when bubblewrap can be run as configured, else what is wrong and what to do. */
+  public String bwrapProblem() {
+    String bwrap = runtime.bwrap();
+    if (bwrap.contains("/")) {
+      return Files.isExecutable(Path.of(bwrap)) ? null
+          : "bubblewrap not found at " + bwrap + " (runtime.bwrap): apt-get install bubblewrap, or set runtime.bwrap to its path";
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, bwrap))) {
+        return null;
+      }
+    }
+    return "bubblewrap (" + bwrap + ") is not on the PATH: apt-get install bubblewrap, or set runtime.bwrap to its path";
+  }
+
   /** True when this JVM runs as root, so sandboxes switch to an unprivileged uid. */
   public static boolean jvmIsRoot() {
     return JVM_IS_ROOT;

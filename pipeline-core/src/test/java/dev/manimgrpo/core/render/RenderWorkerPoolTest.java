@@ -132,6 +132,37 @@ class RenderWorkerPoolTest {
   }
 
   @Test
+  void anExceptionRaisedInsideManimPointsAtTheGeneratedLineAndKeepsTheScene() {
+    // manim's own scene/scene.py raises here; the row must name line 6 of the generated file.
+    String code = "from manim import *\n\nclass Inside(Scene):\n    def construct(self):\n        c = Circle()\n"
+        + "        self.play(c)\n";
+    RenderResult r = pool.render(RenderRequest.frames("inside", code));
+    assertThat(r.status()).isEqualTo(RenderStatus.RUNTIME_ERROR);
+    assertThat(r.errorLine()).isEqualTo(6);
+    assertThat(r.sceneName()).isEqualTo("Inside");
+    assertThat(r.stderrText()).contains("scene.py");
+  }
+
+  @Test
+  void anEarlyExitIsNeverRenderedWhateverFilesItLeaves() {
+    String code = scene("""
+        import json
+        os.makedirs('out', exist_ok=True)
+        open('result.json', 'w').write(json.dumps({'status': 'rendered', 'frames': 'frames.gray'}))
+        open('frames.gray', 'wb').write(bytes(854 * 480))
+        open('out/scene.mp4', 'wb').write(b'not a video')
+        os._exit(0)
+        """);
+    for (RenderProfile profile : RenderProfile.values()) {
+      RenderResult r = pool.render(new RenderRequest("early-" + profile, code, null, profile, null));
+      assertThat(r.status()).as(profile + ": " + r.message()).isEqualTo(RenderStatus.RUNTIME_ERROR);
+      assertThat(r.message()).contains("before the scene finished rendering");
+      assertThat(r.frames()).isNull();
+    }
+    assertPoolStillRenders();
+  }
+
+  @Test
   void missingAndAmbiguousScenesHaveTheirOwnStatus() {
     RenderResult none = pool.render(RenderRequest.frames("none", "from manim import *\nx = Circle()\n"));
     assertThat(none.status()).isEqualTo(RenderStatus.NO_SCENE);
