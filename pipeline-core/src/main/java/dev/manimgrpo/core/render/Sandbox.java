@@ -123,7 +123,9 @@ public final class Sandbox {
   /**
    * A worker with the sandbox off, for the benchmark's side-by-side cost measurement only: the
    * runtime as its root (it cannot run otherwise) and a throwaway host folder as /scratch and
-   * /tmp, but no namespaces, uid switch, seccomp, size limit or watchdog. Never for untrusted code.
+   * /tmp, but no network, IPC or UTS namespace, uid switch, seccomp, size limit or watchdog. It
+   * keeps a PID namespace: the worker's process handling (killing strays) needs one, and refuses
+   * to start without it. Never for untrusted code.
    */
   public List<String> unsandboxedWorkerCommand(Path workerDir, Path throwaway, List<String> argv) {
     List<String> cmd = new ArrayList<>();
@@ -132,7 +134,8 @@ public final class Sandbox {
     add(cmd, "--ro-bind", workerDir.toString(), WORKER_DIR);
     add(cmd, "--bind", throwaway.resolve("scratch").toString(), SCRATCH);
     add(cmd, "--bind", throwaway.resolve("tmp").toString(), "/tmp");
-    add(cmd, "--proc", "/proc", "--dev-bind", "/dev", "/dev", "--chdir", "/", "--die-with-parent");
+    // A PID namespace even here: the worker kills every process it sees after a render.
+    add(cmd, "--proc", "/proc", "--dev-bind", "/dev", "/dev", "--chdir", "/", "--unshare-pid", "--die-with-parent");
     env(cmd, "/nonexistent");
     add(cmd, "--setenv", "MPLCONFIGDIR", "/nonexistent");
     cmd.addAll(argv);

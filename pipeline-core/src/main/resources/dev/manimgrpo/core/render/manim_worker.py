@@ -539,6 +539,8 @@ TEX_STATS = {"hits": 0, "compiles": 0}
 
 
 def other_pids():
+    if not IN_OWN_PID_NAMESPACE:
+        raise RuntimeError("the render worker is not in a PID namespace of its own")
     me = os.getpid()
     return {int(n) for n in os.listdir("/proc") if n.isdigit() and int(n) not in (1, me)}
 
@@ -669,8 +671,16 @@ REPORT_MAX_BYTES = 64 * 1024
 STDERR_KEEP_BYTES = 64 * 1024
 
 
+# The worker runs as the child of bwrap's init in a PID namespace of its own: then every other
+# process it can see belongs to its sandbox. Outside one (a misconfigured launch) it must never
+# signal what it sees, which would be the host's processes.
+IN_OWN_PID_NAMESPACE = os.getppid() == 1
+
+
 def kill_strays():
     """Kill every process of this sandbox but its init and this worker, then reap."""
+    if not IN_OWN_PID_NAMESPACE:
+        raise RuntimeError("the render worker is not in a PID namespace of its own; refusing to kill strays")
     me = os.getpid()
     deadline = time.monotonic() + 5.0
     for name in os.listdir("/proc"):
@@ -1203,6 +1213,9 @@ class WorkerUnclean(Exception):
 
 def main():
     clean = wipe_scratch()
+    if not IN_OWN_PID_NAMESPACE:
+        send({"event": "refused", "message": "not in a PID namespace of its own (parent pid %d)" % os.getppid()})
+        return
     send({"event": "ready", "manim_version": manim.__version__, "import_s": IMPORT_S, "pid": os.getpid(),
           "watchdog": WATCHDOG, "clean": clean})
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)

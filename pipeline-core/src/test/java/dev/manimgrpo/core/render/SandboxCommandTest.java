@@ -44,7 +44,7 @@ class SandboxCommandTest {
   @Test
   void theUnsandboxedBenchmarkArmIsPlainlyNotIsolated() {
     List<String> cmd = sandbox.unsandboxedWorkerCommand(Path.of("/w"), Path.of("/tmp/bench"), List.of("python3"));
-    assertThat(cmd).doesNotContain("--unshare-net", "--unshare-pid", "--seccomp", "/usr/bin/setpriv");
+    assertThat(cmd).doesNotContain("--unshare-net", "--seccomp", "/usr/bin/setpriv").contains("--unshare-pid");
     assertThat(String.join(" ", cmd)).contains("--bind /tmp/bench/scratch /scratch");
   }
 }
