@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code manim-grpo render}: real renders through the sandboxed pool, as a user runs it. */
 @Tag("manim")
@@ -25,16 +22,8 @@ class RenderCommandTest {
 
   @TempDir Path dir;
 
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    CommandLine cl = ManimGrpoCommand.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  static ManimGrpoCommandTest.Run run(String... args) {
+    return ManimGrpoCommandTest.run(args);
   }
 
   @Test
@@ -42,7 +31,7 @@ class RenderCommandTest {
     Path good = Files.writeString(dir.resolve("good.py"), GOOD);
     Path bad = Files.writeString(dir.resolve("bad.py"), BAD);
     Path out = dir.resolve("videos");
-    Run r = run("render", good.toString(), bad.toString(), "--out", out.toString(), "--conf", "render.timeout-seconds=60");
+    ManimGrpoCommandTest.Run r = run("render", good.toString(), bad.toString(), "--out", out.toString(), "--conf", "render.timeout-seconds=60");
     assertThat(r.exit()).as(r.err()).isEqualTo(RenderCommand.EXIT_NOT_RENDERED);
     assertThat(r.out()).contains("limits:").contains("rendered").contains("runtime_error").contains("Broken")
         .contains("1 of 2 rendered").contains("  | ").contains("kept");
@@ -54,7 +43,7 @@ class RenderCommandTest {
   @Test
   void jsonLinesOnePerFile() throws Exception {
     Path good = Files.writeString(dir.resolve("ring.py"), "Here is the code:\n```python\n" + GOOD + "```\n");
-    Run r = run("render", "--json", "--extract", good.toString());
+    ManimGrpoCommandTest.Run r = run("render", "--json", "--extract", good.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     List<String> lines = r.out().lines().toList();
     assertThat(lines).hasSize(1);
@@ -68,11 +57,11 @@ class RenderCommandTest {
 
   @Test
   void badInputIsRefusedWithTheFileNamed() throws Exception {
-    Run missing = run("render", dir.resolve("nope.py").toString());
+    ManimGrpoCommandTest.Run missing = run("render", dir.resolve("nope.py").toString());
     assertThat(missing.exit()).isEqualTo(ManimGrpoCommand.EXIT_INVALID_INPUT);
     assertThat(missing.err()).contains("nope.py");
     Path latin1 = Files.write(dir.resolve("latin1.py"), new byte[] {'#', ' ', (byte) 0xe9, '\n'});
-    Run notUtf8 = run("render", latin1.toString());
+    ManimGrpoCommandTest.Run notUtf8 = run("render", latin1.toString());
     assertThat(notUtf8.exit()).isEqualTo(ManimGrpoCommand.EXIT_INVALID_INPUT);
     assertThat(notUtf8.err()).contains("latin1.py").contains("UTF-8");
   }
