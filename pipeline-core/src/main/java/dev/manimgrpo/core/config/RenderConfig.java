@@ -104,11 +104,4 @@ public record RenderConfig(
         stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
         stallSeconds, scratchMb, maxFrames, n);
   }
-
-  /** A copy whose sandboxes use uids from {@code base} on (pools that must not share uids). */
-  public RenderConfig withSandboxUidBase(int base) {
-    return new RenderConfig(workers, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
-        stderrLines, sampleFps, frameWidth, base, workerStartTimeoutSeconds, scratchDir,
-        stallSeconds, scratchMb, maxFrames, referenceWorkers);
-  }
 }

@@ -33,6 +33,7 @@ public final class ColdCliRenderer implements RenderService {
   private final Path scratch;
   private final Path seccomp;
   private final int uid;
+  private final SandboxUids.Lease uidLease;
 
   public ColdCliRenderer(ManimRuntime runtime, RenderConfig config, Path scratchBase) {
     this.runtime = runtime;
@@ -40,7 +41,8 @@ public final class ColdCliRenderer implements RenderService {
     this.sandbox = new Sandbox(runtime);
     this.seccomp = SeccompFilter.forThisMachine().map(f -> f.install(scratchBase)).orElse(null);
     this.decoder = new FrameDecoder(sandbox, seccomp);
-    this.uid = config.sandboxUidBase() + 99;
+    this.uidLease = SandboxUids.claim(config.sandboxUidBase());
+    this.uid = uidLease.uid();
     this.scratch = scratchBase.resolve("cold-" + ProcessHandle.current().pid());
   }
 
@@ -134,6 +136,7 @@ public final class ColdCliRenderer implements RenderService {
   @Override
   public void close() {
     FileTrees.deleteQuietly(scratch);
+    uidLease.close();
   }
 
   private static double seconds(long startedNanos) {

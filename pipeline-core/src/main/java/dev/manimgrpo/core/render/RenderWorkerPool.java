@@ -34,6 +34,7 @@ public final class RenderWorkerPool implements RenderService {
   private final RenderPoolRole role;
   private final String limits;
   private final List<RenderWorker> all = new ArrayList<>();
+  private final List<SandboxUids.Lease> uids = new ArrayList<>();
   private final BlockingQueue<RenderWorker> idle;
   private final Thread shutdownHook;
   private volatile boolean closed;
@@ -82,9 +83,10 @@ public final class RenderWorkerPool implements RenderService {
     WorkerCgroups cgroups = unsandboxed ? WorkerCgroups.none("sandbox off") : WorkerCgroups.detect(config);
     long pidTag = ProcessHandle.current().pid();
     for (int i = 0; i < workers; i++) {
-      int uid = config.sandboxUidBase() + role.uidOffset() + i;
+      SandboxUids.Lease uid = SandboxUids.claim(config.sandboxUidBase());
+      uids.add(uid);
       String name = "manim-grpo-" + pidTag + "-" + role.name().toLowerCase(java.util.Locale.ROOT) + "-" + i;
-      all.add(new RenderWorker(i, uid, config, sandbox, workerDir, seccomp, cgroups.forWorker(name),
+      all.add(new RenderWorker(i, uid.uid(), config, sandbox, workerDir, seccomp, cgroups.forWorker(name),
           unsandboxed ? scratchBase.resolve("unsandboxed-" + pidTag + "-" + i) : null));
     }
     this.limits = unsandboxed ? "sandbox off (benchmark only)"
@@ -106,6 +108,7 @@ public final class RenderWorkerPool implements RenderService {
       }
     } catch (Exception e) {
       killAll();
+      uids.forEach(SandboxUids.Lease::close);
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       String hint = String.valueOf(cause.getMessage()).contains("Cannot run program")
           ? " (is bubblewrap installed? apt-get install bubblewrap, or set runtime.bwrap to its path)" : "";
@@ -202,6 +205,7 @@ public final class RenderWorkerPool implements RenderService {
     for (RenderWorker w : all) {
       w.close();
     }
+    uids.forEach(SandboxUids.Lease::close);
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {

@@ -1199,7 +1199,10 @@ def render(req):
     for fd in (chan_w, err_w, tex_req_w, tex_resp_r):
         os.close(fd)
     result, blobs = Supervisor(req, pid, nonce, chan_r, err_r, tex_req_r, tex_resp_w, heart).run()
-    heart.close()
+    try:
+        heart.close()
+    except BufferError:  # a view of it still alive: the map goes with the garbage collector
+        pass
     result["id"] = req.get("id")
     result["tex_cache"] = dict(TEX_STATS)
     # Nothing of this render may be seen by the next one.

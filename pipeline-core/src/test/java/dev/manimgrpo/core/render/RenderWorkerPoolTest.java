@@ -208,8 +208,7 @@ class RenderWorkerPoolTest {
 
   @Test
   void cpuLimitStopsABusyLoop() {
-    RenderConfig tight = ManimRuntimeFixture.config().render().withWorkers(1).withLimits(30, 2, 0)
-        .withSandboxUidBase(ManimRuntimeFixture.config().render().sandboxUidBase() + 10);
+    RenderConfig tight = ManimRuntimeFixture.config().render().withWorkers(1).withLimits(30, 2, 0);
     try (RenderWorkerPool one = ManimRuntimeFixture.pool(tight, scratch.resolve("cpu"))) {
       RenderResult r = one.render(RenderRequest.frames("spin", scene("while True:\n    pass")));
       assertThat(r.status()).isEqualTo(RenderStatus.RESOURCE_LIMIT);
