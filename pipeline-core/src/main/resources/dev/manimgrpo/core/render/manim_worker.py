@@ -430,6 +430,12 @@ def pick_scene(namespace, wanted):
 def child_main(req, nonce, chan_fd, err_fd, tex_fds, heart):
     """Runs in the forked child: sets the render's limits, then the generated code."""
     os.setsid()
+    # A fork inherits the worker's "not dumpable" (see the top), and the /proc files of a
+    # process that is not dumpable are closed to other processes of its uid: the watchdog,
+    # without capabilities, could then read neither smaps_rollup nor stat of the render's
+    # forked processes, and would count none of their memory or CPU. This process holds
+    # nothing the render may not see (its own nonce included); the worker stays not dumpable.
+    ctypes.CDLL(None, use_errno=True).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE = 1
     try:
         PROTO_IN.close()
         PROTO_OUT.close()
