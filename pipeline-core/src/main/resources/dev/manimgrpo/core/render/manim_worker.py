@@ -394,6 +394,9 @@ def scene_line(tb):
     return line
 
 
+NPROC_HEADROOM = 8
+
+
 def set_limits(req):
     cpu = int(req["cpu_seconds"])
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -402,6 +405,12 @@ def set_limits(req):
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     nproc = int(req["max_processes"])
     if nproc > 0:  # 0: the sandbox shares its uid with the JVM, where the count is meaningless
+        # RLIMIT_NPROC counts every process of the uid, this render's parent (the worker)
+        # included, and only makes fork fail. At exactly the watchdog's limit the render's
+        # tree could never pass that limit, and a fork bomb would spin on failing forks until
+        # the stall watchdog called it a stall. A little above it, the watchdog sees the bomb
+        # and names it; the rlimit stays the backstop between two of its looks.
+        nproc += NPROC_HEADROOM
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
     # The address space already holds the manim import; the limit is on top of it.
     with open("/proc/self/status") as f:
