@@ -116,8 +116,14 @@ class Channel:
     def __init__(self, fd, nonce):
         self.fd = fd
         self.nonce = nonce
+        self.owner = os.getpid()
 
     def _write(self, kind, payload):
+        # Only the render process reports. A process the scene forked runs this same code (a
+        # fork bomb's children failing to fork, a child that renders on or raises): its report
+        # would be a second one, and the render "tampered" instead of what it really hit.
+        if os.getpid() != self.owner:
+            return
         data = kind + struct.pack(">I", len(payload)) + payload
         view = memoryview(data)
         while view:
