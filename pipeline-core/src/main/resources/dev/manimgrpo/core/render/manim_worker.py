@@ -691,26 +691,42 @@ STDERR_KEEP_BYTES = 64 * 1024
 
 
 def kill_strays():
-    """Kill every process of this sandbox but its init and this worker, then reap."""
+    """Kill every process of this sandbox but its init and this worker, until none is left;
+    False when some survived 5 s of it (the worker must then be replaced).
+
+    One pass over a listing of /proc is not enough: a process that forks between the listing
+    and its own kill (a pid-hopping daemon: fork, parent exits, repeat) leaves a child nobody
+    listed, which then lives on into the next render. kill(-1) signals every process this uid
+    may signal in the sandbox's own PID namespace, this one and init excepted, in one step
+    that a concurrent fork cannot slip past; it is repeated until /proc shows nobody else."""
     me = os.getpid()
     deadline = time.monotonic() + 5.0
-    for name in os.listdir("/proc"):
-        if name.isdigit() and int(name) not in (1, me):
-            try:
-                os.kill(int(name), signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
     while True:
+        others = [int(n) for n in os.listdir("/proc") if n.isdigit() and int(n) not in (1, me)]
+        if not others:
+            return True
+        if WATCHDOG:
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except OSError:
+                pass
+        else:
+            # The sandbox off (benchmark arm) has no PID namespace of its own: kill(-1) would
+            # reach the host. Unchanged one pass, as before.
+            for pid in others:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            return True
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            while os.waitpid(-1, os.WNOHANG)[0] > 0:
+                pass
         except ChildProcessError:
-            break
-        if pid == 0:
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.005)
-            if not any(n.isdigit() and int(n) not in (1, me) for n in os.listdir("/proc")):
-                break
+            pass  # strays are init's children: it reaps them
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
 
 
 def _make_removable(root):
@@ -1048,7 +1064,9 @@ class Supervisor:
         _, wait_status = os.waitpid(self.pid, 0)
         child_s = time.monotonic() - started
         os.close(pidfd)
-        kill_strays()  # whatever the render left running (fork bombs, detached children)
+        # whatever the render left running (fork bombs, detached children)
+        if not kill_strays():
+            raise WorkerUnclean("processes of the render survived SIGKILL")
         # Every writer is dead now: what is left in the pipes ends in EOF.
         while self.read_channel() and self.tampered is None:
             pass
@@ -1162,7 +1180,8 @@ class Supervisor:
             return []
         finally:
             os.close(fd)
-        kill_strays()
+        if not kill_strays():
+            raise WorkerUnclean("processes of the render survived SIGKILL")
         count = len(raw) // (w * h)
         if count < 1 or count * w * h != len(raw):
             result.update(status="runtime_error", message="the render's video decoded to %d bytes, not whole %dx%d"
