@@ -59,7 +59,8 @@ final class RenderWorker implements AutoCloseable {
   private final Path seccomp;
   private final WorkerCgroup cgroup;
   private final Path throwaway;
-  private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
+  /** The current process's messages; each start gets a new queue (see {@link #pumpStdout}). */
+  private volatile BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
   private final Deque<String> stderrTail = new ArrayDeque<>();
   private Process process;
   private BufferedWriter stdin;
@@ -97,7 +98,9 @@ final class RenderWorker implements AutoCloseable {
       Files.createDirectories(throwaway.resolve("tmp"));
       cmd = sandbox.unsandboxedWorkerCommand(workerDir, throwaway, argv);
     }
-    messages.clear();
+    // A new queue, not a cleared one: the stdout reader of a process killed just before may
+    // still post its end-of-output, which in a shared queue this start would take for its own.
+    messages = new LinkedBlockingQueue<>();
     process = ProcessLauncher.start(cmd);
     stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
     Thread out = new Thread(this::pumpStdout, "render-worker-" + index + "-out");
@@ -231,6 +234,7 @@ final class RenderWorker implements AutoCloseable {
   }
 
   private void pumpStdout() {
+    BlockingQueue<Message> messages = this.messages; // this process's queue, whatever starts later
     try (InputStream in = new BufferedInputStream(process.getInputStream(), 1 << 16)) {
       byte[] line;
       while ((line = readLine(in)) != null) {
