@@ -1038,6 +1038,11 @@ class Supervisor:
                 break
             if pidfd in ready:
                 exited = True
+                if WATCHDOG:
+                    # One more count of the tree: a fork bomb whose first process died of a
+                    # refused fork (its report, traceback and exit all ready at once) left
+                    # its copies behind, and is still a fork bomb, not that error.
+                    self.verdict = self.check_tree(False)
                 break
             if WATCHDOG:
                 now = time.monotonic()
