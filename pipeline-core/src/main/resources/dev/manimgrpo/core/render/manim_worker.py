@@ -15,6 +15,7 @@ following links, and decoded here after every process of the render is dead.
 """
 import base64
 import ctypes
+import errno
 import hashlib
 import json
 import math
@@ -546,8 +547,15 @@ def child_main(req, nonce, chan_fd, err_fd, tex_fds, heart):
         return 0
     except BaseException as e:  # generated code may raise anything, SystemExit included
         traceback.print_exc()
-        channel.error({"status": "runtime_error", "exception_type": type(e).__name__, "scene": scene_name,
-                       "error_line": scene_line(e.__traceback__), "message": str(e)[:2000]})
+        status, message = "runtime_error", str(e)[:2000]
+        if isinstance(e, BlockingIOError) and e.errno == errno.EAGAIN:
+            # What fork (os.fork, subprocess, multiprocessing) raises at the process limit, as
+            # MemoryError is what an allocation raises at the memory limit. A fork bomb's first
+            # process usually dies of it before the watchdog has counted the tree (its copies
+            # die of it too, and the count falls back under the limit).
+            status, message = "resource_limit", "process limit: a fork was refused (render.max-processes)"
+        channel.error({"status": status, "exception_type": type(e).__name__, "scene": scene_name,
+                       "error_line": scene_line(e.__traceback__), "message": message})
         return 0
     channel.done(result)
     return 0
