@@ -73,7 +73,7 @@ import java.util.stream.Stream;
  *       one) appears in what the render returned;
  *   <li>the pool still renders: a plain scene, rendered once per worker (the pool hands workers
  *       out in turn), is RENDERED with the same frames as before the suite, and sees no process,
- *       file or setting left by an earlier render.
+ *       file, IPC object or setting left by an earlier render.
  * </ul>
  *
  * <p>A {@link Verdict} holds when the case's own expectation and every host check passed. Its
@@ -190,7 +190,8 @@ public final class SandboxSelfCheck {
   /**
    * The plain scene rendered on every worker after each case: it must render, with the frames it
    * had before the suite, and must find nothing of earlier renders: no process but init, the
-   * worker and itself, no file in its scratch, home or temp folders but its own.
+   * worker and itself, no file in its scratch, home or temp folders but its own, no SysV IPC
+   * object in its IPC namespace (which lives as long as the worker).
    */
   private static final String SENTINEL = """
       class Probe(Scene):
@@ -221,8 +222,13 @@ public final class SandboxSelfCheck {
               extra = sorted(set(os.listdir('/scratch/work')) - {'scene.py', 'out', 'media'})
               if extra:
                   left['/scratch/work'] = extra
+              for kind in ('shm', 'msg', 'sem'):
+                  with open('/proc/sysvipc/' + kind) as f:
+                      rows = f.read().strip().splitlines()[1:]
+                  if rows:
+                      left['/proc/sysvipc/' + kind] = len(rows)
               if left:
-                  attack_succeeded('files of an earlier render are visible here: %s' % left)
+                  attack_succeeded('files or IPC objects of an earlier render are here: %s' % left)
               c = Circle(color=BLUE)
               self.play(Create(c), run_time=1)
               self.play(c.animate.shift(RIGHT), run_time=0.4)
@@ -815,6 +821,79 @@ public final class SandboxSelfCheck {
               self.add(Dot())
       """;
 
+  /** SysV IPC and POSIX message queues live in the sandbox's IPC namespace, as long as the worker. */
+  private static final String IPC_HELPERS = """
+      libc = ctypes.CDLL(None, use_errno=True)
+      libc.shmat.restype = ctypes.c_void_p
+      IPC_CREAT = 0o1000
+      KEY = P.get('ipc_key', 0)
+      QUEUE = ('/' + P.get('leftover', MARKER)).encode()
+
+
+      def attached(shmid):
+          addr = libc.shmat(shmid, None, 0)
+          return None if addr in (None, ctypes.c_void_p(-1).value) else addr
+
+
+      """;
+
+  private static final String IPC_LEAVE = IPC_HELPERS + """
+      class Probe(Scene):
+          def construct(self):
+              made = []
+              shmid = libc.shmget(KEY, 1 << 20, IPC_CREAT | 0o600)
+              addr = attached(shmid) if shmid >= 0 else None
+              if addr is not None:
+                  ctypes.memmove(addr, P['leftover'].encode(), len(P['leftover']))
+                  libc.shmdt(ctypes.c_void_p(addr))
+                  made.append('shm')
+              if libc.msgget(KEY, IPC_CREAT | 0o600) >= 0:
+                  made.append('msg')
+              if libc.semget(KEY, 1, IPC_CREAT | 0o600) >= 0:
+                  made.append('sem')
+              if libc.mq_open(QUEUE, os.O_CREAT | os.O_RDWR, 0o600, None) >= 0:
+                  made.append('mqueue')
+              print('IPC objects made: %s' % made, file=sys.stderr)
+              self.add(Dot())
+      """;
+
+  private static final String IPC_LOOK = IPC_HELPERS + """
+      class Probe(Scene):
+          def construct(self):
+              found = []
+              if libc.shmget(KEY, 0, 0o600) >= 0:
+                  found.append('shm')
+              if libc.msgget(KEY, 0o600) >= 0:
+                  found.append('msg')
+              if libc.semget(KEY, 0, 0o600) >= 0:
+                  found.append('sem')
+              if libc.mq_open(QUEUE, os.O_RDWR) >= 0:
+                  found.append('mqueue')
+              if found:
+                  attack_succeeded('IPC objects of an earlier render: %s' % found)
+              self.add(Dot())
+      """;
+
+  private static final String IPC_MEMORY = IPC_HELPERS + """
+      class Probe(Scene):
+          def construct(self):
+              # segments touched and detached: memory no process maps, so no watchdog counts it
+              target, pinned = P['memory_mb'] + 256, 0
+              while pinned < target:
+                  shmid = libc.shmget(0, 128 << 20, IPC_CREAT | 0o600)  # IPC_PRIVATE
+                  addr = attached(shmid) if shmid >= 0 else None
+                  if addr is None:
+                      break
+                  ctypes.memset(addr, 1, 128 << 20)
+                  libc.shmdt(ctypes.c_void_p(addr))
+                  pinned += 128
+                  beat()
+              if pinned >= target:
+                  attack_succeeded('%d MB pinned in SysV shared memory that no process maps, over render.memory-mb'
+                                   % pinned)
+              self.add(Dot())
+      """;
+
   private static final String SYSCALLS = """
       NR = {
           'x86_64': {'ptrace': 101, 'unshare': 272, 'mount': 165, 'keyctl': 250, 'bpf': 321, 'io_uring_setup': 425,
@@ -1054,6 +1133,10 @@ public final class SandboxSelfCheck {
           SandboxSelfCheck::plantState),
       new Case("read-other-renders", "leave output in /scratch, /tmp and ~; look for it from the next render",
           SandboxSelfCheck::readOtherRenders),
+      new Case("ipc-state", "leave SysV shared memory, a message queue, semaphores and a POSIX message queue for"
+          + " the next render on the same worker", SandboxSelfCheck::ipcState),
+      single("ipc-memory", "pin more than render.memory-mb in detached SysV shared memory", RenderProfile.FRAMES,
+          IPC_MEMORY, RenderStatus.RENDERED),
       single("syscalls", "ptrace, unshare(CLONE_NEWUSER), clone, mount, keyctl, bpf, io_uring_setup,"
           + " process_vm_readv and more through ctypes", RenderProfile.FRAMES, SYSCALLS, RenderStatus.RENDERED),
       single("worker-memory", "read the worker's (and init's) /proc/<pid>/mem, environ, maps, fd",
@@ -1287,6 +1370,29 @@ public final class SandboxSelfCheck {
       others.add(r);
     }
     return new Outcome(main, others, problems, summary(main) + "; the next renders found none of it");
+  }
+
+  private static Outcome ipcState(Run run) {
+    List<String> problems = new ArrayList<>();
+    List<RenderResult> others = new ArrayList<>();
+    Map<String, Object> extra = Map.of("leftover", "leftover-" + hex(12), "ipc_key", 1 + RANDOM.nextInt(1 << 30));
+    RenderResult main = null;
+    for (int i = 0; i < run.slots(); i++) {
+      RenderResult r = run.render("ipc-leave-" + i, RenderProfile.FRAMES, IPC_LEAVE, extra);
+      problems.addAll(prefixed("leave", statusProblems(r, RenderStatus.RENDERED)));
+      if (main == null) {
+        main = r;
+      } else {
+        others.add(r);
+      }
+    }
+    for (int i = 0; i < run.slots(); i++) {
+      RenderResult r = run.render("ipc-look-" + i, RenderProfile.FRAMES, IPC_LOOK, extra);
+      problems.addAll(prefixed("look", statusProblems(r, RenderStatus.RENDERED)));
+      others.add(r);
+    }
+    return new Outcome(main, others, problems, summary(main) + " (" + lastLines(main, 1)
+        + "); the next renders found none of it");
   }
 
   // ------------------------------------------------------------------------------ the runner
