@@ -46,6 +46,8 @@ final class RenderWorker implements AutoCloseable {
   /** The worker may still decode a video (its own 120 s limit) after the render itself. */
   private static final int DECODE_SECONDS = 120;
   private static final int MAX_LINE_BYTES = 4 << 20;
+  /** How often a waiting render looks whether its worker was stopped. */
+  private static final long STOP_CHECK_MILLIS = 500;
   private static final Message EOF = new Message(null, Map.of());
 
   /** One message of the worker: its JSON head and the payloads that followed it. */
@@ -59,9 +61,12 @@ final class RenderWorker implements AutoCloseable {
   private final Path seccomp;
   private final WorkerCgroup cgroup;
   private final Path throwaway;
-  private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
+  /** The current process's messages; each start gets a new queue (see {@link #pumpStdout}). */
+  private volatile BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
   private final Deque<String> stderrTail = new ArrayDeque<>();
   private Process process;
+  /** Host pid of the Python worker inside the sandbox (not bwrap's), or -1 when not found. */
+  private long workerPid = -1;
   private BufferedWriter stdin;
   private String manimVersion;
   private double importSeconds;
@@ -97,7 +102,9 @@ final class RenderWorker implements AutoCloseable {
       Files.createDirectories(throwaway.resolve("tmp"));
       cmd = sandbox.unsandboxedWorkerCommand(workerDir, throwaway, argv);
     }
-    messages.clear();
+    // A new queue, not a cleared one: the stdout reader of a process killed just before may
+    // still post its end-of-output, which in a shared queue this start would take for its own.
+    messages = new LinkedBlockingQueue<>();
     process = ProcessLauncher.start(cmd);
     stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
     Thread out = new Thread(this::pumpStdout, "render-worker-" + index + "-out");
@@ -114,6 +121,7 @@ final class RenderWorker implements AutoCloseable {
       kill();
       throw new IOException("render worker " + index + " did not start (" + why + "); its stderr:\n" + stderrSnapshot());
     }
+    workerPid = findWorkerPid();
     manimVersion = ready.head().path("manim_version").asText();
     importSeconds = ready.head().path("import_s").asDouble();
     LOG.debug("render worker {} ready: manim {} imported in {} s (pid {})", index, manimVersion,
@@ -168,13 +176,14 @@ final class RenderWorker implements AutoCloseable {
       stdin.write(JSON.writeValueAsString(req));
       stdin.write('\n');
       stdin.flush();
-      res = next(config.timeoutSeconds() + GRACE_SECONDS + DECODE_SECONDS);
+      res = awaitReply(config.timeoutSeconds() + GRACE_SECONDS + DECODE_SECONDS);
     } catch (IOException e) {
       res = null;
     }
     if (res == null || res.head().has("event")) {
       String why = res == null
-          ? (alive() ? "worker stopped answering" : "worker died (exit " + exitCode() + ")")
+          ? (workerStopped() ? "the render stopped its worker (SIGSTOP or the like), which then watched nothing"
+              : alive() ? "worker stopped answering" : "worker died (exit " + exitCode() + ")")
           : "unexpected worker message " + res.head();
       kill();
       return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, why + "; worker restarted",
@@ -209,6 +218,64 @@ final class RenderWorker implements AutoCloseable {
     return kept;
   }
 
+  /**
+   * The reply to a render, or null when the worker died, stopped, or passed the deadline.
+   *
+   * <p>The render runs as the worker's uid, so it may stop the worker (SIGSTOP, SIGTSTP, or all
+   * its uid's processes at once with kill(-1)). A stopped worker's watchdog counts nothing: the
+   * render would have this whole wait, past its own timeout, and a tree that only rlimits
+   * bound. So the worker's state is looked at twice a second, and a stopped worker is given up
+   * as a hung one is.
+   */
+  private Message awaitReply(int timeoutSeconds) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    BlockingQueue<Message> queue = messages;
+    while (true) {
+      Message m;
+      try {
+        m = queue.poll(STOP_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted waiting for render worker " + index, e);
+      }
+      if (m != null) {
+        return m == EOF ? null : m;
+      }
+      if (workerStopped() || System.nanoTime() - deadline > 0) {
+        return null;
+      }
+    }
+  }
+
+  /** Whether the Python worker is stopped (state T, or t under a tracer), from its /proc stat. */
+  private boolean workerStopped() {
+    if (workerPid < 0) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(workerPid), "stat"));
+      String rest = stat.substring(stat.lastIndexOf(')') + 1).trim();
+      return rest.startsWith("T") || rest.startsWith("t");
+    } catch (IOException | RuntimeException e) {
+      return false; // gone: the wait sees its end of output
+    }
+  }
+
+  /**
+   * The process of the sandbox that runs the worker script, not bubblewrap (whose own command
+   * line names the script too); the oldest one, renders being its later forks.
+   */
+  private long findWorkerPid() {
+    return process.descendants()
+        .filter(p -> {
+          String line = p.info().commandLine().orElse("");
+          return line.contains("/manim_worker.py") && !line.split(" ", 2)[0].endsWith("bwrap");
+        })
+        .min(java.util.Comparator.comparing(p -> p.info().startInstant().orElse(java.time.Instant.MAX)))
+        .map(ProcessHandle::pid)
+        .orElse(-1L);
+  }
+
   private Message next(int timeoutSeconds) throws IOException {
     try {
       Message m = messages.poll(timeoutSeconds, TimeUnit.SECONDS);
@@ -233,6 +300,7 @@ final class RenderWorker implements AutoCloseable {
   }
 
   private void pumpStdout() {
+    BlockingQueue<Message> messages = this.messages; // this process's queue, whatever starts later
     try (InputStream in = new BufferedInputStream(process.getInputStream(), 1 << 16)) {
       byte[] line;
       while ((line = readLine(in)) != null) {

@@ -28,9 +28,10 @@ import java.util.Optional;
  * <p>The program kills the process on a foreign syscall ABI (i386 entry on x86_64, AArch32 on
  * aarch64), whose numbers the tables here do not describe; answers EPERM to x32 syscalls, to
  * syscalls a render has no business making (ptrace, mounts, namespaces, kernel modules, keyrings,
- * BPF, io_uring, clock setting and the like), to {@code clone} with namespace flags and to the
- * terminal-injection ioctls; answers ENOSYS to {@code clone3} (its flags sit behind a pointer
- * seccomp cannot read, and glibc then falls back to {@code clone}); and allows everything else.
+ * BPF, io_uring, clock setting, SysV IPC and POSIX message queues, and the like), to
+ * {@code clone} with namespace flags and to the terminal-injection ioctls; answers ENOSYS to
+ * {@code clone3} (its flags sit behind a pointer seccomp cannot read, and glibc then falls back
+ * to {@code clone}); and allows everything else.
  *
  * <p>It is assembled here rather than with libseccomp so that every executor can build it with no
  * native library. Only x86_64 and aarch64 are known; elsewhere the filter is unavailable rather
@@ -84,7 +85,11 @@ public final class SeccompFilter {
       "quotactl", "lookup_dcookie", "io_uring_setup", "io_uring_enter", "io_uring_register",
       "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr",
       "iopl", "ioperm", "sethostname", "setdomainname", "settimeofday", "clock_settime",
-      "clock_adjtime", "adjtimex", "vhangup", "uselib", "pidfd_getfd", "fanotify_init", "kcmp");
+      "clock_adjtime", "adjtimex", "vhangup", "uselib", "pidfd_getfd", "fanotify_init", "kcmp",
+      // SysV IPC and POSIX message queues live in the sandbox's IPC namespace, which lasts as long
+      // as the worker: objects one render makes are there for the next, and detached SysV shared
+      // memory stays resident with no process mapping it, where no watchdog counts it.
+      "shmget", "semget", "msgget", "mq_open");
 
   /** A supported syscall ABI: its audit arch value and its syscall numbers. */
   private enum Arch {
@@ -111,7 +116,8 @@ public final class SeccompFilter {
         Map.entry("settimeofday", 164), Map.entry("clock_settime", 227),
         Map.entry("clock_adjtime", 305), Map.entry("adjtimex", 159), Map.entry("vhangup", 153),
         Map.entry("uselib", 134), Map.entry("pidfd_getfd", 438), Map.entry("fanotify_init", 300),
-        Map.entry("kcmp", 312))),
+        Map.entry("kcmp", 312), Map.entry("shmget", 29), Map.entry("semget", 64), Map.entry("msgget", 68),
+        Map.entry("mq_open", 240))),
     // include/uapi/asm-generic/unistd.h, which arm64 uses; it has no iopl, ioperm or uselib.
     AARCH64("aarch64", 0xC00000B7, false, Map.ofEntries(
         Map.entry("ioctl", 29), Map.entry("clone", 220), Map.entry("clone3", 435),
@@ -134,7 +140,8 @@ public final class SeccompFilter {
         Map.entry("sethostname", 161), Map.entry("setdomainname", 162),
         Map.entry("settimeofday", 170), Map.entry("clock_settime", 112),
         Map.entry("clock_adjtime", 266), Map.entry("adjtimex", 171), Map.entry("vhangup", 58),
-        Map.entry("pidfd_getfd", 438), Map.entry("fanotify_init", 262), Map.entry("kcmp", 272)));
+        Map.entry("pidfd_getfd", 438), Map.entry("fanotify_init", 262), Map.entry("kcmp", 272),
+        Map.entry("shmget", 194), Map.entry("semget", 190), Map.entry("msgget", 186), Map.entry("mq_open", 180)));
 
     final String name;
     final int auditArch;

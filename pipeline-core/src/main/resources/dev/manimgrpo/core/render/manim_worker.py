@@ -15,6 +15,7 @@ following links, and decoded here after every process of the render is dead.
 """
 import base64
 import ctypes
+import errno
 import hashlib
 import json
 import math
@@ -116,8 +117,14 @@ class Channel:
     def __init__(self, fd, nonce):
         self.fd = fd
         self.nonce = nonce
+        self.owner = os.getpid()
 
     def _write(self, kind, payload):
+        # Only the render process reports. A process the scene forked runs this same code (a
+        # fork bomb's children failing to fork, a child that renders on or raises): its report
+        # would be a second one, and the render "tampered" instead of what it really hit.
+        if os.getpid() != self.owner:
+            return
         data = kind + struct.pack(">I", len(payload)) + payload
         view = memoryview(data)
         while view:
@@ -394,6 +401,9 @@ def scene_line(tb):
     return line
 
 
+NPROC_HEADROOM = 8
+
+
 def set_limits(req):
     cpu = int(req["cpu_seconds"])
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -402,6 +412,12 @@ def set_limits(req):
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     nproc = int(req["max_processes"])
     if nproc > 0:  # 0: the sandbox shares its uid with the JVM, where the count is meaningless
+        # RLIMIT_NPROC counts every process of the uid, this render's parent (the worker)
+        # included, and only makes fork fail. At exactly the watchdog's limit the render's
+        # tree could never pass that limit, and a fork bomb would spin on failing forks until
+        # the stall watchdog called it a stall. A little above it, the watchdog sees the bomb
+        # and names it; the rlimit stays the backstop between two of its looks.
+        nproc += NPROC_HEADROOM
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
     # The address space already holds the manim import; the limit is on top of it.
     with open("/proc/self/status") as f:
@@ -430,6 +446,12 @@ def pick_scene(namespace, wanted):
 def child_main(req, nonce, chan_fd, err_fd, tex_fds, heart):
     """Runs in the forked child: sets the render's limits, then the generated code."""
     os.setsid()
+    # A fork inherits the worker's "not dumpable" (see the top), and the /proc files of a
+    # process that is not dumpable are closed to other processes of its uid: the watchdog,
+    # without capabilities, could then read neither smaps_rollup nor stat of the render's
+    # forked processes, and would count none of their memory or CPU. This process holds
+    # nothing the render may not see (its own nonce included); the worker stays not dumpable.
+    ctypes.CDLL(None, use_errno=True).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE = 1
     try:
         PROTO_IN.close()
         PROTO_OUT.close()
@@ -525,8 +547,15 @@ def child_main(req, nonce, chan_fd, err_fd, tex_fds, heart):
         return 0
     except BaseException as e:  # generated code may raise anything, SystemExit included
         traceback.print_exc()
-        channel.error({"status": "runtime_error", "exception_type": type(e).__name__, "scene": scene_name,
-                       "error_line": scene_line(e.__traceback__), "message": str(e)[:2000]})
+        status, message = "runtime_error", str(e)[:2000]
+        if isinstance(e, BlockingIOError) and e.errno == errno.EAGAIN:
+            # What fork (os.fork, subprocess, multiprocessing) raises at the process limit, as
+            # MemoryError is what an allocation raises at the memory limit. A fork bomb's first
+            # process usually dies of it before the watchdog has counted the tree (its copies
+            # die of it too, and the count falls back under the limit).
+            status, message = "resource_limit", "process limit: a fork was refused (render.max-processes)"
+        channel.error({"status": status, "exception_type": type(e).__name__, "scene": scene_name,
+                       "error_line": scene_line(e.__traceback__), "message": message})
         return 0
     channel.done(result)
     return 0
@@ -678,28 +707,34 @@ IN_OWN_PID_NAMESPACE = os.getppid() == 1
 
 
 def kill_strays():
-    """Kill every process of this sandbox but its init and this worker, then reap."""
+    """Kill every process of this sandbox but its init and this worker, until none is left;
+    False when some survived 5 s of it (the worker must then be replaced).
+
+    One pass over a listing of /proc is not enough: a process that forks between the listing
+    and its own kill (a pid-hopping daemon: fork, parent exits, repeat) leaves a child nobody
+    listed, which then lives on into the next render. kill(-1) signals every process this uid
+    may signal in the sandbox's own PID namespace, this one and init excepted, in one step
+    that a concurrent fork cannot slip past; it is repeated until /proc shows nobody else."""
     if not IN_OWN_PID_NAMESPACE:
         raise RuntimeError("the render worker is not in a PID namespace of its own; refusing to kill strays")
     me = os.getpid()
     deadline = time.monotonic() + 5.0
-    for name in os.listdir("/proc"):
-        if name.isdigit() and int(name) not in (1, me):
-            try:
-                os.kill(int(name), signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
     while True:
+        others = [int(n) for n in os.listdir("/proc") if n.isdigit() and int(n) not in (1, me)]
+        if not others:
+            return True
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            os.kill(-1, signal.SIGKILL)  # only this PID namespace: checked above
+        except OSError:
+            pass
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0] > 0:
+                pass
         except ChildProcessError:
-            break
-        if pid == 0:
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.005)
-            if not any(n.isdigit() and int(n) not in (1, me) for n in os.listdir("/proc")):
-                break
+            pass  # strays are init's children: it reaps them
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
 
 
 def _make_removable(root):
@@ -1011,6 +1046,11 @@ class Supervisor:
                 break
             if pidfd in ready:
                 exited = True
+                if WATCHDOG:
+                    # One more count of the tree: a fork bomb whose first process died of a
+                    # refused fork (its report, traceback and exit all ready at once) left
+                    # its copies behind, and is still a fork bomb, not that error.
+                    self.verdict = self.check_tree(False)
                 break
             if WATCHDOG:
                 now = time.monotonic()
@@ -1037,7 +1077,9 @@ class Supervisor:
         _, wait_status = os.waitpid(self.pid, 0)
         child_s = time.monotonic() - started
         os.close(pidfd)
-        kill_strays()  # whatever the render left running (fork bombs, detached children)
+        # whatever the render left running (fork bombs, detached children)
+        if not kill_strays():
+            raise WorkerUnclean("processes of the render survived SIGKILL")
         # Every writer is dead now: what is left in the pipes ends in EOF.
         while self.read_channel() and self.tampered is None:
             pass
@@ -1150,7 +1192,8 @@ class Supervisor:
             return []
         finally:
             os.close(fd)
-        kill_strays()
+        if not kill_strays():
+            raise WorkerUnclean("processes of the render survived SIGKILL")
         count = len(raw) // (w * h)
         if count < 1 or count * w * h != len(raw):
             result.update(status="runtime_error", message="the render's video decoded to %d bytes, not whole %dx%d"

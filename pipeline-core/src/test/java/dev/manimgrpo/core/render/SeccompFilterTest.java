@@ -51,7 +51,8 @@ class SeccompFilterTest {
       "quotactl", "lookup_dcookie", "io_uring_setup", "io_uring_enter", "io_uring_register",
       "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr",
       "sethostname", "setdomainname", "settimeofday", "clock_settime", "clock_adjtime",
-      "adjtimex", "vhangup", "pidfd_getfd", "fanotify_init", "kcmp");
+      "adjtimex", "vhangup", "pidfd_getfd", "fanotify_init", "kcmp", "shmget", "semget", "msgget",
+      "mq_open");
   static final List<String> DENIED_X86_ONLY = List.of("iopl", "ioperm", "uselib");
 
   /** Syscall numbers per arch: arch/x86/entry/syscalls/syscall_64.tbl and asm-generic/unistd.h. */
@@ -81,7 +82,8 @@ class SeccompFilterTest {
           Map.entry("clock_settime", 227), Map.entry("clock_adjtime", 305),
           Map.entry("adjtimex", 159), Map.entry("vhangup", 153), Map.entry("uselib", 134),
           Map.entry("pidfd_getfd", 438), Map.entry("fanotify_init", 300), Map.entry("kcmp", 312),
-          Map.entry("pidfd_open", 434)),
+          Map.entry("pidfd_open", 434), Map.entry("shmget", 29), Map.entry("semget", 64),
+          Map.entry("msgget", 68), Map.entry("mq_open", 240)),
       "aarch64", Map.ofEntries(
           Map.entry("read", 63), Map.entry("write", 64), Map.entry("openat", 56),
           Map.entry("execve", 221), Map.entry("getpid", 172),
@@ -106,7 +108,8 @@ class SeccompFilterTest {
           Map.entry("settimeofday", 170), Map.entry("clock_settime", 112),
           Map.entry("clock_adjtime", 266), Map.entry("adjtimex", 171), Map.entry("vhangup", 58),
           Map.entry("pidfd_getfd", 438), Map.entry("fanotify_init", 262), Map.entry("kcmp", 272),
-          Map.entry("pidfd_open", 434)));
+          Map.entry("pidfd_open", 434), Map.entry("shmget", 194), Map.entry("semget", 190),
+          Map.entry("msgget", 186), Map.entry("mq_open", 180)));
 
   static final int[] NAMESPACE_FLAGS = {
     0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000};
