@@ -13,6 +13,7 @@ import picocli.CommandLine.HelpCommand;
     subcommands = {
         RenderSamplesCommand.class,
         RenderCommand.class,
+        SandboxCheckCommand.class,
         BenchRenderCommand.class,
         BenchRewardCommand.class,
         BenchSandboxCommand.class,

@@ -25,7 +25,8 @@ class ManimGrpoCommandTest {
   void helpListsEverySubcommand() {
     Run r = run("--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("render-samples", "bench-render", "dataset", "config");
+    assertThat(r.out()).contains("render-samples", "render", "sandbox-check", "bench-render", "bench-sandbox", "dataset", "config");
+    assertThat(run("render", "--help").out()).contains("--profile", "--out", "--json", "--extract", "Exit codes");
     assertThat(run("render-samples", "--help").out()).contains("--conf", "--config", "--run-id", "reference_renders");
   }
 
