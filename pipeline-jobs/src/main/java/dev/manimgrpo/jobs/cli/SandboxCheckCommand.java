@@ -45,8 +45,8 @@ public final class SandboxCheckCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "sandbox check: manim %s, %d worker(s)%n", pool.manimVersion(), config.render().workers());
       out.flush();
       verdicts = SandboxSelfCheck.run(pool, v -> {
-        out.printf(Locale.ROOT, "  %-4s %-40s %-15s %6.2f s%n", v.held() ? "ok" : "FAIL", v.name(),
-            v.status().wireName(), v.slotSeconds());
+        out.printf(Locale.ROOT, "  %-4s %-24s %-15s %6.2f s  %s%n", v.held() ? "ok" : "FAIL", v.name(),
+            v.status().wireName(), v.slotSeconds(), v.attack());
         out.flush();
       });
     }
