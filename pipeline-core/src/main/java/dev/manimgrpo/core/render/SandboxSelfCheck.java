@@ -821,6 +821,76 @@ public final class SandboxSelfCheck {
               self.add(Dot())
       """;
 
+  /** A render whose code, result, frames and formula carry a string the next render looks for. */
+  private static final String LEAVE_IN_MEMORY = """
+      class Probe(Scene):
+          def construct(self):
+              # @LEFTOVER@
+              print('@LEFTOVER@ ' * 200, file=sys.stderr)
+              self.play(Write(MathTex(r'\\text{@LEFTOVER@}')), run_time=0.4)
+      """;
+
+  /**
+   * A render is a fork of the worker, so it starts with a copy of the worker's memory: it looks
+   * there for the previous render's result, frames and formula as objects (what the worker must
+   * not keep), and scans its memory for fragments of them (what it cannot help, see the case).
+   */
+  private static final String LOOK_IN_MEMORY = """
+      def scan(needle, own):
+          # occurrences of needle in this process's writable memory, but at the addresses in own
+          hits = 0
+          with open('/proc/self/maps') as maps, open('/proc/self/mem', 'rb', 0) as mem:
+              for line in maps:
+                  parts = line.split()
+                  if not parts[1].startswith('rw') or (len(parts) > 5 and not parts[5].startswith('[')):
+                      continue
+                  lo, hi = (int(x, 16) for x in parts[0].split('-'))
+                  try:
+                      mem.seek(lo)
+                      data = mem.read(hi - lo)
+                  except (OSError, OverflowError, ValueError):
+                      continue
+                  i = data.find(needle)
+                  while i >= 0:
+                      hits += (lo + i) not in own
+                      i = data.find(needle, i + 1)
+          return hits
+
+
+      def data_address(o):
+          # where CPython keeps the characters of an ASCII str, or the bytes of a bytes object
+          return id(o) + sys.getsizeof(o) - len(o) - 1
+
+
+      class Probe(Scene):
+          def construct(self):
+              needle = P['left_a'] + P['left_b']  # never whole in this render's own code
+              found = []
+              f = sys._getframe()
+              while f is not None:
+                  if f.f_code.co_name == 'main':
+                      held = [k for k in ('result', 'blobs') if f.f_locals.get(k) is not None]
+                      if held:
+                          found.append("the worker's main loop still holds %s" % held)
+                  f = f.f_back
+              cache = getattr(sys.modules.get('__main__'), 'TEX_CACHE', None)
+              if cache:
+                  found.append("the worker's LaTeX cache, %d formulas" % len(cache))
+              for o in gc.get_objects():
+                  values = o.values() if isinstance(o, dict) else o if isinstance(o, (list, tuple)) else ()
+                  for v in list(values):
+                      for x in (v if isinstance(v, tuple) else (v,)):
+                          if isinstance(x, (str, bytes)) and x is not needle and (
+                                  needle in x if isinstance(x, str) else needle.encode() in x):
+                              found.append('an object holding the previous render: %r' % x[:80])
+              if found:
+                  attack_succeeded(sorted(set(found))[:5])
+              # Fragments in memory the worker freed are not objects; report, not raise (see the case).
+              raw = needle.encode()
+              print('FRAGMENTS %d' % scan(raw, {data_address(needle), data_address(raw)}), file=sys.stderr)
+              self.add(Dot())
+      """;
+
   /** SysV IPC and POSIX message queues live in the sandbox's IPC namespace, as long as the worker. */
   private static final String IPC_HELPERS = """
       libc = ctypes.CDLL(None, use_errno=True)
@@ -1133,6 +1203,8 @@ public final class SandboxSelfCheck {
           SandboxSelfCheck::plantState),
       new Case("read-other-renders", "leave output in /scratch, /tmp and ~; look for it from the next render",
           SandboxSelfCheck::readOtherRenders),
+      new Case("previous-render-in-memory", "find the previous render's result, frames and formula in the memory"
+          + " a render inherits from the worker", SandboxSelfCheck::previousRenderInMemory),
       new Case("ipc-state", "leave SysV shared memory, a message queue, semaphores and a POSIX message queue for"
           + " the next render on the same worker", SandboxSelfCheck::ipcState),
       single("ipc-memory", "pin more than render.memory-mb in detached SysV shared memory", RenderProfile.FRAMES,
@@ -1370,6 +1442,44 @@ public final class SandboxSelfCheck {
       others.add(r);
     }
     return new Outcome(main, others, problems, summary(main) + "; the next renders found none of it");
+  }
+
+  private static Outcome previousRenderInMemory(Run run) {
+    List<String> problems = new ArrayList<>();
+    List<RenderResult> others = new ArrayList<>();
+    String a = "leftover-" + hex(6);
+    String b = hex(6);
+    RenderResult main = null;
+    int fragments = 0;
+    for (int i = 0; i < run.slots(); i++) {
+      RenderResult left = run.render("memory-leave-" + i, RenderProfile.FRAMES,
+          LEAVE_IN_MEMORY.replace("@LEFTOVER@", a + b));
+      problems.addAll(prefixed("leave", statusProblems(left, RenderStatus.RENDERED)));
+      others.add(left);
+    }
+    // The same workers in the same turn: each look follows a leave on its worker.
+    for (int i = 0; i < run.slots(); i++) {
+      RenderResult look = run.render("memory-look-" + i, RenderProfile.FRAMES, LOOK_IN_MEMORY,
+          Map.of("left_a", a, "left_b", b));
+      problems.addAll(prefixed("look", statusProblems(look, RenderStatus.RENDERED)));
+      if (main == null) {
+        main = look;
+      } else {
+        others.add(look);
+      }
+      for (String line : look.stderrTail()) {
+        if (line.startsWith("FRAGMENTS ")) {
+          fragments = Math.max(fragments, Integer.parseInt(line.substring(10).trim()));
+        }
+      }
+    }
+    // What we guarantee: the worker keeps no object of an earlier render (result, frames, its
+    // formulas: the render's copy of the LaTeX cache is emptied). Not guaranteed: bytes of memory
+    // the worker freed are in the fork too until reused; only a fork server that never saw a
+    // render's data would leave none.
+    return new Outcome(main, others, problems, summary(main) + "; no object of the previous render reachable;"
+        + " residual: its bytes in memory the worker freed (" + fragments + " copies of its marker found by a scan"
+        + " of /proc/self/mem this time)");
   }
 
   private static Outcome ipcState(Run run) {
