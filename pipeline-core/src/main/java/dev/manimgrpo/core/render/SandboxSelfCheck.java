@@ -527,6 +527,41 @@ public final class SandboxSelfCheck {
                       f.write(block)
       """;
 
+  private static final String LATEX_LOOP = """
+      class Probe(Scene):
+          def construct(self):
+              while True:  # a TeX that never ends, in the worker's LaTeX service
+                  try:
+                      self.add(MathTex(r'\\def\\x{\\x}\\x'))
+                  except Exception:
+                      pass
+      """;
+
+  private static final String WIPE_EXHAUSTION = """
+      class Probe(Scene):
+          def construct(self):
+              os.makedirs('/scratch/many')
+              for i in range(25000):  # more entries than the worker wipes before it gives up
+                  open('/scratch/many/%s-%d' % (MARKER, i), 'w').close()
+                  if i % 2000 == 0:
+                      beat()
+              self.add(Dot())
+      """;
+
+  private static final String DEEP_TREE = """
+      class Probe(Scene):
+          def construct(self):
+              os.chdir('/scratch')
+              for i in range(3000):  # deeper than PATH_MAX and than Python's recursion limit
+                  os.mkdir('d')
+                  os.chdir('d')
+              with open(MARKER, 'w') as f:
+                  f.write('deep')
+              os.chmod('.', 0)
+              os.chdir('/scratch/work')
+              self.add(Dot())
+      """;
+
   private static final String DAEMON = """
       class Probe(Scene):
           def construct(self):
@@ -1158,6 +1193,7 @@ public final class SandboxSelfCheck {
           RenderStatus.RESOURCE_LIMIT, RenderStatus.TIMEOUT),
       new Case("heartbeat-forgery", "find the heartbeat counter and fake progress while doing nothing",
           SandboxSelfCheck::heartbeatForgery),
+      new Case("latex-loop", "a formula whose TeX never ends, again and again", SandboxSelfCheck::latexLoop),
       disk(single("stderr-flood", "write to stderr without end", RenderProfile.FRAMES, STDERR_FLOOD,
           RenderStatus.RESOURCE_LIMIT)),
       disk(single("huge-file", "write one file without end", RenderProfile.FRAMES, HUGE_FILE,
@@ -1201,6 +1237,10 @@ public final class SandboxSelfCheck {
       new Case("plant-state", "leave manim.cfg, TeX and Python user files, /tmp and /scratch files, a locked folder"
           + " and a planting process for the next render, on the same worker and after it is replaced",
           SandboxSelfCheck::plantState),
+      cleanup(single("wipe-exhaustion", "leave more files than the worker wipes", RenderProfile.FRAMES,
+          WIPE_EXHAUSTION, RenderStatus.RENDERED)),
+      cleanup(single("deep-tree", "leave a tree 3000 folders deep, its bottom unreadable", RenderProfile.FRAMES,
+          DEEP_TREE, RenderStatus.RENDERED, RenderStatus.SANDBOX_ERROR)),
       new Case("read-other-renders", "leave output in /scratch, /tmp and ~; look for it from the next render",
           SandboxSelfCheck::readOtherRenders),
       new Case("previous-render-in-memory", "find the previous render's result, frames and formula in the memory"
@@ -1264,6 +1304,17 @@ public final class SandboxSelfCheck {
     });
   }
 
+  /** A case that leaves files behind: says whether the worker wiped them or was replaced (a fresh tmpfs). */
+  private static Case cleanup(Case c) {
+    return new Case(c.name(), c.attack(), run -> {
+      Outcome o = c.runner().run(run);
+      // A worker that could not wipe is killed at once and restarted on its next use.
+      boolean replaced = run.pool.workerPids().size() < run.slots();
+      return new Outcome(o.main(), o.others(), o.problems(), summary(o.main()) + (replaced
+          ? "; the worker could not wipe it and was replaced (a fresh sandbox)" : "; the worker wiped it"));
+    });
+  }
+
   /** The host's free disk must not shrink by the attack (the render's files are in memory, its tmpfs). */
   private static Case disk(Case c) {
     return new Case(c.name(), c.attack(), run -> {
@@ -1288,6 +1339,18 @@ public final class SandboxSelfCheck {
     }
     return new Outcome(r, List.of(), problems, summary(r) + "; residual: code in the manim process can fake"
         + " progress, so only render.timeout-seconds bounds it");
+  }
+
+  private static Outcome latexLoop(Run run) {
+    RenderResult r = run.render("latex-loop", RenderProfile.FRAMES, LATEX_LOOP);
+    List<String> problems = statusProblems(r, RenderStatus.TIMEOUT, RenderStatus.RUNTIME_ERROR);
+    // LaTeX time is the worker's, which the stall watchdog does not count; the deadline must hold.
+    int bound = run.config().timeoutSeconds() + 20;
+    if (r.wallSeconds() > bound) {
+      problems.add(String.format(Locale.ROOT, "held its slot %.1f s, over render.timeout-seconds + 20", r.wallSeconds()));
+    }
+    return new Outcome(r, List.of(), problems, summary(r) + "; residual: LaTeX runs are the worker's time, which the"
+        + " stall watchdog does not count, so only render.timeout-seconds bounds a TeX that never ends");
   }
 
   private static Outcome nonceForgery(Run run) {
