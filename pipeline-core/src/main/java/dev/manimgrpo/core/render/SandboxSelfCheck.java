@@ -1570,16 +1570,18 @@ public final class SandboxSelfCheck {
 
   // ------------------------------------------------------------------------------ the runner
 
-  /** Runs every case; see {@link #run(RenderWorkerPool, Consumer, Predicate)}. */
+  /**
+   * Runs every case through {@code pool}, one after the other, and checks the host after each;
+   * {@code progress} gets each verdict as it is known (the whole run takes minutes: cases that
+   * only the timeout can stop hold a slot for render.timeout-seconds). Sets up the host-side
+   * probes itself and tears them down at the end. The pool must be otherwise idle: the checks
+   * count on handing out its workers in turn, and look at its workers' process trees.
+   */
   public static List<Verdict> run(RenderWorkerPool pool, Consumer<Verdict> progress) {
     return run(pool, progress, name -> true);
   }
 
-  /**
-   * Runs the cases whose names {@code which} accepts through {@code pool}, one after the other,
-   * and checks the host after each; {@code progress} gets each verdict as it is known. Sets up
-   * the host-side probes itself and tears them down at the end. The pool must be otherwise idle.
-   */
+  /** As {@link #run(RenderWorkerPool, Consumer)}, only the cases whose names {@code which} accepts. */
   static List<Verdict> run(RenderWorkerPool pool, Consumer<Verdict> progress, Predicate<String> which) {
     List<Verdict> verdicts = new ArrayList<>();
     try (Probes probes = Probes.open(pool)) {
@@ -1601,6 +1603,7 @@ public final class SandboxSelfCheck {
     try {
       o = c.runner().run(run);
     } catch (Exception | AssertionError e) {
+      // No render to report: the row says so, with a status that never counts as held.
       return new Verdict(c.name(), c.attack(), false, RenderStatus.SANDBOX_ERROR, 0,
           "the case itself failed: " + e);
     }
