@@ -527,6 +527,41 @@ public final class SandboxSelfCheck {
                       f.write(block)
       """;
 
+  private static final String LATEX_LOOP = """
+      class Probe(Scene):
+          def construct(self):
+              while True:  # a TeX that never ends, in the worker's LaTeX service
+                  try:
+                      self.add(MathTex(r'\\def\\x{\\x}\\x'))
+                  except Exception:
+                      pass
+      """;
+
+  private static final String WIPE_EXHAUSTION = """
+      class Probe(Scene):
+          def construct(self):
+              os.makedirs('/scratch/many')
+              for i in range(25000):  # more entries than the worker wipes before it gives up
+                  open('/scratch/many/%s-%d' % (MARKER, i), 'w').close()
+                  if i % 2000 == 0:
+                      beat()
+              self.add(Dot())
+      """;
+
+  private static final String DEEP_TREE = """
+      class Probe(Scene):
+          def construct(self):
+              os.chdir('/scratch')
+              for i in range(3000):  # deeper than PATH_MAX and than Python's recursion limit
+                  os.mkdir('d')
+                  os.chdir('d')
+              with open(MARKER, 'w') as f:
+                  f.write('deep')
+              os.chmod('.', 0)
+              os.chdir('/scratch/work')
+              self.add(Dot())
+      """;
+
   private static final String DAEMON = """
       class Probe(Scene):
           def construct(self):
@@ -821,6 +856,76 @@ public final class SandboxSelfCheck {
               self.add(Dot())
       """;
 
+  /** A render whose code, result, frames and formula carry a string the next render looks for. */
+  private static final String LEAVE_IN_MEMORY = """
+      class Probe(Scene):
+          def construct(self):
+              # @LEFTOVER@
+              print('@LEFTOVER@ ' * 200, file=sys.stderr)
+              self.play(Write(MathTex(r'\\text{@LEFTOVER@}')), run_time=0.4)
+      """;
+
+  /**
+   * A render is a fork of the worker, so it starts with a copy of the worker's memory: it looks
+   * there for the previous render's result, frames and formula as objects (what the worker must
+   * not keep), and scans its memory for fragments of them (what it cannot help, see the case).
+   */
+  private static final String LOOK_IN_MEMORY = """
+      def scan(needle, own):
+          # occurrences of needle in this process's writable memory, but at the addresses in own
+          hits = 0
+          with open('/proc/self/maps') as maps, open('/proc/self/mem', 'rb', 0) as mem:
+              for line in maps:
+                  parts = line.split()
+                  if not parts[1].startswith('rw') or (len(parts) > 5 and not parts[5].startswith('[')):
+                      continue
+                  lo, hi = (int(x, 16) for x in parts[0].split('-'))
+                  try:
+                      mem.seek(lo)
+                      data = mem.read(hi - lo)
+                  except (OSError, OverflowError, ValueError):
+                      continue
+                  i = data.find(needle)
+                  while i >= 0:
+                      hits += (lo + i) not in own
+                      i = data.find(needle, i + 1)
+          return hits
+
+
+      def data_address(o):
+          # where CPython keeps the characters of an ASCII str, or the bytes of a bytes object
+          return id(o) + sys.getsizeof(o) - len(o) - 1
+
+
+      class Probe(Scene):
+          def construct(self):
+              needle = P['left_a'] + P['left_b']  # never whole in this render's own code
+              found = []
+              f = sys._getframe()
+              while f is not None:
+                  if f.f_code.co_name == 'main':
+                      held = [k for k in ('result', 'blobs') if f.f_locals.get(k) is not None]
+                      if held:
+                          found.append("the worker's main loop still holds %s" % held)
+                  f = f.f_back
+              cache = getattr(sys.modules.get('__main__'), 'TEX_CACHE', None)
+              if cache:
+                  found.append("the worker's LaTeX cache, %d formulas" % len(cache))
+              for o in gc.get_objects():
+                  values = o.values() if isinstance(o, dict) else o if isinstance(o, (list, tuple)) else ()
+                  for v in list(values):
+                      for x in (v if isinstance(v, tuple) else (v,)):
+                          if isinstance(x, (str, bytes)) and x is not needle and (
+                                  needle in x if isinstance(x, str) else needle.encode() in x):
+                              found.append('an object holding the previous render: %r' % x[:80])
+              if found:
+                  attack_succeeded(sorted(set(found))[:5])
+              # Fragments in memory the worker freed are not objects; report, not raise (see the case).
+              raw = needle.encode()
+              print('FRAGMENTS %d' % scan(raw, {data_address(needle), data_address(raw)}), file=sys.stderr)
+              self.add(Dot())
+      """;
+
   /** SysV IPC and POSIX message queues live in the sandbox's IPC namespace, as long as the worker. */
   private static final String IPC_HELPERS = """
       libc = ctypes.CDLL(None, use_errno=True)
@@ -1088,6 +1193,7 @@ public final class SandboxSelfCheck {
           RenderStatus.RESOURCE_LIMIT, RenderStatus.TIMEOUT),
       new Case("heartbeat-forgery", "find the heartbeat counter and fake progress while doing nothing",
           SandboxSelfCheck::heartbeatForgery),
+      new Case("latex-loop", "a formula whose TeX never ends, again and again", SandboxSelfCheck::latexLoop),
       disk(single("stderr-flood", "write to stderr without end", RenderProfile.FRAMES, STDERR_FLOOD,
           RenderStatus.RESOURCE_LIMIT)),
       disk(single("huge-file", "write one file without end", RenderProfile.FRAMES, HUGE_FILE,
@@ -1131,8 +1237,14 @@ public final class SandboxSelfCheck {
       new Case("plant-state", "leave manim.cfg, TeX and Python user files, /tmp and /scratch files, a locked folder"
           + " and a planting process for the next render, on the same worker and after it is replaced",
           SandboxSelfCheck::plantState),
+      cleanup(single("wipe-exhaustion", "leave more files than the worker wipes", RenderProfile.FRAMES,
+          WIPE_EXHAUSTION, RenderStatus.RENDERED)),
+      cleanup(single("deep-tree", "leave a tree 3000 folders deep, its bottom unreadable", RenderProfile.FRAMES,
+          DEEP_TREE, RenderStatus.RENDERED, RenderStatus.SANDBOX_ERROR)),
       new Case("read-other-renders", "leave output in /scratch, /tmp and ~; look for it from the next render",
           SandboxSelfCheck::readOtherRenders),
+      new Case("previous-render-in-memory", "find the previous render's result, frames and formula in the memory"
+          + " a render inherits from the worker", SandboxSelfCheck::previousRenderInMemory),
       new Case("ipc-state", "leave SysV shared memory, a message queue, semaphores and a POSIX message queue for"
           + " the next render on the same worker", SandboxSelfCheck::ipcState),
       single("ipc-memory", "pin more than render.memory-mb in detached SysV shared memory", RenderProfile.FRAMES,
@@ -1192,6 +1304,17 @@ public final class SandboxSelfCheck {
     });
   }
 
+  /** A case that leaves files behind: says whether the worker wiped them or was replaced (a fresh tmpfs). */
+  private static Case cleanup(Case c) {
+    return new Case(c.name(), c.attack(), run -> {
+      Outcome o = c.runner().run(run);
+      // A worker that could not wipe is killed at once and restarted on its next use.
+      boolean replaced = run.pool.workerPids().size() < run.slots();
+      return new Outcome(o.main(), o.others(), o.problems(), summary(o.main()) + (replaced
+          ? "; the worker could not wipe it and was replaced (a fresh sandbox)" : "; the worker wiped it"));
+    });
+  }
+
   /** The host's free disk must not shrink by the attack (the render's files are in memory, its tmpfs). */
   private static Case disk(Case c) {
     return new Case(c.name(), c.attack(), run -> {
@@ -1216,6 +1339,18 @@ public final class SandboxSelfCheck {
     }
     return new Outcome(r, List.of(), problems, summary(r) + "; residual: code in the manim process can fake"
         + " progress, so only render.timeout-seconds bounds it");
+  }
+
+  private static Outcome latexLoop(Run run) {
+    RenderResult r = run.render("latex-loop", RenderProfile.FRAMES, LATEX_LOOP);
+    List<String> problems = statusProblems(r, RenderStatus.TIMEOUT, RenderStatus.RUNTIME_ERROR);
+    // LaTeX time is the worker's, which the stall watchdog does not count; the deadline must hold.
+    int bound = run.config().timeoutSeconds() + 20;
+    if (r.wallSeconds() > bound) {
+      problems.add(String.format(Locale.ROOT, "held its slot %.1f s, over render.timeout-seconds + 20", r.wallSeconds()));
+    }
+    return new Outcome(r, List.of(), problems, summary(r) + "; residual: LaTeX runs are the worker's time, which the"
+        + " stall watchdog does not count, so only render.timeout-seconds bounds a TeX that never ends");
   }
 
   private static Outcome nonceForgery(Run run) {
@@ -1372,6 +1507,44 @@ public final class SandboxSelfCheck {
     return new Outcome(main, others, problems, summary(main) + "; the next renders found none of it");
   }
 
+  private static Outcome previousRenderInMemory(Run run) {
+    List<String> problems = new ArrayList<>();
+    List<RenderResult> others = new ArrayList<>();
+    String a = "leftover-" + hex(6);
+    String b = hex(6);
+    RenderResult main = null;
+    int fragments = 0;
+    for (int i = 0; i < run.slots(); i++) {
+      RenderResult left = run.render("memory-leave-" + i, RenderProfile.FRAMES,
+          LEAVE_IN_MEMORY.replace("@LEFTOVER@", a + b));
+      problems.addAll(prefixed("leave", statusProblems(left, RenderStatus.RENDERED)));
+      others.add(left);
+    }
+    // The same workers in the same turn: each look follows a leave on its worker.
+    for (int i = 0; i < run.slots(); i++) {
+      RenderResult look = run.render("memory-look-" + i, RenderProfile.FRAMES, LOOK_IN_MEMORY,
+          Map.of("left_a", a, "left_b", b));
+      problems.addAll(prefixed("look", statusProblems(look, RenderStatus.RENDERED)));
+      if (main == null) {
+        main = look;
+      } else {
+        others.add(look);
+      }
+      for (String line : look.stderrTail()) {
+        if (line.startsWith("FRAGMENTS ")) {
+          fragments = Math.max(fragments, Integer.parseInt(line.substring(10).trim()));
+        }
+      }
+    }
+    // What we guarantee: the worker keeps no object of an earlier render (result, frames, its
+    // formulas: the render's copy of the LaTeX cache is emptied). Not guaranteed: bytes of memory
+    // the worker freed are in the fork too until reused; only a fork server that never saw a
+    // render's data would leave none.
+    return new Outcome(main, others, problems, summary(main) + "; no object of the previous render reachable;"
+        + " residual: its bytes in memory the worker freed (" + fragments + " copies of its marker found by a scan"
+        + " of /proc/self/mem this time)");
+  }
+
   private static Outcome ipcState(Run run) {
     List<String> problems = new ArrayList<>();
     List<RenderResult> others = new ArrayList<>();
@@ -1397,16 +1570,18 @@ public final class SandboxSelfCheck {
 
   // ------------------------------------------------------------------------------ the runner
 
-  /** Runs every case; see {@link #run(RenderWorkerPool, Consumer, Predicate)}. */
+  /**
+   * Runs every case through {@code pool}, one after the other, and checks the host after each;
+   * {@code progress} gets each verdict as it is known (the whole run takes minutes: cases that
+   * only the timeout can stop hold a slot for render.timeout-seconds). Sets up the host-side
+   * probes itself and tears them down at the end. The pool must be otherwise idle: the checks
+   * count on handing out its workers in turn, and look at its workers' process trees.
+   */
   public static List<Verdict> run(RenderWorkerPool pool, Consumer<Verdict> progress) {
     return run(pool, progress, name -> true);
   }
 
-  /**
-   * Runs the cases whose names {@code which} accepts through {@code pool}, one after the other,
-   * and checks the host after each; {@code progress} gets each verdict as it is known. Sets up
-   * the host-side probes itself and tears them down at the end. The pool must be otherwise idle.
-   */
+  /** As {@link #run(RenderWorkerPool, Consumer)}, only the cases whose names {@code which} accepts. */
   static List<Verdict> run(RenderWorkerPool pool, Consumer<Verdict> progress, Predicate<String> which) {
     List<Verdict> verdicts = new ArrayList<>();
     try (Probes probes = Probes.open(pool)) {
@@ -1428,6 +1603,7 @@ public final class SandboxSelfCheck {
     try {
       o = c.runner().run(run);
     } catch (Exception | AssertionError e) {
+      // No render to report: the row says so, with a status that never counts as held.
       return new Verdict(c.name(), c.attack(), false, RenderStatus.SANDBOX_ERROR, 0,
           "the case itself failed: " + e);
     }

@@ -452,6 +452,9 @@ def child_main(req, nonce, chan_fd, err_fd, tex_fds, heart):
     # forked processes, and would count none of their memory or CPU. This process holds
     # nothing the render may not see (its own nonce included); the worker stays not dumpable.
     ctypes.CDLL(None, use_errno=True).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE = 1
+    # This process's copy of the worker's LaTeX cache holds earlier renders' formulas and their
+    # SVGs; the render asks the worker for compilations and needs none of it.
+    TEX_CACHE.clear()
     try:
         PROTO_IN.close()
         PROTO_OUT.close()
@@ -1279,6 +1282,9 @@ def main():
             except Exception as e:  # a worker-side failure, not the generated code's
                 send({"id": req.get("id"), "status": "sandbox_error", "restart": True,
                       "message": "%s: %s" % (type(e).__name__, e)})
+            # The next render is a fork of this process: it must not find this one's result and
+            # frames among the objects it inherits.
+            result = blobs = None
         elif op == "ping":
             send({"event": "pong"})
         elif op == "exit":

@@ -50,8 +50,8 @@ class HostileRenderSuiteTest {
     pool = ManimRuntimeFixture.pool(render, scratch);
     workersBefore = pool.workerPids();
     System.out.println("render pool limits: " + pool.limits());
-    System.out.println(String.format(Locale.ROOT, "%-22s | %-14s | %12s | %s", "case", "status", "slot seconds", "held"));
-    verdicts = SandboxSelfCheck.run(pool, v -> System.out.println(String.format(Locale.ROOT, "%-22s | %-14s | %12.1f | %s",
+    System.out.println(String.format(Locale.ROOT, "%-26s | %-14s | %12s | %s", "case", "status", "slot seconds", "held"));
+    verdicts = SandboxSelfCheck.run(pool, v -> System.out.println(String.format(Locale.ROOT, "%-26s | %-14s | %12.1f | %s",
         v.name(), v.status().wireName(), v.slotSeconds(), v.held() ? "held" : "NOT HELD: " + v.detail())));
   }
 
