@@ -312,9 +312,16 @@ def install_heartbeat(beat):
     Mobject.__init__ = counted_init
     add_frame = CairoRenderer.add_frame
 
-    def counted_add_frame(self, *args, **kwargs):
+    def counted_add_frame(self, frame, num_frames=1):
+        # A static wait hands all its frames to one call; in chunks of a second's frames each
+        # chunk is progress, so a long wait is not taken for a stall while it is encoded.
+        chunk = max(1, int(self.camera.frame_rate))
+        while num_frames > chunk:
+            beat()
+            add_frame(self, frame, chunk)
+            num_frames -= chunk
         beat()
-        return add_frame(self, *args, **kwargs)
+        return add_frame(self, frame, num_frames)
 
     CairoRenderer.add_frame = counted_add_frame
 
@@ -550,6 +557,16 @@ def child_main(req, nonce, chan_fd, err_fd, tex_fds, heart):
         traceback.print_exc()
         channel.error({"status": "resource_limit", "exception_type": "MemoryError", "scene": scene_name,
                        "error_line": scene_line(e.__traceback__), "message": "memory limit exceeded"})
+        return 0
+    except OSError as e:
+        traceback.print_exc()
+        fields = {"status": "runtime_error", "exception_type": type(e).__name__, "scene": scene_name,
+                  "error_line": scene_line(e.__traceback__), "message": str(e)[:2000]}
+        if e.errno in (errno.EFBIG, errno.ENOSPC):
+            # Python ignores SIGXFSZ: a write past RLIMIT_FSIZE (or into the full tmpfs) ends here.
+            fields.update(status="resource_limit", message="file size limit exceeded" if e.errno == errno.EFBIG
+                          else "scratch space exhausted (render.scratch-mb)")
+        channel.error(fields)
         return 0
     except BaseException as e:  # generated code may raise anything, SystemExit included
         traceback.print_exc()

@@ -144,6 +144,22 @@ class RenderWorkerPoolTest {
   }
 
   @Test
+  void osErrorsAreRuntimeErrorsExceptAFileTooLarge() {
+    RenderResult missing = pool.render(RenderRequest.frames("missing", scene("open('/no/such/file')")));
+    assertThat(missing.status()).isEqualTo(RenderStatus.RUNTIME_ERROR);
+    assertThat(missing.exceptionType()).isEqualTo("FileNotFoundError");
+    assertThat(missing.errorLine()).isEqualTo(6);
+    String big = scene("""
+        with open('big.bin', 'wb') as f:
+            while True:
+                f.write(bytes(1 << 20))
+        """);
+    RenderResult huge = pool.render(RenderRequest.frames("huge", big));
+    assertThat(huge.status()).as(huge.message()).isEqualTo(RenderStatus.RESOURCE_LIMIT);
+    assertPoolStillRenders();
+  }
+
+  @Test
   void anEarlyExitIsNeverRenderedWhateverFilesItLeaves() {
     String code = scene("""
         import json
