@@ -1491,12 +1491,21 @@ public final class SandboxSelfCheck {
   }
 
   private static Outcome readOtherRenders(Run run) {
+    Map<String, Object> extra = Map.of("leftover", "leftover-" + hex(12));
+    LeaveLook l = leaveThenLook(run, "", LEAVE_OUTPUT, LOOK_FOR_OUTPUT, extra);
+    return new Outcome(l.main(), l.others(), l.problems(), summary(l.main()) + "; the next renders found none of it");
+  }
+
+  /** The first leave render, the other renders, and what went wrong. */
+  private record LeaveLook(RenderResult main, List<RenderResult> others, List<String> problems) {}
+
+  /** A render on every slot leaves something behind, then a render on every slot looks for it. */
+  private static LeaveLook leaveThenLook(Run run, String idPrefix, String leave, String look, Map<String, Object> extra) {
     List<String> problems = new ArrayList<>();
     List<RenderResult> others = new ArrayList<>();
-    Map<String, Object> extra = Map.of("leftover", "leftover-" + hex(12));
     RenderResult main = null;
     for (int i = 0; i < run.slots(); i++) {
-      RenderResult r = run.render("leave-" + i, RenderProfile.FRAMES, LEAVE_OUTPUT, extra);
+      RenderResult r = run.render(idPrefix + "leave-" + i, RenderProfile.FRAMES, leave, extra);
       problems.addAll(prefixed("leave", statusProblems(r, RenderStatus.RENDERED)));
       if (main == null) {
         main = r;
@@ -1505,11 +1514,11 @@ public final class SandboxSelfCheck {
       }
     }
     for (int i = 0; i < run.slots(); i++) {
-      RenderResult r = run.render("look-" + i, RenderProfile.FRAMES, LOOK_FOR_OUTPUT, extra);
+      RenderResult r = run.render(idPrefix + "look-" + i, RenderProfile.FRAMES, look, extra);
       problems.addAll(prefixed("look", statusProblems(r, RenderStatus.RENDERED)));
       others.add(r);
     }
-    return new Outcome(main, others, problems, summary(main) + "; the next renders found none of it");
+    return new LeaveLook(main, others, problems);
   }
 
   private static Outcome previousRenderInMemory(Run run) {
@@ -1551,27 +1560,12 @@ public final class SandboxSelfCheck {
   }
 
   private static Outcome ipcState(Run run) {
-    List<String> problems = new ArrayList<>();
-    List<RenderResult> others = new ArrayList<>();
     Map<String, Object> extra = Map.of("leftover", "leftover-" + hex(12), "ipc_key", 1 + RANDOM.nextInt(1 << 30));
-    RenderResult main = null;
-    for (int i = 0; i < run.slots(); i++) {
-      RenderResult r = run.render("ipc-leave-" + i, RenderProfile.FRAMES, IPC_LEAVE, extra);
-      problems.addAll(prefixed("leave", statusProblems(r, RenderStatus.RENDERED)));
-      if (main == null) {
-        main = r;
-      } else {
-        others.add(r);
-      }
-    }
-    for (int i = 0; i < run.slots(); i++) {
-      RenderResult r = run.render("ipc-look-" + i, RenderProfile.FRAMES, IPC_LOOK, extra);
-      problems.addAll(prefixed("look", statusProblems(r, RenderStatus.RENDERED)));
-      others.add(r);
-    }
-    return new Outcome(main, others, problems, summary(main) + " (" + lastLines(main, 1)
+    LeaveLook l = leaveThenLook(run, "ipc-", IPC_LEAVE, IPC_LOOK, extra);
+    return new Outcome(l.main(), l.others(), l.problems(), summary(l.main()) + " (" + lastLines(l.main(), 1)
         + "); the next renders found none of it");
   }
+
 
   // ------------------------------------------------------------------------------ the runner
 
