@@ -558,16 +558,6 @@ def child_main(req, nonce, chan_fd, err_fd, tex_fds, heart):
         channel.error({"status": "resource_limit", "exception_type": "MemoryError", "scene": scene_name,
                        "error_line": scene_line(e.__traceback__), "message": "memory limit exceeded"})
         return 0
-    except OSError as e:
-        traceback.print_exc()
-        fields = {"status": "runtime_error", "exception_type": type(e).__name__, "scene": scene_name,
-                  "error_line": scene_line(e.__traceback__), "message": str(e)[:2000]}
-        if e.errno in (errno.EFBIG, errno.ENOSPC):
-            # Python ignores SIGXFSZ: a write past RLIMIT_FSIZE (or into the full tmpfs) ends here.
-            fields.update(status="resource_limit", message="file size limit exceeded" if e.errno == errno.EFBIG
-                          else "scratch space exhausted (render.scratch-mb)")
-        channel.error(fields)
-        return 0
     except BaseException as e:  # generated code may raise anything, SystemExit included
         traceback.print_exc()
         status, message = "runtime_error", str(e)[:2000]
@@ -577,6 +567,10 @@ def child_main(req, nonce, chan_fd, err_fd, tex_fds, heart):
             # process usually dies of it before the watchdog has counted the tree (its copies
             # die of it too, and the count falls back under the limit).
             status, message = "resource_limit", "process limit: a fork was refused (render.max-processes)"
+        elif isinstance(e, OSError) and e.errno in (errno.EFBIG, errno.ENOSPC):
+            # Python ignores SIGXFSZ: a write past RLIMIT_FSIZE (or into the full tmpfs) ends here.
+            status, message = "resource_limit", ("file size limit exceeded" if e.errno == errno.EFBIG
+                                                 else "scratch space exhausted (render.scratch-mb)")
         channel.error({"status": status, "exception_type": type(e).__name__, "scene": scene_name,
                        "error_line": scene_line(e.__traceback__), "message": message})
         return 0
