@@ -1,7 +1,18 @@
 package dev.manimgrpo.core.config;
 
-/** Which ManimBench data a job reads; see {@code dataset.*} in reference.yaml. */
-public record DatasetConfig(String path, String promptColumn, String split) implements java.io.Serializable {
+import java.util.Locale;
+
+/**
+ * Which ManimBench data a job reads; see {@code dataset.*} in reference.yaml.
+ *
+ * @param path ManimBench-format Parquet (local or s3a://); empty = the bundled sample set
+ * @param promptColumn the column used as the prompt
+ * @param split train, test or all
+ * @param type Basic, Intermediate, Advanced or all
+ * @param limit most samples taken after the split and type filters, in sample-id order (0 = all)
+ */
+public record DatasetConfig(String path, String promptColumn, String split, String type, int limit)
+    implements java.io.Serializable {
 
   public DatasetConfig {
     path = path == null ? "" : path;
@@ -12,10 +23,31 @@ public record DatasetConfig(String path, String promptColumn, String split) impl
     if (!"train".equals(split) && !"test".equals(split) && !"all".equals(split)) {
       throw new IllegalArgumentException("dataset.split must be train, test or all, got '" + split + "'");
     }
+    type = type == null || type.isBlank() ? "all" : type.strip();
+    if (!type.equals("all") && !type.equals("Basic") && !type.equals("Intermediate") && !type.equals("Advanced")) {
+      throw new IllegalArgumentException("dataset.type must be Basic, Intermediate, Advanced or all, got '" + type + "'");
+    }
+    if (limit < 0) {
+      throw new IllegalArgumentException("dataset.limit must be >= 0 (0 = every sample), got " + limit);
+    }
+  }
+
+  /** Every type, no limit. */
+  public DatasetConfig(String path, String promptColumn, String split) {
+    this(path, promptColumn, split, "all", 0);
   }
 
   /** True when no path is set and the bundled sample set is used. */
   public boolean bundled() {
     return path.isBlank();
+  }
+
+  /** Whether a sample of this difficulty (Basic, Intermediate, Advanced) is selected. */
+  public boolean selectsType(String sampleType) {
+    return type.equals("all") || type.toLowerCase(Locale.ROOT).equals(sampleType.toLowerCase(Locale.ROOT));
+  }
+
+  public DatasetConfig withSplit(String newSplit) {
+    return new DatasetConfig(path, promptColumn, newSplit, type, limit);
   }
 }

@@ -15,6 +15,7 @@ public record PipelineConfig(
     OutputConfig output,
     SparkConfig spark,
     PolicyConfig policy,
+    RolloutConfig rollout,
     TrainerConfig trainer) implements java.io.Serializable {
 
   public PipelineConfig {
@@ -26,6 +27,7 @@ public record PipelineConfig(
     Objects.requireNonNull(output, "output");
     Objects.requireNonNull(spark, "spark");
     Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(rollout, "rollout");
     Objects.requireNonNull(trainer, "trainer");
   }
 

@@ -1,23 +1,70 @@
 package dev.manimgrpo.core.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
 /**
  * The policy that writes Manim code and how it samples; see {@code policy.*} in reference.yaml.
  *
+ * @param backend who samples: the project's own DL4J policy, or an OpenAI-compatible server
  * @param checkpoint a checkpoint directory (local path or s3a://); empty = the bundled starter policy
  * @param sampling how completions are drawn
+ * @param openai the server the {@code openai} backend talks to
  */
-public record PolicyConfig(String checkpoint, SamplingConfig sampling) implements java.io.Serializable {
+public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sampling, OpenAiConfig openai)
+    implements java.io.Serializable {
 
   public PolicyConfig {
+    backend = backend == null ? Backend.DL4J : backend;
     checkpoint = checkpoint == null ? "" : checkpoint.trim();
     if (sampling == null) {
       throw new IllegalArgumentException("policy.sampling must be set");
     }
+    if (openai == null) {
+      throw new IllegalArgumentException("policy.openai must be set");
+    }
+    if (backend == Backend.OPENAI && openai.baseUrl().isEmpty()) {
+      throw new IllegalArgumentException("policy.backend is openai but policy.openai.base-url is empty: set it to the"
+          + " server's /v1 address, e.g. --conf policy.openai.base-url=http://127.0.0.1:8080/v1");
+    }
+  }
+
+  /** The DL4J backend with a checkpoint and sampling settings, the OpenAI settings at their defaults. */
+  public PolicyConfig(String checkpoint, SamplingConfig sampling) {
+    this(Backend.DL4J, checkpoint, sampling, OpenAiConfig.defaults());
   }
 
   /** Whether the bundled starter policy is used. */
   public boolean bundled() {
     return checkpoint.isEmpty();
+  }
+
+  public PolicyConfig withCheckpoint(String newCheckpoint) {
+    return new PolicyConfig(backend, newCheckpoint, sampling, openai);
+  }
+
+  /** Who samples completions. */
+  public enum Backend {
+    /** The project's policy (model, tokenizer, sampler) loaded once in each executor JVM. */
+    DL4J,
+    /** An OpenAI-compatible chat-completions server (vLLM, SGLang, llama.cpp's server, Ollama, hosted APIs). */
+    OPENAI;
+
+    @JsonCreator
+    public static Backend parse(String s) {
+      for (Backend b : values()) {
+        if (b.configName().equals(s == null ? "" : s.strip().toLowerCase(Locale.ROOT))) {
+          return b;
+        }
+      }
+      throw new IllegalArgumentException("policy.backend must be dl4j or openai, got '" + s + "'");
+    }
+
+    @JsonValue
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
   /**
@@ -28,7 +75,7 @@ public record PolicyConfig(String checkpoint, SamplingConfig sampling) implement
    * @param topP nucleus mass kept (1 = off)
    * @param minP tokens below minP times the top probability are dropped (0 = off)
    * @param maxTokens most tokens generated per completion
-   * @param seed base seed; a prompt's completions are reproducible from it
+   * @param seed base seed; a completion is a function of (seed, prompt id, step, rollout index)
    */
   public record SamplingConfig(int groupSize, double temperature, double topP, double minP, int maxTokens, long seed)
       implements java.io.Serializable {
@@ -49,6 +96,57 @@ public record PolicyConfig(String checkpoint, SamplingConfig sampling) implement
       if (maxTokens < 1) {
         throw new IllegalArgumentException("policy.sampling.max-tokens must be >= 1, got " + maxTokens);
       }
+    }
+  }
+
+  /**
+   * An OpenAI-compatible chat-completions server ({@code policy.openai.*}).
+   *
+   * @param baseUrl the API root ending in /v1, e.g. http://127.0.0.1:8080/v1
+   * @param model the model name sent with each request
+   * @param keyEnv environment variable holding the API key (empty or unset: no key is sent)
+   * @param keySparkConf Spark configuration key holding the API key, read when the variable is unset
+   *     (spark.* keys matching spark.redaction.regex are redacted in Spark's UI and logs)
+   * @param maxConcurrency requests in flight at once per executor JVM
+   * @param maxRetries retries of a request after a 429, 5xx, timeout or malformed answer
+   * @param backoffInitialMs first wait before a retry; doubled each time, with jitter
+   * @param backoffMaxMs longest wait before a retry (a Retry-After header is honoured up to this)
+   * @param timeoutSeconds limit of one request
+   * @param logprobs ask for the log-probability of each token
+   * @param sendMinP send min_p (vLLM, SGLang, llama.cpp and Ollama accept it; hosted APIs may refuse it)
+   */
+  public record OpenAiConfig(String baseUrl, String model, String keyEnv, String keySparkConf, int maxConcurrency,
+      int maxRetries, long backoffInitialMs, long backoffMaxMs, int timeoutSeconds, boolean logprobs, boolean sendMinP)
+      implements java.io.Serializable {
+
+    public OpenAiConfig {
+      baseUrl = baseUrl == null ? "" : baseUrl.strip();
+      while (baseUrl.endsWith("/")) {
+        baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+      }
+      if (!baseUrl.isEmpty() && !baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+        throw new IllegalArgumentException("policy.openai.base-url must start with http:// or https://, got '" + baseUrl + "'");
+      }
+      model = model == null ? "" : model.strip();
+      keyEnv = keyEnv == null ? "" : keyEnv.strip();
+      keySparkConf = keySparkConf == null ? "" : keySparkConf.strip();
+      if (maxConcurrency < 1) {
+        throw new IllegalArgumentException("policy.openai.max-concurrency must be >= 1, got " + maxConcurrency);
+      }
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("policy.openai.max-retries must be >= 0, got " + maxRetries);
+      }
+      if (backoffInitialMs < 0 || backoffMaxMs < backoffInitialMs) {
+        throw new IllegalArgumentException("policy.openai.backoff-initial-ms must be >= 0 and <= backoff-max-ms, got "
+            + backoffInitialMs + " and " + backoffMaxMs);
+      }
+      if (timeoutSeconds < 1) {
+        throw new IllegalArgumentException("policy.openai.timeout-seconds must be >= 1, got " + timeoutSeconds);
+      }
+    }
+
+    static OpenAiConfig defaults() {
+      return new OpenAiConfig("", "", "OPENAI_API_KEY", "spark.manim-grpo.openai.api-key", 4, 4, 500, 20_000, 300, true, true);
     }
   }
 }

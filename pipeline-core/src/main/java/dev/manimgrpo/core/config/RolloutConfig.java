@@ -1,0 +1,88 @@
+package dev.manimgrpo.core.config;
+
+/**
+ * The rollout job and the GRPO loop; see {@code rollout.*} in reference.yaml.
+ *
+ * @param dir where rollout shards are written, partitioned by run and step (local or s3a://);
+ *     empty: {@code <output.dir>/rollouts}
+ * @param runId the run a shard belongs to; empty: {@code rollout-<date>-<time>} for a new run
+ * @param step the policy step that samples (0 = the starting checkpoint)
+ * @param promptsPerStep prompts drawn for one step (0 = every selected prompt); a step's prompts
+ *     are a function of (seed, step), so a rerun draws the same ones
+ * @param waveGroups groups written per commit: a killed run keeps every wave it committed
+ *     (0 = derived: about two groups per task slot, at least 4)
+ * @param dynamicSampling DAPO's dynamic sampling
+ * @param loop the GRPO loop
+ */
+public record RolloutConfig(String dir, String runId, int step, int promptsPerStep, int waveGroups,
+    DynamicSampling dynamicSampling, LoopConfig loop) implements java.io.Serializable {
+
+  public RolloutConfig {
+    dir = dir == null ? "" : dir.strip();
+    runId = runId == null ? "" : runId.strip();
+    if (!runId.isEmpty() && !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+      throw new IllegalArgumentException("rollout.run-id '" + runId + "' must be 1 to 128 letters, digits, '.', '_' or '-'"
+          + " (it names a Parquet partition folder)");
+    }
+    if (step < 0) {
+      throw new IllegalArgumentException("rollout.step must be >= 0, got " + step);
+    }
+    if (promptsPerStep < 0) {
+      throw new IllegalArgumentException("rollout.prompts-per-step must be >= 0 (0 = every prompt), got " + promptsPerStep);
+    }
+    if (waveGroups < 0) {
+      throw new IllegalArgumentException("rollout.wave-groups must be >= 0 (0 = derived), got " + waveGroups);
+    }
+    if (dynamicSampling == null || loop == null) {
+      throw new IllegalArgumentException("rollout.dynamic-sampling and rollout.loop must be set");
+    }
+  }
+
+  /** The shard folder under the output folder unless set. */
+  public String resolvedDir(OutputConfig output) {
+    return dir.isEmpty() ? output.dir() + "/rollouts" : dir;
+  }
+
+  public RolloutConfig withRun(String newRunId, int newStep) {
+    return new RolloutConfig(dir, newRunId, newStep, promptsPerStep, waveGroups, dynamicSampling, loop);
+  }
+
+  public RolloutConfig withDir(String newDir) {
+    return new RolloutConfig(newDir, runId, step, promptsPerStep, waveGroups, dynamicSampling, loop);
+  }
+
+  /**
+   * DAPO's dynamic sampling: groups whose rewards are all equal teach nothing, so more prompts are
+   * sampled until the step has {@code rollout.prompts-per-step} groups with spread.
+   *
+   * @param enabled off by default (the study trains on every group)
+   * @param oversample prompts drawn per round as a multiple of the groups still missing
+   * @param maxRounds rounds of drawing before the step settles for fewer groups
+   */
+  public record DynamicSampling(boolean enabled, double oversample, int maxRounds) implements java.io.Serializable {
+    public DynamicSampling {
+      if (!(oversample >= 1)) {
+        throw new IllegalArgumentException("rollout.dynamic-sampling.oversample must be >= 1, got " + oversample);
+      }
+      if (maxRounds < 1) {
+        throw new IllegalArgumentException("rollout.dynamic-sampling.max-rounds must be >= 1, got " + maxRounds);
+      }
+    }
+  }
+
+  /**
+   * The GRPO loop: rollouts with the current checkpoint, a trainer step on them, the next checkpoint.
+   *
+   * @param steps loop steps (each: one rollout job, one trainer run)
+   * @param dir the run folder (rollouts, checkpoints, summaries; local or s3a://); empty:
+   *     {@code <output.dir>/grpo-runs/<run-id>}
+   */
+  public record LoopConfig(int steps, String dir) implements java.io.Serializable {
+    public LoopConfig {
+      if (steps < 1) {
+        throw new IllegalArgumentException("rollout.loop.steps must be >= 1, got " + steps);
+      }
+      dir = dir == null ? "" : dir.strip();
+    }
+  }
+}
