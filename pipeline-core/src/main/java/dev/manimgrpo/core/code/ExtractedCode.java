@@ -20,6 +20,9 @@ public record ExtractedCode(String code, Method method) {
     FENCED,
     /** No markup: the answer, from its first line of code, is the code. */
     PLAIN,
+    /** The project's prompt template: the completion continues an open python fence and the code is
+     * everything before the closing fence ({@code PromptTemplate.extractCode}). */
+    TEMPLATE,
     /** Nothing that looks like code. */
     NONE
   }

@@ -1,5 +1,7 @@
 package dev.manimgrpo.core.policy;
 
+import dev.manimgrpo.core.code.CodeExtractor;
+import dev.manimgrpo.core.code.ExtractedCode;
 import java.util.List;
 
 /**
@@ -28,6 +30,15 @@ public interface PolicyClient extends AutoCloseable {
    * policy, not on which other requests run beside it.
    */
   List<Generation> generate(GroupRequest request);
+
+  /**
+   * The program in one of this client's completions. By default the answer is parsed like any
+   * model's ({@link CodeExtractor}: tags, fences, plain code); the project's own policy continues
+   * its prompt template instead.
+   */
+  default ExtractedCode extractCode(String completionText) {
+    return CodeExtractor.extract(completionText);
+  }
 
   @Override
   default void close() {}

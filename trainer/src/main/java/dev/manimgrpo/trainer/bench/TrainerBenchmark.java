@@ -1,17 +1,17 @@
 package dev.manimgrpo.trainer.bench;
 
 import dev.manimgrpo.core.config.TrainerConfig;
-import dev.manimgrpo.trainer.model.AdamW;
-import dev.manimgrpo.trainer.model.Gradients;
-import dev.manimgrpo.trainer.model.LanguageModel;
-import dev.manimgrpo.trainer.model.ModelConfig;
-import dev.manimgrpo.trainer.model.ModelParameters;
-import dev.manimgrpo.trainer.model.TrainingPass;
+import dev.manimgrpo.policy.model.AdamW;
+import dev.manimgrpo.policy.model.Gradients;
+import dev.manimgrpo.policy.model.LanguageModel;
+import dev.manimgrpo.policy.model.ModelConfig;
+import dev.manimgrpo.policy.model.ModelParameters;
+import dev.manimgrpo.policy.model.TrainingPass;
 import dev.manimgrpo.trainer.loss.GrpoLoss;
 import dev.manimgrpo.trainer.loss.TokenLoss;
 import dev.manimgrpo.trainer.train.TokenBatch;
-import dev.manimgrpo.trainer.sampling.Sampler;
-import dev.manimgrpo.trainer.sampling.SamplingParams;
+import dev.manimgrpo.policy.sampling.Sampler;
+import dev.manimgrpo.policy.sampling.SamplingParams;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,10 +2,10 @@ package dev.manimgrpo.trainer.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
 import dev.manimgrpo.core.config.PipelineConfig;
-import dev.manimgrpo.trainer.checkpoint.Checkpoint;
-import dev.manimgrpo.trainer.checkpoint.CheckpointStore;
-import dev.manimgrpo.trainer.policy.Policy;
-import dev.manimgrpo.trainer.policy.PolicyLoader;
+import dev.manimgrpo.policy.checkpoint.Checkpoint;
+import dev.manimgrpo.policy.checkpoint.CheckpointStore;
+import dev.manimgrpo.policy.Policy;
+import dev.manimgrpo.policy.PolicyLoader;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "export-policy", mixinStandardHelpOptions = true, showDefaultValues = true,
     header = "Write a checkpoint's policy (weights, shape, tokenizer; no optimizer state) into a local folder.",
     description = "%nUsed by scripts/train-starter-policy.sh to refresh the starter policy bundled in the trainer jar "
-        + "(trainer/src/main/resources/" + "dev/manimgrpo/trainer/starter-policy). The result is an ordinary checkpoint "
+        + "(policy/src/main/resources/" + "dev/manimgrpo/policy/starter-policy). The result is an ordinary checkpoint "
         + "directory: policy.checkpoint can point at it.%n")
 public final class ExportPolicyCommand implements Callable<Integer> {
 

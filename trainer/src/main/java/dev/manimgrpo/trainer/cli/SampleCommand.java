@@ -2,9 +2,9 @@ package dev.manimgrpo.trainer.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
 import dev.manimgrpo.core.config.PipelineConfig;
-import dev.manimgrpo.trainer.policy.Policy;
-import dev.manimgrpo.trainer.policy.PolicyLoader;
-import dev.manimgrpo.trainer.policy.PolicySampler;
+import dev.manimgrpo.policy.Policy;
+import dev.manimgrpo.policy.PolicyLoader;
+import dev.manimgrpo.policy.PolicySampler;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;

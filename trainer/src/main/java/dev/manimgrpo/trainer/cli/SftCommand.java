@@ -45,6 +45,6 @@ public final class SftCommand implements Callable<Integer> {
 
   /** A local path or a URI. */
   static URI location(String s) {
-    return dev.manimgrpo.trainer.policy.PolicyLoader.toUri(s);
+    return dev.manimgrpo.policy.PolicyLoader.toUri(s);
   }
 }

@@ -4,7 +4,7 @@ import dev.manimgrpo.core.cli.ConfigOptions;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.config.TrainerConfig;
 import dev.manimgrpo.trainer.bench.TrainerBenchmark;
-import dev.manimgrpo.trainer.model.ModelConfig;
+import dev.manimgrpo.policy.model.ModelConfig;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -1,7 +1,7 @@
 package dev.manimgrpo.trainer.cli;
 
 import dev.manimgrpo.core.cli.CommandErrors;
-import dev.manimgrpo.trainer.model.NativeThreads;
+import dev.manimgrpo.policy.model.NativeThreads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;

@@ -3,9 +3,9 @@ package dev.manimgrpo.trainer.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.manimgrpo.core.config.TrainerConfig;
-import dev.manimgrpo.trainer.checkpoint.CheckpointStore;
+import dev.manimgrpo.policy.checkpoint.CheckpointStore;
 import dev.manimgrpo.trainer.data.SftDataset;
-import dev.manimgrpo.trainer.model.NativeThreads;
+import dev.manimgrpo.policy.model.NativeThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
