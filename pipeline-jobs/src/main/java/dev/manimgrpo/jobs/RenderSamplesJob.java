@@ -1,7 +1,7 @@
 package dev.manimgrpo.jobs;
 
 import dev.manimgrpo.core.config.PipelineConfig;
-import dev.manimgrpo.core.dataset.ManimBenchLoader;
+import dev.manimgrpo.core.spark.ManimBenchLoader;
 import dev.manimgrpo.core.dataset.ManimBenchSample;
 import dev.manimgrpo.core.render.ReferenceRenderCache;
 import dev.manimgrpo.core.render.RenderProfile;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.manimgrpo.core.config.ConfigLoader;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.dataset.BundledSampleSet;
-import dev.manimgrpo.core.dataset.ManimBenchLoader;
+import dev.manimgrpo.core.spark.ManimBenchLoader;
 import dev.manimgrpo.core.dataset.ManimBenchSample;
 import dev.manimgrpo.core.dataset.ManimBenchSchema;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.manimgrpo.core.dataset.BundledSampleSet;
-import dev.manimgrpo.core.dataset.ManimBenchLoader;
+import dev.manimgrpo.core.spark.ManimBenchLoader;
 import dev.manimgrpo.core.dataset.ManimBenchSample;
 import dev.manimgrpo.core.dataset.ManimBenchSchema;
 import dev.manimgrpo.core.dataset.ManimBenchValidator.ManimBenchFormatException;

@@ -1,5 +1,6 @@
 package dev.manimgrpo.core.rollout;
 
+import dev.manimgrpo.core.spark.RolloutShardSparkSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;

@@ -3,7 +3,7 @@ package dev.manimgrpo.jobs.cli;
 import dev.manimgrpo.core.cli.ConfigOptions;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.dataset.BundledSampleSet;
-import dev.manimgrpo.core.dataset.ManimBenchLoader;
+import dev.manimgrpo.core.spark.ManimBenchLoader;
 import dev.manimgrpo.core.dataset.ManimBenchSample;
 import dev.manimgrpo.jobs.report.TextTable;
 import dev.manimgrpo.jobs.spark.SparkSessions;

@@ -1,6 +1,6 @@
 package dev.manimgrpo.jobs.cli;
 
-import dev.manimgrpo.core.dataset.ManimBenchLoader;
+import dev.manimgrpo.core.spark.ManimBenchLoader;
 import dev.manimgrpo.core.dataset.ManimBenchSample;
 import java.io.IOException;
 import java.nio.file.Files;

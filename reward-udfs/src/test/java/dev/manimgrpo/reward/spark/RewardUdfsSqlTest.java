@@ -6,7 +6,7 @@ import static org.assertj.core.data.Offset.offset;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.config.RewardConfig.Advantage;
 import dev.manimgrpo.reward.advantage.AdvantageEstimators;
-import dev.manimgrpo.reward.advantage.GroupAdvantages;
+import dev.manimgrpo.reward.spark.GroupAdvantages;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.rollout.RolloutRow;
-import dev.manimgrpo.core.rollout.RolloutShardSparkSchema;
+import dev.manimgrpo.core.spark.RolloutShardSparkSchema;
 import dev.manimgrpo.policy.checkpoint.Checkpoint;
 import dev.manimgrpo.policy.checkpoint.CheckpointStore;
 import dev.manimgrpo.policy.checkpoint.DataDescription;

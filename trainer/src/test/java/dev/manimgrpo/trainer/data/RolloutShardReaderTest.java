@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.manimgrpo.core.rollout.RolloutRow;
 import dev.manimgrpo.core.rollout.RolloutShardSchema;
-import dev.manimgrpo.core.rollout.RolloutShardSparkSchema;
+import dev.manimgrpo.core.spark.RolloutShardSparkSchema;
 import java.io.FileNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;

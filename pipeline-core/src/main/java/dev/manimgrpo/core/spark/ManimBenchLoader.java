@@ -1,5 +1,6 @@
-package dev.manimgrpo.core.dataset;
+package dev.manimgrpo.core.spark;
 
+import dev.manimgrpo.core.dataset.*;
 import dev.manimgrpo.core.config.DatasetConfig;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
-package dev.manimgrpo.reward.advantage;
+package dev.manimgrpo.reward.spark;
 
+import dev.manimgrpo.reward.advantage.AdvantageEstimators;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;

@@ -1,5 +1,8 @@
-package dev.manimgrpo.core.rollout;
+package dev.manimgrpo.core.spark;
 
+import dev.manimgrpo.core.rollout.RolloutColumn;
+import dev.manimgrpo.core.rollout.RolloutRow;
+import dev.manimgrpo.core.rollout.RolloutShardSchema;
 import static dev.manimgrpo.core.rollout.RolloutShardSchema.COLUMNS;
 
 import java.util.ArrayList;
