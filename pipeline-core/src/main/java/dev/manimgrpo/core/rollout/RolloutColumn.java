@@ -20,7 +20,14 @@ public record RolloutColumn(String name, Type type, boolean nullable, String doc
     DOUBLE("double"),
     BOOLEAN("boolean"),
     INT_ARRAY("array<int>"),
-    FLOAT_ARRAY("array<float>");
+    FLOAT_ARRAY("array<float>"),
+    LONG("bigint"),
+    /** A chat: {@code array<struct<role: string, content: string>>} (verl's {@code prompt}). */
+    MESSAGES("array<struct<role:string,content:string>>"),
+    /** verl's {@code reward_model}: {@code struct<style: string, ground_truth: string>}. */
+    REWARD_MODEL("struct<style:string,ground_truth:string>"),
+    /** verl's {@code extra_info}: where the row came from. */
+    EXTRA_INFO("struct<split:string,index:int,prompt_id:string,group_uid:string,rollout_index:int,run_id:string,step:int,difficulty:string>");
 
     private final String sql;
 

@@ -2,9 +2,6 @@ package dev.manimgrpo.reward.spark;
 
 import dev.manimgrpo.reward.code.CodeReference;
 import dev.manimgrpo.reward.code.CodeReward;
-import dev.manimgrpo.reward.code.CodeRewardCalculator;
-import dev.manimgrpo.reward.embed.OnnxCodeEmbedder;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Row;
@@ -24,7 +21,6 @@ public final class CodeRewardUdf implements UDF2<String, String, Row> {
 
   private static final long serialVersionUID = 1L;
   private static final int REFERENCE_CACHE = 512;
-  private static final Map<String, CodeRewardCalculator> CALCULATORS = new ConcurrentHashMap<>();
   private static final Map<String, CodeReference> REFERENCES = new ConcurrentHashMap<>();
 
   public static final StructType RETURN_TYPE = new StructType()
@@ -53,7 +49,7 @@ public final class CodeRewardUdf implements UDF2<String, String, Row> {
     if (reference == null) {
       return null;
     }
-    CodeRewardCalculator calc = CALCULATORS.computeIfAbsent(codebertModel, CodeRewardUdf::calculator);
+    CodeRewardCalculator calc = dev.manimgrpo.reward.rollout.RewardModels.codeCalculator(codebertModel);
     String key = codebertModel + "\u0000" + reference;
     CodeReference ref = REFERENCES.get(key);
     if (ref == null) {
@@ -69,15 +65,4 @@ public final class CodeRewardUdf implements UDF2<String, String, Row> {
         r.codeBertCosine(), r.codeBertBleu());
   }
 
-  private static CodeRewardCalculator calculator(String model) {
-    if (model.isBlank()) {
-      return new CodeRewardCalculator();
-    }
-    try {
-      return CodeRewardCalculator.withEmbedder(new OnnxCodeEmbedder(Path.of(model), 512));
-    } catch (Exception e) {
-      throw new IllegalArgumentException("reward.codebert-model: cannot load an ONNX CodeBERT from " + model
-          + " (a folder with model.onnx, vocab.json, merges.txt): " + e.getMessage(), e);
-    }
-  }
 }

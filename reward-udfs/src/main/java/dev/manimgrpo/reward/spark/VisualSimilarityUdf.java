@@ -1,11 +1,9 @@
 package dev.manimgrpo.reward.spark;
 
 import dev.manimgrpo.core.render.VideoFrames;
-import dev.manimgrpo.reward.embed.OnnxImageEmbedder;
 import dev.manimgrpo.reward.visual.VisualSimilarity;
 import dev.manimgrpo.reward.visual.VisualSimilarityOptions;
 import dev.manimgrpo.reward.visual.VisualSimilarityScorer;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Row;
@@ -24,7 +22,6 @@ import org.apache.spark.sql.types.StructType;
 public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer, byte[], Integer, Integer, Row> {
 
   private static final long serialVersionUID = 1L;
-  private static final Map<String, VisualSimilarityScorer> SCORERS = new ConcurrentHashMap<>();
   private static final int REFERENCE_CACHE = 64;
   /** Prepared references by content: a group's G rollouts share one, so it is prepared once. */
   private static final Map<String, VisualSimilarityScorer.PreparedReference> REFERENCES = new ConcurrentHashMap<>();
@@ -61,7 +58,7 @@ public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer,
       return null;
     }
     String scorerKey = clipModel + "\u0000" + options;
-    VisualSimilarityScorer scorer = SCORERS.computeIfAbsent(scorerKey, k -> scorer(clipModel, options));
+    VisualSimilarityScorer scorer = dev.manimgrpo.reward.rollout.RewardModels.visualScorer(clipModel, options);
     String key = scorerKey + "\u0000" + rw + "x" + rh + "\u0000" + digest(ref);
     VisualSimilarityScorer.PreparedReference prepared = REFERENCES.get(key);
     if (prepared == null) {
@@ -85,15 +82,4 @@ public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer,
     }
   }
 
-  private static VisualSimilarityScorer scorer(String model, VisualSimilarityOptions options) {
-    if (model.isBlank()) {
-      return new VisualSimilarityScorer(options, null);
-    }
-    try {
-      return new VisualSimilarityScorer(options, new OnnxImageEmbedder(Path.of(model)));
-    } catch (Exception e) {
-      throw new IllegalArgumentException("reward.clip-model: cannot load an ONNX image model from " + model + ": "
-          + e.getMessage(), e);
-    }
-  }
 }

@@ -35,6 +35,7 @@ public final class RolloutShardParquetSchema {
         case BOOLEAN -> new PrimitiveType(rep, PrimitiveTypeName.BOOLEAN, c.name());
         case INT_ARRAY -> list(rep, c.name(), PrimitiveTypeName.INT32);
         case FLOAT_ARRAY -> list(rep, c.name(), PrimitiveTypeName.FLOAT);
+        default -> throw new IllegalStateException("column " + c.name() + " is not one the trainer reads");
       });
     }
     return new MessageType("spark_schema", fields);
@@ -85,6 +86,7 @@ public final class RolloutShardParquetSchema {
       case BOOLEAN -> primitive(t, PrimitiveTypeName.BOOLEAN, null);
       case INT_ARRAY -> list(t, PrimitiveTypeName.INT32, LogicalTypeAnnotation.intType(32, true));
       case FLOAT_ARRAY -> list(t, PrimitiveTypeName.FLOAT, null);
+      default -> "not a type the trainer reads";
     };
   }
 
@@ -154,6 +156,7 @@ public final class RolloutShardParquetSchema {
       case BOOLEAN -> "Parquet boolean";
       case INT_ARRAY -> "Parquet LIST of int32";
       case FLOAT_ARRAY -> "Parquet LIST of float";
+      default -> type.sql();
     };
   }
 
