@@ -2,6 +2,7 @@ package dev.manimgrpo.reward.spark;
 
 import dev.manimgrpo.reward.code.CodeReference;
 import dev.manimgrpo.reward.code.CodeReward;
+import dev.manimgrpo.reward.code.CodeRewardCalculator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Row;
