@@ -33,8 +33,19 @@ public final class ManimBenchLoader {
   /** The samples the configuration names: the bundled set, or a Parquet file read with Spark. */
   public static List<ManimBenchSample> load(SparkSession spark, DatasetConfig config) {
     List<ManimBenchSample> all = config.bundled() ? BundledSampleSet.load() : read(spark, config.path(), config.promptColumn());
-    return "all".equals(config.split()) ? all
-        : all.stream().filter(s -> s.split().name().equals(config.split())).toList();
+    return select(all, config);
+  }
+
+  /** The split and type filters, then the limit, in sample-id order (the same list every run). */
+  public static List<ManimBenchSample> select(List<ManimBenchSample> all, DatasetConfig config) {
+    java.util.stream.Stream<ManimBenchSample> s = all.stream()
+        .filter(x -> "all".equals(config.split()) || x.split().name().equals(config.split()))
+        .filter(x -> config.selectsType(x.type().name()))
+        .sorted(java.util.Comparator.comparing(ManimBenchSample::sampleId));
+    if (config.limit() > 0) {
+      s = s.limit(config.limit());
+    }
+    return s.toList();
   }
 
   /** Reads and validates a ManimBench Parquet file or folder. The data set is small; it is collected. */
