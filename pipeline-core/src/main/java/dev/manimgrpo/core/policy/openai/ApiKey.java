@@ -1,0 +1,74 @@
+package dev.manimgrpo.core.policy.openai;
+
+import dev.manimgrpo.core.config.PolicyConfig.OpenAiConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The API key of an OpenAI-compatible server, kept out of every text this package produces: its
+ * {@link #toString()} is a placeholder, and {@link #redact} removes it from server text (an error
+ * body may echo the request's headers) before that text is logged or kept in a generation's error.
+ */
+final class ApiKey {
+
+  /** What a key is replaced with in any kept text. */
+  static final String REDACTED = "[redacted]";
+
+  private final String value;
+  private final List<String> forms;
+
+  private ApiKey(String value) {
+    this.value = value;
+    List<String> f = new ArrayList<>();
+    f.add(value);
+    // A JSON body echoing the header escapes these characters; redact that form too.
+    String escaped = value.replace("\\", "\\\\").replace("\"", "\\\"").replace("/", "\\/");
+    if (!escaped.equals(value)) {
+      f.add(escaped);
+    }
+    this.forms = List.copyOf(f);
+  }
+
+  /**
+   * The key: the environment variable named by {@code policy.openai.key-env}, else the caller's
+   * fallback (the Spark job passes the value of {@code policy.openai.key-spark-conf}); empty when
+   * neither gives a non-blank value.
+   */
+  static Optional<ApiKey> resolve(OpenAiConfig config, Function<String, String> environment,
+      Supplier<String> fallback) {
+    String fromEnv = config.keyEnv().isEmpty() ? null : environment.apply(config.keyEnv());
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Optional.of(new ApiKey(fromEnv.strip()));
+    }
+    String fromCaller = fallback == null ? null : fallback.get();
+    if (fromCaller != null && !fromCaller.isBlank()) {
+      return Optional.of(new ApiKey(fromCaller.strip()));
+    }
+    return Optional.empty();
+  }
+
+  /** The Authorization header's value. */
+  String bearer() {
+    return "Bearer " + value;
+  }
+
+  /** The text with every occurrence of the key replaced by {@value #REDACTED}. */
+  String redact(String text) {
+    if (text == null) {
+      return null;
+    }
+    String t = text;
+    for (String f : forms) {
+      t = t.replace(f, REDACTED);
+    }
+    return t;
+  }
+
+  @Override
+  public String toString() {
+    return "ApiKey" + REDACTED;
+  }
+}
