@@ -300,10 +300,9 @@ public final class OpenAiPolicyClient implements PolicyClient {
   private String reason(Failure failure, int attempts) {
     String what = failure == null ? "no answer" : failure.what();
     StringBuilder s = new StringBuilder(what).append(" from ").append(displayEndpoint);
-    if (failure != null && !failure.retryable() && attempts == 1 && what.startsWith("HTTP ")) {
+    s.append(" after ").append(attempts).append(attempts == 1 ? " attempt" : " attempts");
+    if (failure != null && !failure.retryable() && what.startsWith("HTTP ")) {
       s.append(" (not retried)");
-    } else {
-      s.append(" after ").append(attempts).append(attempts == 1 ? " attempt" : " attempts");
     }
     if (failure != null && failure.detail() != null && !failure.detail().isBlank()) {
       s.append(": ").append(serverText(failure.detail()));
