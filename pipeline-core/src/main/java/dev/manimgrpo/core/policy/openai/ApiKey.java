@@ -41,13 +41,25 @@ final class ApiKey {
       Supplier<String> fallback) {
     String fromEnv = config.keyEnv().isEmpty() ? null : environment.apply(config.keyEnv());
     if (fromEnv != null && !fromEnv.isBlank()) {
-      return Optional.of(new ApiKey(fromEnv.strip()));
+      return Optional.of(checked(fromEnv.strip(), "the environment variable " + config.keyEnv()));
     }
     String fromCaller = fallback == null ? null : fallback.get();
     if (fromCaller != null && !fromCaller.isBlank()) {
-      return Optional.of(new ApiKey(fromCaller.strip()));
+      return Optional.of(checked(fromCaller.strip(), "the Spark conf key " + config.keySparkConf()));
     }
     return Optional.empty();
+  }
+
+  /** A key that can be a header value (the message names where it came from, never the key). */
+  private static ApiKey checked(String value, String source) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == 0x7F || c > 0x7E) {
+        throw new IllegalArgumentException("the API key in " + source + " has a character at position " + i
+            + " that cannot be sent in an HTTP header (a control or non-ASCII character): set it again");
+      }
+    }
+    return new ApiKey(value);
   }
 
   /** The Authorization header's value. */

@@ -153,7 +153,13 @@ public final class OpenAiPolicyClient implements PolicyClient {
         outcome = attempt(request, missing);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        last = new Failure("interrupted while waiting for", null, false, null);
+        last = new Failure("interrupted (task cancelled)", null, false, null);
+        break;
+      } catch (RuntimeException e) {
+        // Whatever goes wrong with one group stays in its rows, as PolicyClient promises.
+        last = new Failure("unexpected " + e.getClass().getSimpleName(), e.getMessage(), false, null);
+        LOG.debug("openai: unexpected {} for prompt {}: {}", e.getClass().getName(), request.promptId(),
+            serverText(String.valueOf(e.getMessage())));
         break;
       }
       for (Generation g : outcome.generations()) {
@@ -181,7 +187,7 @@ public final class OpenAiPolicyClient implements PolicyClient {
         Thread.sleep(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        last = new Failure("interrupted while waiting to retry", null, false, null);
+        last = new Failure("interrupted (task cancelled) while waiting to retry after " + last.what(), null, false, null);
         break;
       }
     }

@@ -38,6 +38,17 @@ class OpenAiPolicyClientTest {
   }
 
   @Test
+  void aKeyThatCannotBeAHeaderValueIsRefusedWithoutShowingIt() {
+    OpenAiConfig c = config("http://127.0.0.1:9/v1", 1, 1, 2);
+    assertThatThrownBy(() -> new OpenAiPolicyClient(c, Map.of("K", "sk-abc\ndef")::get, () -> null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("environment variable K")
+        .hasMessageNotContaining("sk-abc");
+    assertThatThrownBy(() -> new OpenAiPolicyClient(c, k -> null, () -> "sk-\u00e9t\u00e9"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Spark conf key spark.k")
+        .hasMessageNotContaining("sk-");
+  }
+
+  @Test
   void thePolicyIdNamesTheModelAndServer() {
     assertThat(client(config("http://127.0.0.1:9/v1/", 1, 1, 2)).policyId()).isEqualTo("openai:m@http://127.0.0.1:9/v1");
     OpenAiConfig noModel = new OpenAiConfig("https://example.invalid/v1", "", "", "", 1, 0, 1, 1, 1, false, false);
