@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Brings a fresh Debian machine to the point where manim-grpo builds, runs and tests:
-# host packages (JDK 17, Maven, bubblewrap, debootstrap), then the Manim runtime (cached
-# under ~/.cache/manim-grpo, built once). Safe to run again: it skips what is there.
+# host packages (JDK 17, Maven, bubblewrap, debootstrap), then the Manim runtime and the
+# llama-server root the openai backend's tests use (both cached under ~/.cache/manim-grpo,
+# built once). Safe to run again: it skips what is there. MANIM_GRPO_LLAMA_SERVER=skip leaves
+# the llama-server root out (then run the tests with -Dtest.excludedGroups=llama).
 # Used by scripts/run.sh and scripts/test.sh; rarely needed on its own.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,4 +36,11 @@ if [ "${MANIM_GRPO_RUNTIME_MODE:-sandbox-root}" = host ]; then
   bash "$HERE/cluster-conf/provision/manim-runtime.sh" --host
 else
   bash "$HERE/cluster-conf/provision/manim-runtime.sh"
+fi
+
+if [ "${MANIM_GRPO_LLAMA_SERVER:-}" = skip ]; then
+  say "MANIM_GRPO_LLAMA_SERVER=skip: not provisioning llama-server (tests tagged 'llama' will fail; exclude them)"
+else
+  say "llama.cpp's llama-server for the openai backend's tests (built once, about 1.5 minutes, then reused)"
+  bash "$HERE/cluster-conf/provision/llama-server.sh"
 fi
