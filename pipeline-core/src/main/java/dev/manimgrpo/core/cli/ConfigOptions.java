@@ -25,4 +25,13 @@ public final class ConfigOptions {
   public PipelineConfig load() {
     return ConfigLoader.load(file, overrides);
   }
+
+  /** The configuration with a command's own options applied under the user's --conf overrides (which win). */
+  public PipelineConfig load(java.util.Map<String, String> commandOptions) {
+    java.util.Map<String, String> all = new java.util.LinkedHashMap<>(commandOptions);
+    if (overrides != null) {
+      all.putAll(overrides);
+    }
+    return ConfigLoader.load(file, all);
+  }
 }

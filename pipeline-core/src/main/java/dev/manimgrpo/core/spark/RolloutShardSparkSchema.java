@@ -22,8 +22,6 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class RolloutShardSparkSchema {
 
-  private static final StructType SCHEMA = build(RolloutShardSchema.COLUMNS);
-  private static final StructType FULL_SCHEMA = build(RolloutShardSchema.ALL_COLUMNS);
 
   private static final StructType MESSAGE = new StructType()
       .add("role", DataTypes.StringType, false).add("content", DataTypes.StringType, false);
@@ -34,6 +32,10 @@ public final class RolloutShardSparkSchema {
       .add("prompt_id", DataTypes.StringType, false).add("group_uid", DataTypes.StringType, false)
       .add("rollout_index", DataTypes.IntegerType, false).add("run_id", DataTypes.StringType, false)
       .add("step", DataTypes.IntegerType, false).add("difficulty", DataTypes.StringType, true);
+  // After the struct types they use.
+  private static final StructType SCHEMA = build(RolloutShardSchema.COLUMNS);
+  private static final StructType FULL_SCHEMA = build(RolloutShardSchema.ALL_COLUMNS);
+
 
   private RolloutShardSparkSchema() {}
 

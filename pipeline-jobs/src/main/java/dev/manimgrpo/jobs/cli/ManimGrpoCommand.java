@@ -11,6 +11,7 @@ import picocli.CommandLine.HelpCommand;
     description = "%nRun a subcommand with --help for its options. Configuration: one YAML/JSON file "
         + "(--config) plus --conf key=value overrides; `manim-grpo config` prints every key with its value.%n",
     subcommands = {
+        RolloutCommand.class,
         RenderSamplesCommand.class,
         RenderCommand.class,
         SandboxCheckCommand.class,

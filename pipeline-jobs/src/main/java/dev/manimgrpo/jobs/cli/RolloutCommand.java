@@ -1,0 +1,63 @@
+package dev.manimgrpo.jobs.cli;
+
+import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.jobs.rollout.RolloutJob;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The main job: one step of GRPO rollouts on Spark. */
+@Command(name = "rollout", mixinStandardHelpOptions = true, showDefaultValues = true,
+    header = "Sample GRPO groups from the policy on Spark, render and score every rollout, write Parquet shards.",
+    description = {
+        "%nFor each prompt of the data set selection (dataset.*; default the bundled sample set), the policy",
+        "(policy.backend: dl4j = policy.checkpoint, empty = the bundled starter; openai = policy.openai.*) writes",
+        "G = policy.sampling.group-size programs; each is rendered in the sandbox (identical programs once),",
+        "scored against the cached reference render (code reward, visual similarity, fused reward), and the",
+        "group's advantages are computed. One row per rollout, never dropped, goes to",
+        "<rollout.dir>/run_id=RUN/step=STEP (Parquet), with _rollout_summary.json beside it.",
+        "Rerunning a run's step keeps its complete groups and samples only what is missing.%n"})
+public final class RolloutCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--run-id", paramLabel = "ID", description = "Run (rollout.run-id; default: rollout-<UTC time>).")
+  String runId;
+
+  @Option(names = "--step", paramLabel = "N", description = "Policy step that samples (rollout.step).")
+  Integer step;
+
+  @Option(names = "--prompts", paramLabel = "N", description = "Prompts this step (rollout.prompts-per-step; 0 = all).")
+  Integer prompts;
+
+  @Option(names = "--checkpoint", paramLabel = "DIR", description = "Policy checkpoint (policy.checkpoint).")
+  String checkpoint;
+
+  @Option(names = "--no-progress", description = "No progress bar (a log line every 10% instead).")
+  boolean noProgress;
+
+  @Override
+  public Integer call() {
+    Map<String, String> extra = new LinkedHashMap<>();
+    if (runId != null) {
+      extra.put("rollout.run-id", runId);
+    }
+    if (step != null) {
+      extra.put("rollout.step", step.toString());
+    }
+    if (prompts != null) {
+      extra.put("rollout.prompts-per-step", prompts.toString());
+    }
+    if (checkpoint != null) {
+      extra.put("policy.checkpoint", checkpoint);
+    }
+    PipelineConfig config = options.load(extra);
+    RolloutJob.Outcome outcome = RolloutJob.run(config, !noProgress && System.console() != null);
+    System.out.print(outcome.summary().render());
+    return 0;
+  }
+}

@@ -1,0 +1,187 @@
+package dev.manimgrpo.jobs.rollout;
+
+import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.core.config.RolloutConfig;
+import dev.manimgrpo.core.dataset.ManimBenchSample;
+import dev.manimgrpo.core.rollout.RolloutIds;
+import dev.manimgrpo.core.rollout.StepPrompts;
+import dev.manimgrpo.core.spark.ManimBenchLoader;
+import dev.manimgrpo.core.spark.RolloutShardSparkSchema;
+import dev.manimgrpo.jobs.spark.ExecutorPolicy;
+import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
+import dev.manimgrpo.jobs.spark.SparkSessions;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main job: ManimBench prompts fanned out over the executors into GRPO groups, each sampled,
+ * rendered, scored and written as one row per rollout to Parquet shards partitioned by run and
+ * step ({@code <rollout.dir>/run_id=R/step=S}).
+ *
+ * <p>Work goes out in waves of groups, one prompt per task (even load, one progress tick per
+ * group); each wave is one Spark write, committed whole. Rerunning a (run, step) keeps its
+ * complete groups, removes what a crash left half-written, and samples only what is missing, so
+ * a killed run loses at most the wave in flight and never duplicates a row.
+ */
+public final class RolloutJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RolloutJob.class);
+  /** The summary's file name inside the step's partition folder (Spark skips names starting with '_'). */
+  public static final String SUMMARY_FILE = "_rollout_summary.json";
+
+  private RolloutJob() {}
+
+  /** What a run produced. */
+  public record Outcome(String runId, int step, String shardDir, String partition, RolloutSummary summary) {}
+
+  /** Starts Spark, runs the step, stops Spark. */
+  public static Outcome run(PipelineConfig config, boolean showProgress) {
+    SparkSession spark = SparkSessions.start(config, "rollout");
+    try {
+      return run(spark, config, showProgress);
+    } finally {
+      if (spark.conf().get("spark.master", "").startsWith("local")) {
+        ExecutorRenderPool.shutdown();
+        ExecutorPolicy.clear();
+      }
+      spark.stop();
+    }
+  }
+
+  public static Outcome run(SparkSession spark, PipelineConfig config, boolean showProgress) {
+    long t0 = System.nanoTime();
+    RolloutConfig rc = config.rollout();
+    String runId = rc.runId().isEmpty() ? RolloutIds.newRunId("rollout") : rc.runId();
+    int step = rc.step();
+    int g = config.policy().sampling().groupSize();
+    String dir = rc.resolvedDir(config.output());
+    String partition = ShardState.partition(dir, runId, step);
+
+    List<ManimBenchSample> samples = ManimBenchLoader.load(spark, config.dataset());
+    if (samples.isEmpty()) {
+      throw new IllegalArgumentException("no prompts: the data set selection is empty (dataset.split="
+          + config.dataset().split() + ", dataset.type=" + config.dataset().type() + ", dataset.limit="
+          + config.dataset().limit() + "); widen it");
+    }
+    List<ManimBenchSample> order = StepPrompts.order(samples, config.policy().sampling().seed(), step,
+        rc.promptsPerStep() > 0);
+    List<RolloutPrompt> prompts = new ArrayList<>();
+    for (int i = 0; i < order.size(); i++) {
+      prompts.add(RolloutPrompt.of(order.get(i), config.dataset().promptColumn(), i));
+    }
+    int target = rc.promptsPerStep() > 0 ? Math.min(rc.promptsPerStep(), prompts.size()) : prompts.size();
+
+    ShardState state = ShardState.load(spark, dir, runId, step, g);
+    Set<String> attempted = new HashSet<>(state.complete().keySet());
+    long spread = state.complete().values().stream().filter(x -> !x.zeroVariance()).count();
+    int slots = Math.max(1, spark.sparkContext().defaultParallelism());
+    int wave = rc.waveGroups() > 0 ? rc.waveGroups() : Math.max(4, 2 * slots);
+    LOG.info("rollout run {} step {}: {} prompts x G={} ({} groups already complete), waves of {} groups, shard {}",
+        runId, step, target, g, state.complete().size(), wave, partition);
+
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    RolloutPartition.RolloutAccumulators acc = RolloutPartition.RolloutAccumulators.register(spark.sparkContext());
+    List<RolloutPrompt> firstRound = new ArrayList<>();
+    for (RolloutPrompt p : prompts.subList(0, target)) {
+      if (!attempted.contains(p.promptId())) {
+        firstRound.add(p);
+      }
+    }
+    try (RolloutProgress progress = RolloutProgress.attach(spark, firstRound.size(), g, acc, showProgress)) {
+      runWaves(spark, jsc, config, runId, step, dir, firstRound, wave, acc);
+      firstRound.forEach(p -> attempted.add(p.promptId()));
+      if (rc.dynamicSampling().enabled()) {
+        // DAPO: keep drawing down the step's order until enough groups have reward spread.
+        for (int round = 1; round < rc.dynamicSampling().maxRounds(); round++) {
+          spread = countSpread(spark, dir, partition);
+          long missing = target - spread;
+          if (missing <= 0) {
+            break;
+          }
+          int draw = (int) Math.ceil(missing * rc.dynamicSampling().oversample());
+          List<RolloutPrompt> more = new ArrayList<>();
+          for (RolloutPrompt p : prompts) {
+            if (more.size() >= draw) {
+              break;
+            }
+            if (attempted.add(p.promptId())) {
+              more.add(p);
+            }
+          }
+          if (more.isEmpty()) {
+            LOG.info("dynamic sampling: no prompts left to draw; the step has {} groups with spread of {}", spread, target);
+            break;
+          }
+          LOG.info("dynamic sampling round {}: {} groups with spread of {}, drawing {} more prompts", round, spread,
+              target, more.size());
+          progress.grow(more.size());
+          runWaves(spark, jsc, config, runId, step, dir, more, wave, acc);
+        }
+      }
+    }
+    double wall = (System.nanoTime() - t0) / 1e9;
+    Dataset<Row> rows = ShardState.read(spark, dir, partition);
+    RolloutSummary summary = RolloutSummary.of(rows, runId, step, acc.rollouts().value(), wall,
+        state.complete().size(), state.removedFiles(), partition);
+    writeSummary(spark, partition, summary);
+    return new Outcome(runId, step, dir, partition, summary);
+  }
+
+  private static void runWaves(SparkSession spark, JavaSparkContext jsc, PipelineConfig config, String runId, int step,
+      String dir, List<RolloutPrompt> todo, int wave, RolloutPartition.RolloutAccumulators acc) {
+    for (int from = 0; from < todo.size(); from += wave) {
+      List<RolloutPrompt> w = todo.subList(from, Math.min(todo.size(), from + wave));
+      spark.sparkContext().setJobDescription("rollout " + runId + " step " + step + ": groups " + (from + 1) + "-"
+          + (from + w.size()) + " of " + todo.size());
+      // One prompt per task: even spread over the executors, and a retried task redoes one group.
+      JavaRDD<Row> out = jsc.parallelize(new ArrayList<>(w), w.size())
+          .mapPartitions(new RolloutPartition(config, runId, step, acc));
+      spark.createDataFrame(out, RolloutShardSparkSchema.fullSchema()).write().mode(SaveMode.Append)
+          .partitionBy(dev.manimgrpo.core.rollout.RolloutShardSchema.RUN_ID,
+              dev.manimgrpo.core.rollout.RolloutShardSchema.STEP)
+          .parquet(dir);
+    }
+    spark.sparkContext().setJobDescription(null);
+  }
+
+  private static long countSpread(SparkSession spark, String dir, String partition) {
+    return ShardState.read(spark, dir, partition).where("zero_variance = false").select("group_uid").distinct().count();
+  }
+
+  private static void writeSummary(SparkSession spark, String partition, RolloutSummary summary) {
+    try {
+      Path p = new Path(new Path(URI.create(uri(partition))), SUMMARY_FILE);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream o = fs.create(p, true)) {
+        o.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the step summary into " + partition + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A local path (made absolute) or a URI such as s3a://bucket/rollouts, as a URI string. */
+  static String uri(String location) {
+    if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+      return location;
+    }
+    return java.nio.file.Path.of(location).toAbsolutePath().normalize().toUri().toString();
+  }
+}

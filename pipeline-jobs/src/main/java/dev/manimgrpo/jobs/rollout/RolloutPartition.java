@@ -1,0 +1,88 @@
+package dev.manimgrpo.jobs.rollout;
+
+import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.core.rollout.RolloutRecord;
+import dev.manimgrpo.core.spark.RolloutShardSparkSchema;
+import dev.manimgrpo.jobs.spark.ExecutorPolicy;
+import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
+import dev.manimgrpo.reward.rollout.RolloutScorer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The rollout job's task: for each prompt of the partition, its whole group ({@link GroupRollout})
+ * with the executor's policy client, warm render pool, reference cache and reward models, all of
+ * them started once per executor and shared by its tasks.
+ */
+final class RolloutPartition implements FlatMapFunction<Iterator<RolloutPrompt>, Row> {
+
+  private static final long serialVersionUID = 1L;
+  private static ExecutorService renderThreads;
+
+  private final PipelineConfig config;
+  private final String runId;
+  private final int step;
+  private final RolloutAccumulators acc;
+
+  RolloutPartition(PipelineConfig config, String runId, int step, RolloutAccumulators acc) {
+    this.config = config;
+    this.runId = runId;
+    this.step = step;
+    this.acc = acc;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<RolloutPrompt> prompts) {
+    GroupRollout.Context ctx = new GroupRollout.Context(ExecutorPolicy.get(config), ExecutorRenderPool.get(config),
+        ExecutorRenderPool.referenceCache(config), RolloutScorer.of(config.reward()), renderThreads(), config, runId,
+        step);
+    List<Row> out = new ArrayList<>();
+    while (prompts.hasNext()) {
+      RolloutPrompt p = prompts.next();
+      for (RolloutRecord r : GroupRollout.run(ctx, p)) {
+        out.add(RolloutShardSparkSchema.toFullRow(r, p.index()));
+        acc.count(r);
+      }
+      acc.prompts().add(1);
+    }
+    return out.iterator();
+  }
+
+  /** Threads that wait on renders; the pool's workers bound how many run at once. */
+  private static synchronized ExecutorService renderThreads() {
+    if (renderThreads == null) {
+      renderThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "rollout-render");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return renderThreads;
+  }
+
+  /** Counters visible in the Spark UI (and read by the console progress line). */
+  record RolloutAccumulators(LongAccumulator prompts, LongAccumulator rollouts, LongAccumulator rendered,
+      LongAccumulator samplingErrors) implements java.io.Serializable {
+
+    static RolloutAccumulators register(org.apache.spark.SparkContext sc) {
+      return new RolloutAccumulators(sc.longAccumulator("rollout: prompts done"),
+          sc.longAccumulator("rollout: rollouts done"), sc.longAccumulator("rollout: rollouts rendered"),
+          sc.longAccumulator("rollout: sampling errors"));
+    }
+
+    void count(RolloutRecord r) {
+      rollouts.add(1);
+      if ("rendered".equals(r.row().status())) {
+        rendered.add(1);
+      } else if (dev.manimgrpo.core.rollout.RolloutShardSchema.SAMPLING_ERROR.equals(r.row().status())) {
+        samplingErrors.add(1);
+      }
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.manimgrpo.jobs.rollout;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.max;
+
+import dev.manimgrpo.core.rollout.RolloutShardSchema;
+import dev.manimgrpo.core.spark.RolloutShardSparkSchema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a (run, step) partition already holds, for resuming: its complete groups (exactly G rows,
+ * indices 0..G-1, once each). Each wave of groups is one Spark write, committed whole, so a killed
+ * run leaves complete waves; a crash inside a commit can still leave part of a wave. Files holding
+ * rows of an incomplete or duplicated group are deleted before the run goes on, and their groups
+ * are sampled again: a rerun never duplicates a row and completes what an interrupted run left.
+ */
+final class ShardState {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShardState.class);
+
+  /** A complete group: its prompt and whether its rewards had spread. */
+  record Group(String promptId, boolean zeroVariance) {}
+
+  private final Map<String, Group> complete;
+  private final int removedFiles;
+
+  private ShardState(Map<String, Group> complete, int removedFiles) {
+    this.complete = complete;
+    this.removedFiles = removedFiles;
+  }
+
+  /** Complete groups by prompt id. */
+  Map<String, Group> complete() {
+    return complete;
+  }
+
+  int removedFiles() {
+    return removedFiles;
+  }
+
+  /** The partition folder of a run's step. */
+  static String partition(String dir, String runId, int step) {
+    return dir + "/" + RolloutShardSchema.RUN_ID + "=" + runId + "/" + RolloutShardSchema.STEP + "=" + step;
+  }
+
+  static ShardState load(SparkSession spark, String dir, String runId, int step, int groupSize) {
+    String part = partition(dir, runId, step);
+    try {
+      Path p = new Path(URI.create(RolloutJob.uri(part)));
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) {
+        return new ShardState(Map.of(), 0);
+      }
+      Dataset<Row> rows = read(spark, dir, part);
+      List<Row> groups = rows.withColumn("file", input_file_name())
+          .groupBy(col(RolloutShardSchema.GROUP_UID))
+          .agg(first(col(RolloutShardSchema.PROMPT_ID)).as("prompt_id"), count("*").as("n"),
+              countDistinct(col(RolloutShardSchema.ROLLOUT_INDEX)).as("distinct_n"),
+              max(col(RolloutShardSchema.ROLLOUT_INDEX)).as("max_index"),
+              max(col(RolloutShardSchema.ZERO_VARIANCE).cast("int")).as("zv"),
+              collect_set(col("file")).as("files"))
+          .collectAsList();
+      Map<String, Group> done = new HashMap<>();
+      Set<String> badFiles = new HashSet<>();
+      for (Row g : groups) {
+        long n = g.getLong(g.fieldIndex("n"));
+        long distinct = g.getLong(g.fieldIndex("distinct_n"));
+        int maxIndex = g.getInt(g.fieldIndex("max_index"));
+        if (n == groupSize && distinct == groupSize && maxIndex == groupSize - 1) {
+          done.put(g.getString(g.fieldIndex("prompt_id")), new Group(g.getString(g.fieldIndex("prompt_id")),
+              g.getInt(g.fieldIndex("zv")) == 1));
+        } else if (n == distinct && n > groupSize) {
+          throw new IllegalArgumentException(part + " holds group " + g.getString(0) + " with " + n + " rollouts, but"
+              + " policy.sampling.group-size is " + groupSize + ": this step was sampled with another group size;"
+              + " rerun it with --conf policy.sampling.group-size=" + n + ", or write to a new run (--run-id)");
+        } else {
+          badFiles.addAll(g.getList(g.fieldIndex("files")));
+        }
+      }
+      for (String f : badFiles) {
+        Path fp = new Path(URI.create(f));
+        LOG.warn("removing {}: it holds part of an incomplete or duplicated group (an interrupted commit);"
+            + " its groups are sampled again", fp);
+        fp.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(fp, false);
+      }
+      if (!badFiles.isEmpty()) {
+        // Other groups of the removed files are gone too: recount.
+        ShardState again = load(spark, dir, runId, step, groupSize);
+        return new ShardState(again.complete, badFiles.size() + again.removedFiles);
+      }
+      return new ShardState(done, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot inspect " + part + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The rows of one (run, step) partition, with the run and step columns from the folder names. */
+  static Dataset<Row> read(SparkSession spark, String dir, String partition) {
+    return spark.read().schema(RolloutShardSparkSchema.fullSchema()).option("basePath", dir).parquet(partition);
+  }
+}
