@@ -31,8 +31,16 @@ public final class GrpoCommand implements Callable<Integer> {
   @Option(names = "--run-dir", paramLabel = "DIR", description = "Run directory; default <trainer.output-dir>/grpo.")
   String runDir;
 
+  @Option(names = "--reference", paramLabel = "DIR", description = "The frozen policy of the KL penalty: a checkpoint"
+      + " or run directory, or 'bundled' for the starter (default: the starting policy, policy.checkpoint). A GRPO"
+      + " loop passes the policy it began with.")
+  String reference;
+
   @Option(names = "--no-progress", description = "No progress bar.")
   boolean noProgress;
+
+  /** Exit code when the shard has no trainable group (every group zero-variance): the policy stays as it is. */
+  public static final int EXIT_NO_TRAINABLE_GROUPS = 5;
 
   @Override
   public Integer call() throws Exception {
@@ -40,10 +48,17 @@ public final class GrpoCommand implements Callable<Integer> {
     var hadoop = Hadoop.of(config);
     URI shardUri = SftCommand.location(shard);
     List<RolloutRow> rows = new RolloutShardReader(hadoop).readAll(shardUri);
-    Policy start = new PolicyLoader(hadoop).load(config.policy().checkpoint());
+    PolicyLoader loader = new PolicyLoader(hadoop);
+    Policy start = loader.load(config.policy().checkpoint());
+    Policy ref = reference == null ? start : loader.load("bundled".equals(reference) ? "" : reference);
     URI dir = runDir != null ? SftCommand.location(runDir) : SftCommand.location(config.trainer().outputDir() + "/grpo");
-    new GrpoTrainer(config.trainer(), hadoop, System.out, !noProgress && System.console() != null)
-        .train(start, rows, shardUri.toString(), dir);
+    try {
+      new GrpoTrainer(config.trainer(), hadoop, System.out, !noProgress && System.console() != null)
+          .train(start, ref, rows, shardUri.toString(), dir);
+    } catch (GrpoTrainer.NoTrainableGroupsException e) {
+      System.err.println("grpo: " + e.getMessage() + "; nothing to train, the policy stays as it is");
+      return EXIT_NO_TRAINABLE_GROUPS;
+    }
     return 0;
   }
 }

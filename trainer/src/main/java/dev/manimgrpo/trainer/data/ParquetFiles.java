@@ -49,10 +49,20 @@ final class ParquetFiles {
           + " (a local path, file://... or s3a://bucket/key with the s3a settings in cluster-conf/)");
     }
     List<DataFile> out = new ArrayList<>();
+    // A partition folder given directly (rollouts/run_id=r/step=3) keeps the values its own path names.
+    Map<String, String> above = new LinkedHashMap<>();
+    for (Path p = status.isFile() ? status.getPath().getParent() : status.getPath(); p != null; p = p.getParent()) {
+      String name = p.getName();
+      int eq = name.indexOf('=');
+      if (eq > 0 && !above.containsKey(unescape(name.substring(0, eq)))) {
+        String value = unescape(name.substring(eq + 1));
+        above.put(unescape(name.substring(0, eq)), NULL_PARTITION.equals(value) ? null : value);
+      }
+    }
     if (status.isFile()) {
-      out.add(new DataFile(status.getPath(), Map.of()));
+      out.add(new DataFile(status.getPath(), Collections.unmodifiableMap(above)));
     } else {
-      walk(fs, status.getPath(), new LinkedHashMap<>(), out);
+      walk(fs, status.getPath(), above, out);
     }
     out.sort(Comparator.comparing(f -> f.path().toString()));
     return out;

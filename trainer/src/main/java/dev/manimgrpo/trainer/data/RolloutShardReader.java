@@ -125,7 +125,8 @@ public final class RolloutShardReader {
       MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
       RolloutShardParquetSchema.check(file, fileSchema, f.partitionValues());
       // read only the shard's columns: writers may add their own
-      List<Type> wanted = RolloutShardSchema.COLUMNS.stream().map(RolloutColumn::name)
+      List<Type> wanted = java.util.stream.Stream.concat(RolloutShardSchema.COLUMNS.stream().map(RolloutColumn::name),
+              java.util.stream.Stream.of(TRAINER_REPRODUCIBLE, POLICY_ID))
           .filter(fileSchema::containsField).map(fileSchema::getType).toList();
       MessageType requested = new MessageType(fileSchema.getName(), wanted);
       reader.setRequestedSchema(requested);
@@ -136,6 +137,13 @@ public final class RolloutShardReader {
         RecordReader<Group> records = io.getRecordReader(pages, new GroupRecordConverter(requested));
         for (long i = 0; i < pages.getRowCount(); i++, index++) {
           Values v = new Values(records.read(), f.partitionValues());
+          if (Boolean.FALSE.equals(v.optionalBool(TRAINER_REPRODUCIBLE))) {
+            throw new RolloutShardFormatException("rollout shard file " + file + " row " + index + " was sampled by "
+                + v.optionalString(POLICY_ID) + ", whose token ids and log-probs this trainer cannot reproduce ("
+                + TRAINER_REPRODUCIBLE + " = false): GRPO on it would compute its ratios and KL with the wrong"
+                + " tokens. Train on shards sampled by this project's policy (policy.backend: dl4j), or give this"
+                + " shard to a trainer that shares that model's tokenizer (it carries verl's columns).");
+          }
           try {
             rows.add(v.toRow());
           } catch (InvalidRolloutRowException e) {
@@ -167,6 +175,15 @@ public final class RolloutShardReader {
           string(STATUS), string(ERROR_REASON), dbl(REWARD_TEXT), dbl(REWARD_VISUAL), dbl(REWARD_LAYOUT),
           required(REWARD, dbl(REWARD)), required(ADVANTAGE, dbl(ADVANTAGE)),
           required(ZERO_VARIANCE, bool(ZERO_VARIANCE)), string(POLICY_CHECKPOINT));
+    }
+
+    /** A column the trainer does not need: null when the file lacks it. */
+    Boolean optionalBool(String name) {
+      return inFile(name) ? bool(name) : null;
+    }
+
+    String optionalString(String name) {
+      return inFile(name) ? string(name) : null;
     }
 
     private boolean inFile(String name) {

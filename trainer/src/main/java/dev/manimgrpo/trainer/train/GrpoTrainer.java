@@ -93,6 +93,29 @@ public final class GrpoTrainer {
    * from the newest checkpoint there.
    */
   public Result train(Policy start, List<RolloutRow> rows, String dataSource, URI runDir) throws IOException {
+    return train(start, start, rows, dataSource, runDir);
+  }
+
+  /** No group of the shard can be trained on (all skipped as zero-variance, or without tokens). */
+  public static final class NoTrainableGroupsException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    NoTrainableGroupsException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Trains {@code start} on {@code rows} with the KL penalty taken against {@code reference} (the
+   * policy a GRPO loop began with), into {@code runDir}, resuming from the newest checkpoint there.
+   */
+  public Result train(Policy start, Policy referencePolicy, List<RolloutRow> rows, String dataSource, URI runDir)
+      throws IOException {
+    if (referencePolicy.params().config().vocabSize() != start.params().config().vocabSize()
+        || !referencePolicy.config().equals(start.config())) {
+      throw new IllegalArgumentException("the KL reference policy (" + referencePolicy.source() + ") has another shape"
+          + " than the policy being trained (" + start.source() + "): GRPO needs both from the same model");
+    }
     CheckpointStore store = new CheckpointStore(hadoop);
     MetricsLog metrics = new MetricsLog(hadoop, runDir);
     TrainerConfig.GrpoConfig g = config.grpo();
@@ -130,11 +153,11 @@ public final class GrpoTrainer {
       }
     }
     if (groups.isEmpty()) {
-      throw new IllegalArgumentException("no trainable groups in " + dataSource + " (" + rows.size() + " rows, "
+      throw new NoTrainableGroupsException("no trainable groups in " + dataSource + " (" + rows.size() + " rows, "
           + dropped[1] + " zero-variance groups skipped, " + dropped[0] + " rows without tokens)");
     }
     int steps = (groups.size() + g.groupsPerStep() - 1) / g.groupsPerStep() * g.iterations();
-    ModelParameters reference = start.params().copy();
+    ModelParameters reference = referencePolicy.params().copy();
     ModelParameters params = start.params().copy();
     AdamW adam = SftTrainer.optimizer(config, params);
     Optional<URI> latest = store.latest(runDir);
@@ -213,7 +236,7 @@ public final class GrpoTrainer {
             loss.clipFraction()));
         if (step % config.checkpointEvery() == 0 || step == steps) {
           last = save(store, runDir, new Policy(params, start.tokenizer(), step, runDir.toString()), adam, step,
-              dataSource, rows.size(), loss.loss(), start.source());
+              dataSource, rows.size(), loss.loss(), referencePolicy.source());
           metrics.flush();
         }
       }
