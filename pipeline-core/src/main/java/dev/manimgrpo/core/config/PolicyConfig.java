@@ -11,9 +11,10 @@ import java.util.Locale;
  * @param checkpoint a checkpoint directory (local path or s3a://); empty = the bundled starter policy
  * @param sampling how completions are drawn
  * @param openai the server the {@code openai} backend talks to
+ * @param engine how the dl4j backend computes the policy when sampling in the executors
  */
-public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sampling, OpenAiConfig openai)
-    implements java.io.Serializable {
+public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sampling, OpenAiConfig openai,
+    TrainerConfig.Engine engine) implements java.io.Serializable {
 
   public PolicyConfig {
     backend = backend == null ? Backend.DL4J : backend;
@@ -24,6 +25,7 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
     if (openai == null) {
       throw new IllegalArgumentException("policy.openai must be set");
     }
+    engine = engine == null ? TrainerConfig.Engine.ND4J : engine;
     if (backend == Backend.OPENAI && openai.baseUrl().isEmpty()) {
       throw new IllegalArgumentException("policy.backend is openai but policy.openai.base-url is empty: set it to the"
           + " server's /v1 address, e.g. --conf policy.openai.base-url=http://127.0.0.1:8080/v1");
@@ -32,7 +34,7 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
 
   /** The DL4J backend with a checkpoint and sampling settings, the OpenAI settings at their defaults. */
   public PolicyConfig(String checkpoint, SamplingConfig sampling) {
-    this(Backend.DL4J, checkpoint, sampling, OpenAiConfig.defaults());
+    this(Backend.DL4J, checkpoint, sampling, OpenAiConfig.defaults(), TrainerConfig.Engine.ND4J);
   }
 
   /** Whether the bundled starter policy is used. */
@@ -41,7 +43,7 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
   }
 
   public PolicyConfig withCheckpoint(String newCheckpoint) {
-    return new PolicyConfig(backend, newCheckpoint, sampling, openai);
+    return new PolicyConfig(backend, newCheckpoint, sampling, openai, engine);
   }
 
   /** Who samples completions. */

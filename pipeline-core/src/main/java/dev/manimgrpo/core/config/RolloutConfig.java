@@ -76,13 +76,21 @@ public record RolloutConfig(String dir, String runId, int step, int promptsPerSt
    * @param steps loop steps (each: one rollout job, one trainer run)
    * @param dir the run folder (rollouts, checkpoints, summaries; local or s3a://); empty:
    *     {@code <output.dir>/grpo-runs/<run-id>}
+   * @param trainerCommand the trainer's launcher; empty: {@code bin/manim-grpo-trainer} of this
+   *     installation, else {@code manim-grpo-trainer} on the PATH
    */
-  public record LoopConfig(int steps, String dir) implements java.io.Serializable {
+  public record LoopConfig(int steps, String dir, String trainerCommand) implements java.io.Serializable {
     public LoopConfig {
       if (steps < 1) {
         throw new IllegalArgumentException("rollout.loop.steps must be >= 1, got " + steps);
       }
       dir = dir == null ? "" : dir.strip();
+      trainerCommand = trainerCommand == null ? "" : trainerCommand.strip();
     }
+  }
+
+  public RolloutConfig withLoopSteps(int steps) {
+    return new RolloutConfig(dir, runId, step, promptsPerStep, waveGroups, dynamicSampling,
+        new LoopConfig(steps, loop.dir(), loop.trainerCommand()));
   }
 }

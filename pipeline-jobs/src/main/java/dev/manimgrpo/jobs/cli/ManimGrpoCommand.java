@@ -12,6 +12,8 @@ import picocli.CommandLine.HelpCommand;
         + "(--config) plus --conf key=value overrides; `manim-grpo config` prints every key with its value.%n",
     subcommands = {
         RolloutCommand.class,
+        GrpoLoopCommand.class,
+        ScoreCommand.class,
         RenderSamplesCommand.class,
         RenderCommand.class,
         SandboxCheckCommand.class,

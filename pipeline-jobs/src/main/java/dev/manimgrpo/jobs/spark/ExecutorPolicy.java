@@ -32,7 +32,7 @@ public final class ExecutorPolicy {
 
   private ExecutorPolicy() {}
 
-  /** The client for this configuration's {@code policy.*} (and {@code trainer.engine}), loaded on first use. */
+  /** The client for this configuration's {@code policy.*}, loaded on first use. */
   public static synchronized PolicyClient get(PipelineConfig config) {
     String key = key(config);
     PolicyClient c = CLIENTS.get(key);
@@ -57,7 +57,7 @@ public final class ExecutorPolicy {
   }
 
   private static String key(PipelineConfig config) {
-    return config.policy() + "\u0000" + config.trainer().engine();
+    return config.policy().toString();
   }
 
   private static PolicyClient create(PipelineConfig config) {
@@ -69,7 +69,7 @@ public final class ExecutorPolicy {
     }
     try {
       Policy policy = new PolicyLoader(hadoopConf(config)).load(p.checkpoint());
-      return new Dl4jPolicyClient(policy, LanguageModel.of(config.trainer().engine()));
+      return new Dl4jPolicyClient(policy, LanguageModel.of(p.engine()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load the policy " + (p.bundled() ? "(bundled starter)" : p.checkpoint())
           + ": " + e.getMessage(), e);
