@@ -4,11 +4,11 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /** A local SparkSession for tests. */
-final class TestSpark {
+public final class TestSpark {
 
   private TestSpark() {}
 
-  static SparkSession start(Map<String, String> extra) {
+  public static SparkSession start(Map<String, String> extra) {
     SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("manim-grpo-test")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
