@@ -94,9 +94,12 @@ public record TrainerConfig(Engine engine, ModelShape model, int vocabSize, Opti
    * @param maxCompletionTokens the constant the Dr.GRPO loss is normalised by
    */
   public record GrpoConfig(double clipEpsilon, double klBeta, int iterations, int groupsPerStep,
-      ZeroVariance zeroVariance, double zeroVarianceWeight, OldLogprobs oldLogprobs, int maxCompletionTokens)
-      implements java.io.Serializable {
+      ZeroVariance zeroVariance, double zeroVarianceWeight, OldLogprobs oldLogprobs, int maxCompletionTokens,
+      double learningRate) implements java.io.Serializable {
     public GrpoConfig {
+      if (!(learningRate > 0)) {
+        throw new IllegalArgumentException("trainer.grpo.learning-rate must be > 0, got " + learningRate);
+      }
       if (!(clipEpsilon > 0 && clipEpsilon < 1)) {
         throw new IllegalArgumentException("trainer.grpo.clip-epsilon must be in (0, 1), got " + clipEpsilon);
       }

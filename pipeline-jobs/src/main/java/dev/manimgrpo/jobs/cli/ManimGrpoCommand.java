@@ -20,6 +20,7 @@ import picocli.CommandLine.HelpCommand;
         BenchRenderCommand.class,
         BenchRewardCommand.class,
         BenchSandboxCommand.class,
+        BenchRolloutCommand.class,
         DatasetCommand.class,
         ConfigCommand.class,
         HelpCommand.class

@@ -44,7 +44,7 @@ import org.apache.spark.sql.SparkSession;
  * <p>Resumable at any step: a rerun walks the steps again; the rollout job keeps the complete
  * groups of a step, the trainer resumes from its newest checkpoint, and a finished step costs
  * seconds. Step S samples with the newest checkpoint of {@code train/step-(S-1)} (the starting
- * policy for S = 0, and the previous policy again when a step had no trainable group). The KL
+ * policy for S = 0; a step with no trainable group saves its policy unchanged there). The KL
  * penalty is always taken against the starting policy. The trainer's optimizer state starts
  * afresh each step (its run folder is per step).
  */
@@ -96,7 +96,8 @@ public final class GrpoLoop {
       console.print(r.summary().render());
       console.printf(Locale.ROOT, "== step %d: trainer on %s -> %s%n", step, r.partition(), trainDir);
       String trained = train(stepConfig, r.partition(), trainDir, reference, hadoop, console);
-      String next = trained.equals("trained") ? trainDir : policy;
+      // The trainer's folder holds a checkpoint either way (the unchanged policy when nothing could be trained).
+      String next = trainDir;
       results.add(new StepResult(step, policy.isEmpty() ? "bundled" : policy, r.summary(), trained,
           next.isEmpty() ? "bundled" : next));
       writeCurve(runDir, runId, results, hadoop);

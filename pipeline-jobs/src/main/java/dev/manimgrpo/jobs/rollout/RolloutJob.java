@@ -153,10 +153,12 @@ public final class RolloutJob {
       // One prompt per task: even spread over the executors, and a retried task redoes one group.
       JavaRDD<Row> out = jsc.parallelize(new ArrayList<>(w), w.size())
           .mapPartitions(new RolloutPartition(config, runId, step, acc));
-      spark.createDataFrame(out, RolloutShardSparkSchema.fullSchema()).write().mode(SaveMode.Append)
-          .partitionBy(dev.manimgrpo.core.rollout.RolloutShardSchema.RUN_ID,
-              dev.manimgrpo.core.rollout.RolloutShardSchema.STEP)
-          .parquet(dir);
+      // Written straight into the step's partition folder (the run and step are its folder names,
+      // as partitionBy would write them): the committer's _temporary folder is then the step's own,
+      // never shared with another run writing into the same table.
+      spark.createDataFrame(out, RolloutShardSparkSchema.fullSchema())
+          .drop(dev.manimgrpo.core.rollout.RolloutShardSchema.RUN_ID, dev.manimgrpo.core.rollout.RolloutShardSchema.STEP)
+          .write().mode(SaveMode.Append).parquet(ShardState.partition(dir, runId, step));
     }
     spark.sparkContext().setJobDescription(null);
   }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What a (run, step) partition already holds, for resuming: its complete groups (exactly G rows,
  * indices 0..G-1, once each). Each wave of groups is one Spark write, committed whole, so a killed
- * run leaves complete waves; a crash inside a commit can still leave part of a wave. Files holding
+ * run leaves complete waves (its uncommitted one in {@code _temporary}, removed here); a crash inside
+ * a commit can still leave part of a wave. Files holding
  * rows of an incomplete or duplicated group are deleted before the run goes on, and their groups
  * are sampled again: a rerun never duplicates a row and completes what an interrupted run left.
  */
@@ -69,6 +70,12 @@ final class ShardState {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(p)) {
         return new ShardState(Map.of(), 0);
+      }
+      // A killed run's uncommitted wave: its task outputs would otherwise be merged into this run's commit.
+      Path pending = new Path(p, "_temporary");
+      if (fs.exists(pending)) {
+        LOG.warn("removing {}: the uncommitted wave of an interrupted run (its groups are sampled again)", pending);
+        fs.delete(pending, true);
       }
       Dataset<Row> rows = read(spark, dir, part);
       List<Row> groups = rows.withColumn("file", input_file_name())

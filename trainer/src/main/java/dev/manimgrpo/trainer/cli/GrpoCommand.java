@@ -39,7 +39,8 @@ public final class GrpoCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress bar.")
   boolean noProgress;
 
-  /** Exit code when the shard has no trainable group (every group zero-variance): the policy stays as it is. */
+  /** Exit code when the shard has no trainable group (every group zero-variance): the run directory then holds
+   * the starting policy, unchanged, as its checkpoint. */
   public static final int EXIT_NO_TRAINABLE_GROUPS = 5;
 
   @Override
@@ -56,7 +57,7 @@ public final class GrpoCommand implements Callable<Integer> {
       new GrpoTrainer(config.trainer(), hadoop, System.out, !noProgress && System.console() != null)
           .train(start, ref, rows, shardUri.toString(), dir);
     } catch (GrpoTrainer.NoTrainableGroupsException e) {
-      System.err.println("grpo: " + e.getMessage() + "; nothing to train, the policy stays as it is");
+      System.err.println("grpo: " + e.getMessage() + "; nothing to train: the policy is saved unchanged in " + dir);
       return EXIT_NO_TRAINABLE_GROUPS;
     }
     return 0;

@@ -153,6 +153,14 @@ public final class GrpoTrainer {
       }
     }
     if (groups.isEmpty()) {
+      // The policy goes on unchanged: saved as this run's checkpoint, so whoever samples next (a
+      // loop's next step, an Airflow task) finds a checkpoint here either way.
+      CheckpointStore unchanged = new CheckpointStore(hadoop);
+      if (unchanged.latest(runDir).isEmpty()) {
+        ModelParameters same = start.params().copy();
+        save(unchanged, runDir, new Policy(same, start.tokenizer(), 0, runDir.toString()),
+            SftTrainer.optimizer(config, same), 0, dataSource, rows.size(), 0.0, referencePolicy.source());
+      }
       throw new NoTrainableGroupsException("no trainable groups in " + dataSource + " (" + rows.size() + " rows, "
           + dropped[1] + " zero-variance groups skipped, " + dropped[0] + " rows without tokens)");
     }
@@ -215,7 +223,7 @@ public final class GrpoTrainer {
         Gradients grads = lm.backward(fr, TokenBatch.toArray(loss.dLogp(), params.dataType()));
         double norm = config.optimizer().gradientClip() > 0
             ? AdamW.clipGlobalNorm(grads, config.optimizer().gradientClip()) : grads.globalNorm();
-        adam.step(params, grads, config.optimizer().learningRate());
+        adam.step(params, grads, g.learningRate());
         NativeMemory.releaseStep();
         double seconds = (System.nanoTime() - s0) / 1e9;
         Map<String, Object> m = new LinkedHashMap<>();

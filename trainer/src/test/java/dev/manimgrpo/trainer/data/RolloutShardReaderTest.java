@@ -191,4 +191,34 @@ class RolloutShardReaderTest {
       return s.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList();
     }
   }
+
+  /** A full shard as the rollout job writes it (every column), with these provenance flags. */
+  private Dataset<Row> fullFrame(List<RolloutRow> rows, boolean reproducible, String policyId) {
+    List<Row> full = rows.stream().map(r -> RolloutShardSparkSchema.toFullRow(new dev.manimgrpo.core.rollout.RolloutRecord(r,
+        new dev.manimgrpo.core.rollout.RolloutDetails("draw a circle", "from manim import *", "train", "Basic",
+            r.completionText(), "fenced_python", "stop", null, null, List.of(), null, 0.5, null, false, 0.2, 0.4, null,
+            null, "content", 10, 10, 0.1, 0.2, 0.01, policyId, "0.21.0", 42L, reproducible, false)), 0)).toList();
+    return spark.createDataFrame(full, RolloutShardSparkSchema.fullSchema());
+  }
+
+  @Test
+  void aFullShardOfTheRolloutJobReadsInAPartitionFolder() throws Exception {
+    Path table = dir.resolve("rollouts");
+    fullFrame(rows("run-9"), true, "dl4j:bundled").drop("run_id", "step").write()
+        .parquet(table.resolve("run_id=run-9").resolve("step=7").toString());
+    // the partition folder itself: run_id and step come from its own path
+    List<RolloutRow> back = reader.readAll(table.resolve("run_id=run-9").resolve("step=7").toUri());
+    assertThat(back).containsExactlyInAnyOrderElementsOf(rows("run-9"));
+  }
+
+  @Test
+  void rowsWhoseTokensThisTrainerCannotReproduceAreRefusedWithTheReason() {
+    Path shard = dir.resolve("openai-shard");
+    fullFrame(rows("run-8"), false, "openai:qwen@http://127.0.0.1:8080/v1").write().parquet(shard.toString());
+    assertThatThrownBy(() -> reader.readAll(shard.toUri()))
+        .isInstanceOf(RolloutShardFormatException.class)
+        .hasMessageContaining("openai:qwen@http://127.0.0.1:8080/v1")
+        .hasMessageContaining("trainer_reproducible = false")
+        .hasMessageContaining("policy.backend: dl4j");
+  }
 }

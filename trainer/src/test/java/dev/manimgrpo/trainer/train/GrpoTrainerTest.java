@@ -74,7 +74,7 @@ class GrpoTrainerTest {
         row("g2", 0, prompt, good, 0.3, 0.0, true),
         row("g2", 1, prompt, bad, 0.3, 0.0, true)));
     TrainerConfig cfg = TinyTraining.config(Map.of("trainer.grpo.groups-per-step", "1", "trainer.grpo.iterations", "3",
-        "trainer.optimizer.learning-rate", "0.01", "trainer.grpo.old-logprobs", "recompute"));
+        "trainer.grpo.learning-rate", "0.01", "trainer.grpo.old-logprobs", "recompute"));
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     GrpoTrainer.Result r = new GrpoTrainer(cfg, new Configuration(), new PrintStream(console), false)
         .train(start, rows, "memory", dir.resolve("run").toUri());

@@ -24,6 +24,7 @@ final class TinyTraining {
     o.put("trainer.model.dropout", "0.1");
     o.put("trainer.vocab-size", "400");
     o.put("trainer.optimizer.learning-rate", "0.03");
+    o.put("trainer.grpo.learning-rate", "0.03");
     o.put("trainer.optimizer.warmup-steps", "2");
     o.put("trainer.sft.steps", "20");
     o.put("trainer.sft.batch-size", "2");

@@ -30,54 +30,54 @@ import java.util.concurrent.atomic.AtomicInteger;
  * scripted {@link Fault} (or the persistent one, when set), and passes through once the script is
  * used up. It records what it was sent and how many requests it had in flight at most.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the proxy does with one request. */
-  enum Kind { STATUS, ECHO_AUTHORIZATION, SLOW, MALFORMED, DROP_CHOICES, DISCONNECT }
+  public enum Kind { STATUS, ECHO_AUTHORIZATION, SLOW, MALFORMED, DROP_CHOICES, DISCONNECT }
 
   /** One scripted misbehaviour. */
-  record Fault(Kind kind, int status, String body, String retryAfter, long delayMs, Set<Integer> dropIndices) {
+  public record Fault(Kind kind, int status, String body, String retryAfter, long delayMs, Set<Integer> dropIndices) {
 
     /** Answers {@code status} with {@code body}, without asking the server. */
-    static Fault status(int status, String body) {
+    public static Fault status(int status, String body) {
       return new Fault(Kind.STATUS, status, body, null, 0, Set.of());
     }
 
     /** Answers 429 with a Retry-After header of {@code seconds}. */
-    static Fault tooManyRequests(int seconds) {
+    public static Fault tooManyRequests(int seconds) {
       return new Fault(Kind.STATUS, 429, "{\"error\":\"rate limited\"}", Integer.toString(seconds), 0, Set.of());
     }
 
     /** Answers {@code status} with a body that quotes the request's Authorization header, padded first. */
-    static Fault echoAuthorization(int status, int padding) {
+    public static Fault echoAuthorization(int status, int padding) {
       return new Fault(Kind.ECHO_AUTHORIZATION, status, "x".repeat(padding), null, 0, Set.of());
     }
 
     /** Waits {@code ms} before passing the request through (past the client's timeout). */
-    static Fault slow(long ms) {
+    public static Fault slow(long ms) {
       return new Fault(Kind.SLOW, 0, null, null, ms, Set.of());
     }
 
     /** Answers 200 with a body cut off mid-JSON. */
-    static Fault malformed() {
+    public static Fault malformed() {
       return new Fault(Kind.MALFORMED, 200, "{\"choices\": [{\"index\": 0, \"message\": {\"content\": \"x", null, 0, Set.of());
     }
 
     /** Passes through, then removes the choices with these indices from the answer. */
-    static Fault dropChoices(Integer... indices) {
+    public static Fault dropChoices(Integer... indices) {
       return new Fault(Kind.DROP_CHOICES, 0, null, null, 0, Set.of(indices));
     }
 
     /** Closes the connection without an answer. */
-    static Fault disconnect() {
+    public static Fault disconnect() {
       return new Fault(Kind.DISCONNECT, 0, null, null, 0, Set.of());
     }
   }
 
   /** A request as the proxy saw it. */
-  record Seen(String authorization, JsonNode body) {}
+  public record Seen(String authorization, JsonNode body) {}
 
   private final HttpServer server;
   private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -103,40 +103,40 @@ final class FaultProxy implements AutoCloseable {
   }
 
   /** A proxy to the server whose API root is {@code upstreamBaseUrl} (…/v1). */
-  static FaultProxy start(String upstreamBaseUrl) throws IOException {
+  public static FaultProxy start(String upstreamBaseUrl) throws IOException {
     return new FaultProxy(URI.create(upstreamBaseUrl));
   }
 
   /** The proxy's API root, {@code http://127.0.0.1:PORT/v1}. */
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 
   /** Faults for the next requests, one each, in order. */
-  FaultProxy script(Fault... faults) {
+  public FaultProxy script(Fault... faults) {
     script.addAll(List.of(faults));
     return this;
   }
 
   /** A fault for every request from now on. */
-  FaultProxy always(Fault fault) {
+  public FaultProxy always(Fault fault) {
     this.always = fault;
     return this;
   }
 
   /** A delay before every passed-through request (to keep requests in flight). */
-  FaultProxy passThroughDelayMs(long ms) {
+  public FaultProxy passThroughDelayMs(long ms) {
     this.passThroughDelayMs = ms;
     return this;
   }
 
-  List<Seen> requests() {
+  public List<Seen> requests() {
     synchronized (seen) {
       return List.copyOf(seen);
     }
   }
 
-  int maxInFlight() {
+  public int maxInFlight() {
     return maxInFlight.get();
   }
 

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * <p>Start it from a long-lived thread (JUnit's {@code @BeforeAll}): bwrap's --die-with-parent
  * fires when the thread that started it ends.
  */
-final class LlamaServerFixture implements AutoCloseable {
+public final class LlamaServerFixture implements AutoCloseable {
 
   private static final String MARKER = ".manim-grpo-llama";
   private static final String MODEL_SCRIPT = "make_tiny_gguf.py";
@@ -43,7 +43,7 @@ final class LlamaServerFixture implements AutoCloseable {
   }
 
   /** The server's API root, {@code http://127.0.0.1:PORT/v1}. */
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + port + "/v1";
   }
 
@@ -82,7 +82,7 @@ final class LlamaServerFixture implements AutoCloseable {
   }
 
   /** Provisions or finds the root, writes the tiny model, starts the server and waits for /health. */
-  static LlamaServerFixture start() throws IOException, InterruptedException {
+  public static LlamaServerFixture start() throws IOException, InterruptedException {
     Path root = root();
     Path dir = Files.createTempDirectory("llama-fixture");
     try (InputStream in = LlamaServerFixture.class.getResourceAsStream(MODEL_SCRIPT)) {

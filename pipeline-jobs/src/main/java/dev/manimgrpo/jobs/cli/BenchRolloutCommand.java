@@ -1,0 +1,41 @@
+package dev.manimgrpo.jobs.cli;
+
+import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.jobs.bench.RolloutBenchmark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The rollout job's pipeline overhead and throughput. */
+@Command(name = "bench-rollout", mixinStandardHelpOptions = true, showDefaultValues = true,
+    header = "Benchmark the rollout job end to end: its wall time against the renders' own time on the render slots.",
+    description = {"%nRuns the rollout job on the bundled sample twice (a warm-up, then the measured run on a fresh",
+        "run id), then prints the pipeline overhead (wall time / (sum of render times / render slots) - 1; target:",
+        "under 10%), rollouts per second per core, and the sampling, render and reward shares of the work.%n"})
+public final class BenchRolloutCommand implements Callable<Integer> {
+
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--prompts", paramLabel = "N", defaultValue = "8", description = "Prompts per run.")
+  int prompts;
+
+  @Option(names = "--report-dir", paramLabel = "DIR", defaultValue = "outputs/bench",
+      description = "Where rollout-bench.json is written.")
+  Path reportDir;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> extra = new LinkedHashMap<>();
+    extra.put("rollout.prompts-per-step", Integer.toString(prompts));
+    PipelineConfig config = options.load(extra);
+    Path dir = Files.createTempDirectory("bench-rollout");
+    new RolloutBenchmark(config, System.out).run(dir, reportDir);
+    return 0;
+  }
+}

@@ -1,0 +1,165 @@
+package dev.manimgrpo.jobs.rollout;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.core.config.RewardConfig;
+import dev.manimgrpo.core.rollout.RolloutShardSchema;
+import dev.manimgrpo.jobs.TestSpark;
+import dev.manimgrpo.jobs.spark.ExecutorPolicy;
+import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
+import dev.manimgrpo.reward.spark.GroupAdvantages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rollout job end to end on local Spark with the bundled starter policy and real renders:
+ * every rollout is a row with a status, the shard reads back through Spark SQL and through
+ * parquet-hadoop, advantages match the window-function definition, and reruns neither lose nor
+ * duplicate a row.
+ */
+@Tag("manim")
+class RolloutJobTest {
+
+  static final int PROMPTS = 3;
+  static final int G = 3;
+  static SparkSession spark;
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void start() {
+    spark = TestSpark.start(Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    ExecutorRenderPool.shutdown();
+    ExecutorPolicy.clear();
+    spark.stop();
+  }
+
+  @Test
+  void everyRolloutIsARowAndRerunsKeepTheShardExact() throws Exception {
+    PipelineConfig config = RolloutTestConfigs.config(dir, "e2e", PROMPTS, G, Map.of("dataset.split", "all"));
+    RolloutJob.Outcome first = RolloutJob.run(spark, config, false);
+    assertThat(first.summary().rollouts()).isEqualTo(PROMPTS * G);
+    assertThat(first.summary().rolloutsThisRun()).isEqualTo(PROMPTS * G);
+
+    Dataset<Row> rows = spark.read().parquet(first.shardDir()).where(col("run_id").equalTo("e2e"));
+    assertThat(rows.count()).isEqualTo(PROMPTS * G);
+    assertThat(rows.select("group_uid", "rollout_index").distinct().count()).isEqualTo(PROMPTS * G);
+    assertThat(rows.select("group_uid").distinct().count()).isEqualTo(PROMPTS);
+    for (Row r : rows.collectAsList()) {
+      String status = r.getAs("status");
+      assertThat(RolloutShardSchema.STATUSES).contains(status);
+      assertThat((String) r.getAs("policy_id")).startsWith("dl4j:bundled");
+      assertThat((Boolean) r.getAs("trainer_reproducible")).isTrue();
+      assertThat((Object) r.getAs("seed")).isNotNull();
+      assertThat((String) r.getAs("prompt_text")).isNotBlank();
+      if (!"sampling_error".equals(status)) {
+        assertThat(r.<scala.collection.Seq<?>>getAs("completion_token_ids").size()).isPositive();
+        assertThat(r.<scala.collection.Seq<?>>getAs("old_logprobs").size())
+            .isEqualTo(r.<scala.collection.Seq<?>>getAs("completion_token_ids").size());
+      }
+      if (!"rendered".equals(status) && !"sampling_error".equals(status)) {
+        assertThat((String) r.getAs("error_reason")).as("a failed render says why").isNotBlank();
+      }
+      Row extra = r.getAs("extra_info");
+      assertThat((String) extra.getAs("group_uid")).isEqualTo(r.getAs("group_uid"));
+      assertThat(r.<scala.collection.Seq<Row>>getAs("prompt").apply(1).<String>getAs("role")).isEqualTo("user");
+      assertThat(r.<Row>getAs("reward_model").<String>getAs("ground_truth")).contains("Scene");
+    }
+    // An analyst's query: Spark SQL over the table.
+    rows.createOrReplaceTempView("rollouts");
+    long rendered = spark.sql("SELECT count(*) FROM rollouts WHERE status = 'rendered'").first().getLong(0);
+    assertThat(first.summary().rendered()).isEqualTo(rendered);
+
+    // An independent reader: parquet-hadoop over the part files.
+    long fileRows = 0;
+    try (Stream<Path> s = Files.list(Path.of(first.partition()))) {
+      for (Path f : s.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+            new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
+          fileRows += r.getRecordCount();
+          MessageType schema = r.getFooter().getFileMetaData().getSchema();
+          assertThat(schema.containsField("completion_token_ids")).isTrue();
+          assertThat(schema.containsField("extra_info")).isTrue();
+          assertThat(schema.containsField("run_id")).as("run_id is the partition folder").isFalse();
+        }
+      }
+    }
+    assertThat(fileRows).isEqualTo(PROMPTS * G);
+    assertThat(Path.of(first.partition(), RolloutJob.SUMMARY_FILE)).exists();
+
+    // The in-task advantages are the window-function ones.
+    List<Row> byWindow = GroupAdvantages.withAdvantages(rows.withColumnRenamed("advantage", "ours")
+            .withColumnRenamed("zero_variance", "ours_zv").where(col("status").notEqual("sampling_error")),
+        "group_uid", "reward", RewardConfig.Advantage.GRPO, config.reward().advantageEpsilon())
+        .select("ours", "advantage", "ours_zv", "zero_variance").collectAsList();
+    for (Row r : byWindow) {
+      assertThat(r.getDouble(0)).isCloseTo(r.getDouble(1), org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(r.getBoolean(2)).isEqualTo(r.getBoolean(3));
+    }
+
+    Map<String, String> before = texts(rows);
+
+    // A rerun of the finished step samples nothing and adds nothing.
+    RolloutJob.Outcome again = RolloutJob.run(spark, config, false);
+    assertThat(again.summary().resumedGroups()).isEqualTo(PROMPTS);
+    assertThat(again.summary().rolloutsThisRun()).isZero();
+    assertThat(spark.read().parquet(first.shardDir()).count()).isEqualTo(PROMPTS * G);
+
+    // A half-committed wave (one file of the partition lost): the rerun removes nothing else,
+    // samples the missing group again, and the completions are the same (seeds, not positions).
+    Path lost;
+    try (Stream<Path> s = Files.list(Path.of(first.partition()))) {
+      lost = s.filter(p -> p.toString().endsWith(".parquet")).sorted().findFirst().orElseThrow();
+    }
+    Files.delete(lost);
+    RolloutJob.Outcome repaired = RolloutJob.run(spark, config, false);
+    assertThat(repaired.summary().rolloutsThisRun()).isPositive();
+    Dataset<Row> after = spark.read().parquet(first.shardDir());
+    assertThat(after.count()).isEqualTo(PROMPTS * G);
+    assertThat(after.select("group_uid", "rollout_index").distinct().count()).isEqualTo(PROMPTS * G);
+    assertThat(texts(after)).isEqualTo(before);
+
+    // A commit that landed twice (a duplicated part file): both copies go, the group is sampled again, once.
+    Path one;
+    try (Stream<Path> s = Files.list(Path.of(first.partition()))) {
+      one = s.filter(p -> p.toString().endsWith(".parquet")).sorted().findFirst().orElseThrow();
+    }
+    Files.copy(one, one.resolveSibling("part-99999-duplicate.c000.snappy.parquet"));
+    assertThat(spark.read().parquet(first.shardDir()).count()).isGreaterThan(PROMPTS * G);
+    RolloutJob.Outcome deduplicated = RolloutJob.run(spark, config, false);
+    assertThat(deduplicated.summary().removedFiles()).isEqualTo(2);
+    Dataset<Row> exact = spark.read().parquet(first.shardDir());
+    assertThat(exact.count()).isEqualTo(PROMPTS * G);
+    assertThat(exact.select("group_uid", "rollout_index").distinct().count()).isEqualTo(PROMPTS * G);
+    assertThat(texts(exact)).isEqualTo(before);
+  }
+
+  private static Map<String, String> texts(Dataset<Row> rows) {
+    Map<String, String> m = new HashMap<>();
+    for (Row r : rows.select("group_uid", "rollout_index", "completion_text").collectAsList()) {
+      m.put(r.getString(0) + "/" + r.getInt(1), r.getString(2));
+    }
+    return m;
+  }
+}
