@@ -56,9 +56,12 @@ case "${1:-}" in
     shift
     JAR=$(ls "$HERE"/pipeline-jobs/target/pipeline-jobs-*-cluster.jar | head -1)
     # shellcheck disable=SC2086
+    # ND4J's natives (the dl4j policy samples in the executors) unpack once into the user's cache.
+    JAVACPP="-Dorg.bytedeco.javacpp.cachedir=${XDG_CACHE_HOME:-$HOME/.cache}/manim-grpo/javacpp"
     exec java $FLAGS -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit --master "$MASTER" \
       --properties-file "$HERE/cluster-conf/spark/spark-defaults.conf" \
       --conf spark.driver.host=127.0.0.1 --conf spark.executor.memory=2g \
+      --conf "spark.executor.extraJavaOptions=$FLAGS $JAVACPP" \
       --class dev.manimgrpo.jobs.cli.ManimGrpoCommand "$JAR" "$@"
     ;;
   stop)

@@ -46,6 +46,12 @@ class StandaloneClusterIT {
           "--conf", "output.dir=" + dir.resolve("out"),
           "--conf", "cache.dir=" + dir.resolve("cache"));
       assertThat(exit).as("submit exit code; see " + dir.resolve("log.txt")).isZero();
+      // The main job through spark-submit: executors sample from the DL4J policy, render and score.
+      int rollout = run(env, script.toString(), "submit", "rollout", "--no-progress", "--run-id", "it",
+          "--prompts", "2", "--conf", "policy.sampling.group-size=2", "--conf", "policy.sampling.max-tokens=120",
+          "--conf", "rollout.dir=" + dir.resolve("rollouts"),
+          "--conf", "cache.dir=" + dir.resolve("cache"));
+      assertThat(rollout).as("rollout submit exit code; see " + dir.resolve("log.txt")).isZero();
     } finally {
       run(env, script.toString(), "stop");
     }
@@ -70,6 +76,24 @@ class StandaloneClusterIT {
       }
     }
     assertThat(rows).isEqualTo(11);
+
+    long rollouts = 0;
+    try (Stream<Path> s = Files.list(dir.resolve("rollouts").resolve("run_id=it").resolve("step=0"))) {
+      for (Path f : s.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+            new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
+          rollouts += r.getRecordCount();
+        }
+      }
+    }
+    assertThat(rollouts).isEqualTo(4);
+    boolean executorSampled = false;
+    try (Stream<Path> s = Files.walk(dir.resolve("state").resolve("work"))) {
+      for (Path p : s.filter(p -> p.getFileName().toString().equals("stderr")).toList()) {
+        executorSampled |= Files.readString(p).contains("policy client ready: dl4j:bundled");
+      }
+    }
+    assertThat(executorSampled).as("an executor loaded the policy").isTrue();
   }
 
   private int run(Map<String, String> env, String... cmd) throws IOException, InterruptedException {

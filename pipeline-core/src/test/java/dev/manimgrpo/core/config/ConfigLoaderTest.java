@@ -88,4 +88,26 @@ class ConfigLoaderTest {
     Files.writeString(yaml, ConfigLoader.toYaml(c));
     assertThat(ConfigLoader.load(yaml, Map.of())).isEqualTo(c);
   }
+
+  @Test
+  void theOpenaiBackendWithoutAServerSaysWhichKeyToSet() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("policy.backend", "openai")))
+        .hasMessageContaining("policy.openai.base-url");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("policy.backend", "vllm")))
+        .hasMessageContaining("dl4j or openai");
+    assertThat(ConfigLoader.load(null, Map.of("policy.backend", "openai", "policy.openai.base-url",
+        "http://127.0.0.1:8080/v1/")).policy().openai().baseUrl()).isEqualTo("http://127.0.0.1:8080/v1");
+  }
+
+  @Test
+  void rolloutAndDatasetKeysAreChecked() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("rollout.run-id", "../etc")))
+        .hasMessageContaining("rollout.run-id");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("dataset.type", "Hard")))
+        .hasMessageContaining("Basic, Intermediate, Advanced or all");
+    PipelineConfig c = ConfigLoader.load(null, Map.of("rollout.step", "3", "dataset.limit", "5"));
+    assertThat(c.rollout().step()).isEqualTo(3);
+    assertThat(c.dataset().limit()).isEqualTo(5);
+    assertThat(c.rollout().resolvedDir(c.output())).isEqualTo("outputs/rollouts");
+  }
 }

@@ -88,6 +88,7 @@ public final class RolloutJob {
     }
     int target = rc.promptsPerStep() > 0 ? Math.min(rc.promptsPerStep(), prompts.size()) : prompts.size();
 
+    dev.manimgrpo.jobs.spark.ObjectStoreCommitters.forOutput(spark, dir);
     ShardState state = ShardState.load(spark, dir, runId, step, g);
     Set<String> attempted = new HashSet<>(state.complete().keySet());
     long spread = state.complete().values().stream().filter(x -> !x.zeroVariance()).count();

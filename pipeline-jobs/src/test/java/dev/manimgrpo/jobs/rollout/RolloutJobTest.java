@@ -91,6 +91,24 @@ class RolloutJobTest {
     long rendered = spark.sql("SELECT count(*) FROM rollouts WHERE status = 'rendered'").first().getLong(0);
     assertThat(first.summary().rendered()).isEqualTo(rendered);
 
+    // The analysts' notebook runs against it.
+    String sql = Files.readString(Path.of("..", "notebooks", "rollouts.sql"))
+        .replace("'outputs/rollouts'", "'" + first.shardDir() + "'");
+    List<String> statements = new java.util.ArrayList<>();
+    for (String stmt : sql.replaceAll("(?m)^--.*$", "").split(";")) {
+      if (!stmt.isBlank()) {
+        statements.add(stmt.strip());
+      }
+    }
+    assertThat(statements).hasSize(6);
+    spark.sql(statements.get(0));
+    Row curve = spark.sql(statements.get(1)).first();
+    assertThat(curve.<Long>getAs("rollouts")).isEqualTo(PROMPTS * G);
+    assertThat(curve.<Long>getAs("groups")).isEqualTo(PROMPTS);
+    for (int i = 2; i < statements.size(); i++) {
+      assertThat(spark.sql(statements.get(i)).collectAsList()).as(statements.get(i)).isNotEmpty();
+    }
+
     // An independent reader: parquet-hadoop over the part files.
     long fileRows = 0;
     try (Stream<Path> s = Files.list(Path.of(first.partition()))) {
