@@ -36,7 +36,8 @@ import picocli.CommandLine.Parameters;
         + " the fused reward, with their parts.",
     description = {
         "%nCANDIDATE is a .py Manim file (rendered in the sandbox, reward profile) or a video/PNG (decoded in the",
-        "sandbox; then there is no code reward). REFERENCE is a .py file (rendered by the reference pool) or a video.",
+        "sandbox; then there is no code reward, and the fused reward counts R_text as 0). REFERENCE is a .py file",
+        "(rendered by a pool of its own) or a video.",
         "Both visual-similarity definitions are computed: the content-aware score (the default R_visual) and the",
         "study's vs_study (its SSIM part; with reward.clip-model also its CLIP part and VS = sqrt(SSIM x CLIP)).",
         "Exit code 0 whatever the score; 3 when a .py file did not render (its status and error are printed).%n"})
@@ -52,6 +53,8 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -74,19 +77,13 @@ public final class ScoreCommand implements Callable<Integer> {
     VideoFrames refFrames;
     try (VideoFileDecoder decoder = new VideoFileDecoder(runtime, c.render(), scratch)) {
       if (candCode) {
-        try (RenderWorkerPool pool = new RenderWorkerPool(runtime, c.render().withWorkers(1), scratch,
-            RenderPoolRole.CANDIDATE)) {
-          candRender = pool.render(RenderRequest.frames("candidate", candidateCode));
-        }
+        candRender = render(runtime, c, scratch, RenderPoolRole.CANDIDATE, candidateCode);
         candFrames = candRender.succeeded() ? candRender.frames() : null;
       } else {
         candFrames = decoder.decode(candidate);
       }
       if (refCode) {
-        try (RenderWorkerPool pool = new RenderWorkerPool(runtime, c.render().withWorkers(1), scratch,
-            RenderPoolRole.REFERENCE)) {
-          refRender = pool.render(RenderRequest.frames("reference", referenceCode));
-        }
+        refRender = render(runtime, c, scratch, RenderPoolRole.REFERENCE, referenceCode);
         refFrames = refRender.succeeded() ? refRender.frames() : null;
       } else {
         refFrames = decoder.decode(reference);
@@ -131,16 +128,26 @@ public final class ScoreCommand implements Callable<Integer> {
     out.put("candidate_frames", candFrames == null ? 0 : candFrames.count());
     out.put("reference_frames", refFrames == null ? 0 : refFrames.count());
     out.put("layout", s.layout());
+    java.io.PrintWriter stdout = spec.commandLine().getOut();
     if (json) {
-      System.out.println(new ObjectMapper().writeValueAsString(out));
+      stdout.println(new ObjectMapper().writeValueAsString(out));
     } else {
       TextTable t = new TextTable("part", "value").right(1);
       out.forEach((k, val) -> t.add(k, val instanceof Double d ? String.format(Locale.ROOT, "%.4f", d)
           : val == null ? "-" : val));
-      System.out.print(t.render());
+      stdout.print(t.render());
     }
+    stdout.flush();
     boolean failed = (candRender != null && !candRender.succeeded()) || (refRender != null && !refRender.succeeded());
     return failed ? 3 : 0;
+  }
+
+  /** One program in a one-worker pool of its role (a candidate never shares a worker with a reference). */
+  private static RenderResult render(ManimRuntime runtime, PipelineConfig c, Path scratch, RenderPoolRole role,
+      String code) {
+    try (RenderWorkerPool pool = new RenderWorkerPool(runtime, c.render().withWorkers(1), scratch, role)) {
+      return pool.render(RenderRequest.frames(role.name().toLowerCase(Locale.ROOT), code));
+    }
   }
 
   private static boolean isPython(Path p) {

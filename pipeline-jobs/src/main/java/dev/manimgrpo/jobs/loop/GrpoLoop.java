@@ -82,8 +82,9 @@ public final class GrpoLoop {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String start = config.policy().checkpoint();
     String reference = start.isEmpty() ? "bundled" : start;
-    console.printf(Locale.ROOT, "grpo-loop %s: %d steps, %d prompts x G=%d per step, starting policy %s; run folder %s%n",
-        runId, rc.loop().steps(), rc.promptsPerStep(), config.policy().sampling().groupSize(), reference, runDir);
+    console.printf(Locale.ROOT, "grpo-loop %s: %d steps, %s prompts x G=%d per step, starting policy %s; run folder %s%n",
+        runId, rc.loop().steps(), rc.promptsPerStep() == 0 ? "all" : Integer.toString(rc.promptsPerStep()),
+        config.policy().sampling().groupSize(), reference, runDir);
     List<StepResult> results = new ArrayList<>();
     String policy = start;
     for (int step = 0; step < rc.loop().steps(); step++) {
@@ -179,10 +180,7 @@ public final class GrpoLoop {
     }
   }
 
-  static String uri(String location) {
-    if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-      return location;
-    }
-    return java.nio.file.Path.of(location).toAbsolutePath().normalize().toUri().toString();
+  private static String uri(String location) {
+    return RolloutJob.uri(location);
   }
 }

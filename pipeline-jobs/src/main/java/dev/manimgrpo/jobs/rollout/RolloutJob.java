@@ -181,7 +181,7 @@ public final class RolloutJob {
   }
 
   /** A local path (made absolute) or a URI such as s3a://bucket/rollouts, as a URI string. */
-  static String uri(String location) {
+  public static String uri(String location) {
     if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
       return location;
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine;
 
 class ManimGrpoCommandTest {
 
-  record Run(int exit, String out, String err) {}
+  public record Run(int exit, String out, String err) {}
 
   static Run run(String... args) {
     CommandLine cl = ManimGrpoCommand.commandLine();

@@ -173,6 +173,30 @@ class RolloutJobTest {
     assertThat(texts(exact)).isEqualTo(before);
   }
 
+  @Test
+  void dynamicSamplingDrawsMorePromptsUntilGroupsHaveSpreadAndMarksTheRest() {
+    // Training prompts: the starter reproduces most of them exactly, so many groups lack spread.
+    PipelineConfig config = RolloutTestConfigs.config(dir.resolve("dapo"), "dapo", 2, 2, Map.of("dataset.split", "train",
+        "rollout.dynamic-sampling.enabled", "true", "rollout.dynamic-sampling.oversample", "1.0",
+        "rollout.dynamic-sampling.max-rounds", "3"));
+    RolloutJob.Outcome o = RolloutJob.run(spark, config, false);
+    Dataset<Row> rows = spark.read().parquet(o.partition());
+    List<Row> groups = rows.groupBy("group_uid").agg(
+        org.apache.spark.sql.functions.max(col("zero_variance").cast("int")).as("zv"),
+        org.apache.spark.sql.functions.max(col("dropped_by_filter").cast("int")).as("dropped")).collectAsList();
+    // every group without spread is kept as rows and marked; every group with spread is not
+    assertThat(groups).allSatisfy(g -> assertThat(g.getInt(1)).isEqualTo(g.getInt(2)));
+    long spread = groups.stream().filter(g -> g.getInt(1) == 0).count();
+    long dropped = groups.size() - spread;
+    assertThat(o.summary().droppedGroups()).isEqualTo(dropped);
+    assertThat(o.summary().groupsWithSpread()).isEqualTo(spread);
+    // more prompts were drawn exactly when the first round lacked spread, up to 3 rounds of 1 x missing
+    if (dropped > 0) {
+      assertThat(groups.size()).isGreaterThan(2);
+    }
+    assertThat(rows.count()).isEqualTo(groups.size() * 2L);
+  }
+
   private static Map<String, String> texts(Dataset<Row> rows) {
     Map<String, String> m = new HashMap<>();
     for (Row r : rows.select("group_uid", "rollout_index", "completion_text").collectAsList()) {
