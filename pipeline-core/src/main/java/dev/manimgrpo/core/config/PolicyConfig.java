@@ -116,10 +116,11 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
    * @param timeoutSeconds limit of one request
    * @param logprobs ask for the log-probability of each token
    * @param sendMinP send min_p (vLLM, SGLang, llama.cpp and Ollama accept it; hosted APIs may refuse it)
+   * @param maxN most choices asked for in one request (0 = the whole group at once)
    */
   public record OpenAiConfig(String baseUrl, String model, String keyEnv, String keySparkConf, int maxConcurrency,
-      int maxRetries, long backoffInitialMs, long backoffMaxMs, int timeoutSeconds, boolean logprobs, boolean sendMinP)
-      implements java.io.Serializable {
+      int maxRetries, long backoffInitialMs, long backoffMaxMs, int timeoutSeconds, boolean logprobs, boolean sendMinP,
+      int maxN) implements java.io.Serializable {
 
     public OpenAiConfig {
       baseUrl = baseUrl == null ? "" : baseUrl.strip();
@@ -145,10 +146,13 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
       if (timeoutSeconds < 1) {
         throw new IllegalArgumentException("policy.openai.timeout-seconds must be >= 1, got " + timeoutSeconds);
       }
+      if (maxN < 0) {
+        throw new IllegalArgumentException("policy.openai.max-n must be >= 0 (0 = the whole group), got " + maxN);
+      }
     }
 
     static OpenAiConfig defaults() {
-      return new OpenAiConfig("", "", "OPENAI_API_KEY", "spark.manim-grpo.openai.api-key", 4, 4, 500, 20_000, 300, true, true);
+      return new OpenAiConfig("", "", "OPENAI_API_KEY", "spark.manim-grpo.openai.api-key", 4, 4, 500, 20_000, 300, true, true, 0);
     }
   }
 }

@@ -140,6 +140,17 @@ public final class OpenAiPolicyClient implements PolicyClient {
 
   @Override
   public List<Generation> generate(GroupRequest request) {
+    int maxN = config.maxN();
+    if (maxN > 0 && request.rolloutIndices().size() > maxN) {
+      // A server that takes at most max-n choices a request (llama-server: its slots): one request per chunk.
+      List<Generation> all = new ArrayList<>();
+      List<Integer> indices = request.rolloutIndices();
+      for (int from = 0; from < indices.size(); from += maxN) {
+        all.addAll(generate(new GroupRequest(request.promptId(), request.taskPrompt(), request.step(),
+            indices.subList(from, Math.min(indices.size(), from + maxN)), request.sampling())));
+      }
+      return all;
+    }
     long start = System.nanoTime();
     Map<Integer, Generation> done = new HashMap<>();
     List<Integer> missing = new ArrayList<>(new java.util.LinkedHashSet<>(request.rolloutIndices()));

@@ -18,7 +18,7 @@ class ChatCompletionsTest {
 
   private static OpenAiConfig config(String model, boolean logprobs, boolean sendMinP) {
     return new OpenAiConfig("http://127.0.0.1:8080/v1", model, "K", "spark.k", 4, 4, 500, 20_000, 300, logprobs,
-        sendMinP);
+        sendMinP, 0);
   }
 
   @Test

@@ -45,7 +45,7 @@ class OpenAiPolicyClientLlamaTest {
   private static OpenAiConfig config(String baseUrl, int maxConcurrency, int maxRetries, long backoffMaxMs,
       int timeoutSeconds) {
     return new OpenAiConfig(baseUrl, "tiny", KEY_ENV, "spark.manim-grpo.openai.api-key", maxConcurrency, maxRetries,
-        10, backoffMaxMs, timeoutSeconds, true, true);
+        10, backoffMaxMs, timeoutSeconds, true, true, 0);
   }
 
   private static OpenAiConfig config(String baseUrl) {
@@ -142,6 +142,20 @@ class OpenAiPolicyClientLlamaTest {
       assertComplete(client.generate(request), request);
       assertThat(proxy.requests()).hasSize(5);
       assertThat(proxy.requests().get(4).body().get("n").asInt()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aGroupLargerThanMaxNGoesOutInChunks() throws Exception {
+    OpenAiConfig base = config(llama.baseUrl());
+    try (FaultProxy proxy = FaultProxy.start(llama.baseUrl());
+        OpenAiPolicyClient client = client(new OpenAiConfig(proxy.baseUrl(), base.model(), base.keyEnv(),
+            base.keySparkConf(), base.maxConcurrency(), base.maxRetries(), base.backoffInitialMs(), base.backoffMaxMs(),
+            base.timeoutSeconds(), true, true, 2))) {
+      GroupRequest request = group(5);
+      assertComplete(client.generate(request), request);
+      assertThat(proxy.requests()).extracting(r -> r.body().get("n").asInt()).containsExactly(2, 2, 1);
+      assertThat(proxy.requests().get(1).body().get("seed").asLong()).isEqualTo(ChatCompletions.wireSeed(request.seed(2)));
     }
   }
 

@@ -22,7 +22,7 @@ class OpenAiPolicyClientTest {
   private static final String KEY = "sk-unit-0123456789abcdef";
 
   private static OpenAiConfig config(String baseUrl, int maxRetries, long initialMs, long maxMs) {
-    return new OpenAiConfig(baseUrl, "m", "K", "spark.k", 4, maxRetries, initialMs, maxMs, 5, true, true);
+    return new OpenAiConfig(baseUrl, "m", "K", "spark.k", 4, maxRetries, initialMs, maxMs, 5, true, true, 0);
   }
 
   private static OpenAiPolicyClient client(OpenAiConfig config) {
@@ -51,7 +51,7 @@ class OpenAiPolicyClientTest {
   @Test
   void thePolicyIdNamesTheModelAndServer() {
     assertThat(client(config("http://127.0.0.1:9/v1/", 1, 1, 2)).policyId()).isEqualTo("openai:m@http://127.0.0.1:9/v1");
-    OpenAiConfig noModel = new OpenAiConfig("https://example.invalid/v1", "", "", "", 1, 0, 1, 1, 1, false, false);
+    OpenAiConfig noModel = new OpenAiConfig("https://example.invalid/v1", "", "", "", 1, 0, 1, 1, 1, false, false, 0);
     assertThat(new OpenAiPolicyClient(noModel, k -> null, () -> null).policyId())
         .isEqualTo("openai:default@https://example.invalid/v1");
   }
