@@ -12,9 +12,10 @@ import java.util.Locale;
  * @param sampling how completions are drawn
  * @param openai the server the {@code openai} backend talks to
  * @param engine how the dl4j backend computes the policy when sampling in the executors
+ * @param replayShard the replay backend's shard: a (run, step) folder whose completions are replayed
  */
 public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sampling, OpenAiConfig openai,
-    TrainerConfig.Engine engine) implements java.io.Serializable {
+    TrainerConfig.Engine engine, String replayShard) implements java.io.Serializable {
 
   public PolicyConfig {
     backend = backend == null ? Backend.DL4J : backend;
@@ -26,6 +27,11 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
       throw new IllegalArgumentException("policy.openai must be set");
     }
     engine = engine == null ? TrainerConfig.Engine.ND4J : engine;
+    replayShard = replayShard == null ? "" : replayShard.strip();
+    if (backend == Backend.REPLAY && replayShard.isEmpty()) {
+      throw new IllegalArgumentException("policy.backend is replay but policy.replay-shard is empty: set it to a"
+          + " rollout shard's (run, step) folder, e.g. outputs/rollouts/run_id=r1/step=0");
+    }
     if (backend == Backend.OPENAI && openai.baseUrl().isEmpty()) {
       throw new IllegalArgumentException("policy.backend is openai but policy.openai.base-url is empty: set it to the"
           + " server's /v1 address, e.g. --conf policy.openai.base-url=http://127.0.0.1:8080/v1");
@@ -34,7 +40,7 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
 
   /** The DL4J backend with a checkpoint and sampling settings, the OpenAI settings at their defaults. */
   public PolicyConfig(String checkpoint, SamplingConfig sampling) {
-    this(Backend.DL4J, checkpoint, sampling, OpenAiConfig.defaults(), TrainerConfig.Engine.ND4J);
+    this(Backend.DL4J, checkpoint, sampling, OpenAiConfig.defaults(), TrainerConfig.Engine.ND4J, "");
   }
 
   /** Whether the bundled starter policy is used. */
@@ -43,7 +49,12 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
   }
 
   public PolicyConfig withCheckpoint(String newCheckpoint) {
-    return new PolicyConfig(backend, newCheckpoint, sampling, openai, engine);
+    return new PolicyConfig(backend, newCheckpoint, sampling, openai, engine, replayShard);
+  }
+
+  /** The replay backend over a shard's (run, step) folder. */
+  public PolicyConfig replaying(String shard) {
+    return new PolicyConfig(Backend.REPLAY, checkpoint, sampling, openai, engine, shard);
   }
 
   /** Who samples completions. */
@@ -51,7 +62,10 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
     /** The project's policy (model, tokenizer, sampler) loaded once in each executor JVM. */
     DL4J,
     /** An OpenAI-compatible chat-completions server (vLLM, SGLang, llama.cpp's server, Ollama, hosted APIs). */
-    OPENAI;
+    OPENAI,
+    /** The completions of an earlier shard, replayed: re-render and re-score them (another reward, another
+     * Manim), or measure the pipeline without sampling's cost. */
+    REPLAY;
 
     @JsonCreator
     public static Backend parse(String s) {
@@ -60,7 +74,7 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
           return b;
         }
       }
-      throw new IllegalArgumentException("policy.backend must be dl4j or openai, got '" + s + "'");
+      throw new IllegalArgumentException("policy.backend must be dl4j, openai or replay, got '" + s + "'");
     }
 
     @JsonValue

@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -39,31 +40,30 @@ public final class RolloutBenchmark {
   }
 
   /** What one measured run gave. */
-  public record Result(long rollouts, double wallSeconds, double renderSeconds, double sampleSeconds,
+  public record Result(String arm, long rollouts, double wallSeconds, double renderSeconds, double sampleSeconds,
       double rewardSeconds, int renderSlots, int cores, double overhead, double rolloutsPerSecondPerCore) {}
 
-  public Result run(Path dir, Path reportDir) throws IOException {
+  /**
+   * Three runs over the same prompts: a warm-up with the policy (workers, policy, reference renders,
+   * JIT), then on fresh run ids (a) the warm-up's completions replayed (policy.backend=replay: the
+   * pipeline without sampling's cost: what the job adds to the renders) and (b) the policy sampling
+   * again (end to end, sampling included).
+   */
+  public List<Result> run(Path dir, Path reportDir) throws IOException {
     SparkSession spark = SparkSessions.start(config, "bench-rollout");
     try {
       String base = RolloutIds.newRunId("bench");
-      PipelineConfig warm = withRun(dir, base + "-warmup", 0);
       out.println("bench-rollout: warm-up run (workers, policy, reference renders)");
-      RolloutJob.run(spark, warm, false);
-      out.println("bench-rollout: measured run");
-      RolloutJob.Outcome o = RolloutJob.run(spark, withRun(dir, base, 1), false);
-      Row sums = spark.read().parquet(o.partition()).agg(sum(col("render_seconds")), sum(col("sample_seconds")),
-          sum(col("reward_seconds"))).first();
-      int executors = Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - (isLocal(spark) ? 0 : 1));
-      int slots = config.render().workers() * executors;
-      int cores = isLocal(spark) ? Runtime.getRuntime().availableProcessors()
-          : executors * spark.sparkContext().getConf().getInt("spark.executor.cores", 1);
-      double wall = o.summary().wallSeconds();
-      double render = sums.getDouble(0);
-      double ideal = render / slots;
-      Result r = new Result(o.summary().rolloutsThisRun(), wall, render, sums.getDouble(1), sums.getDouble(2), slots,
-          cores, wall / ideal - 1, o.summary().rolloutsThisRun() / wall / cores);
-      report(r, reportDir);
-      return r;
+      RolloutJob.Outcome warm = RolloutJob.run(spark, withRun(config.policy(), dir, base + "-warmup"), false);
+      out.println("bench-rollout: (a) the warm-up's completions replayed: rendering, scoring, writing");
+      Result replay = measure(spark, "replayed completions (pipeline)",
+          RolloutJob.run(spark, withRun(config.policy().replaying(warm.partition()), dir, base + "-replay"), false));
+      out.println("bench-rollout: (b) the policy sampling again: end to end");
+      Result e2e = measure(spark, config.policy().backend().configName() + " policy sampling (end to end)",
+          RolloutJob.run(spark, withRun(config.policy(), dir, base + "-e2e"), false));
+      List<Result> results = List.of(replay, e2e);
+      report(results, reportDir);
+      return results;
     } finally {
       if (isLocal(spark)) {
         ExecutorRenderPool.shutdown();
@@ -73,41 +73,64 @@ public final class RolloutBenchmark {
     }
   }
 
-  private PipelineConfig withRun(Path dir, String runId, int step) {
+  private Result measure(SparkSession spark, String arm, RolloutJob.Outcome o) {
+    Row sums = spark.read().parquet(o.partition()).agg(sum(col("render_seconds")), sum(col("sample_seconds")),
+        sum(col("reward_seconds"))).first();
+    int executors = Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - (isLocal(spark) ? 0 : 1));
+    int slots = config.render().workers() * executors;
+    int cores = isLocal(spark) ? Runtime.getRuntime().availableProcessors()
+        : executors * spark.sparkContext().getConf().getInt("spark.executor.cores", 1);
+    double wall = o.summary().wallSeconds();
+    double render = sums.getDouble(0);
+    return new Result(arm, o.summary().rolloutsThisRun(), wall, render, sums.getDouble(1), sums.getDouble(2), slots,
+        cores, wall / (render / slots) - 1, o.summary().rolloutsThisRun() / wall / cores);
+  }
+
+  private PipelineConfig withRun(dev.manimgrpo.core.config.PolicyConfig policy, Path dir, String runId) {
     return new PipelineConfig(config.runtime(), config.render(), config.reward(), config.cache(), config.dataset(),
-        config.output(), config.spark(), config.policy(),
-        config.rollout().withRun(runId, step).withDir(dir.resolve("rollouts").toString()), config.trainer());
+        config.output(), config.spark(), policy,
+        config.rollout().withRun(runId, 0).withDir(dir.resolve("rollouts").toString()), config.trainer());
   }
 
   private static boolean isLocal(SparkSession spark) {
     return spark.sparkContext().master().startsWith("local");
   }
 
-  private void report(Result r, Path reportDir) throws IOException {
-    double work = r.sampleSeconds() + r.renderSeconds() + r.rewardSeconds();
-    TextTable t = new TextTable("rollout job, bundled sample", "value").right(1);
-    t.add("rollouts (prompts x G)", r.rollouts());
-    t.add("job wall time", String.format(Locale.ROOT, "%.1f s", r.wallSeconds()));
-    t.add("sum of render times / render slots", String.format(Locale.ROOT, "%.1f s / %d = %.1f s", r.renderSeconds(),
-        r.renderSlots(), r.renderSeconds() / r.renderSlots()));
-    t.add("pipeline overhead (target < 10%)", String.format(Locale.ROOT, "%.1f%% (wall / ideal = %.2fx)",
+  private void report(List<Result> results, Path reportDir) throws IOException {
+    TextTable t = new TextTable("rollout job, bundled sample", results.get(0).arm(), results.get(1).arm()).right(1, 2);
+    t.add("rollouts (prompts x G)", results.get(0).rollouts(), results.get(1).rollouts());
+    row(t, "job wall time", results, r -> String.format(Locale.ROOT, "%.1f s", r.wallSeconds()));
+    row(t, "sum of render times / render slots", results, r -> String.format(Locale.ROOT, "%.1f s / %d = %.1f s",
+        r.renderSeconds(), r.renderSlots(), r.renderSeconds() / r.renderSlots()));
+    row(t, "pipeline overhead (target < 10%)", results, r -> String.format(Locale.ROOT, "%.1f%% (%.2fx)",
         100 * r.overhead(), 1 + r.overhead()));
-    t.add("rollouts per second per core", String.format(Locale.ROOT, "%.3f (%d cores)", r.rolloutsPerSecondPerCore(),
-        r.cores()));
-    t.add("share of work: sampling", String.format(Locale.ROOT, "%.1f%% (%.1f s)", 100 * r.sampleSeconds() / work,
-        r.sampleSeconds()));
-    t.add("share of work: rendering", String.format(Locale.ROOT, "%.1f%% (%.1f s)", 100 * r.renderSeconds() / work,
-        r.renderSeconds()));
-    t.add("share of work: rewards", String.format(Locale.ROOT, "%.1f%% (%.1f s)", 100 * r.rewardSeconds() / work,
-        r.rewardSeconds()));
+    row(t, "rollouts per second per core", results, r -> String.format(Locale.ROOT, "%.3f (%d cores)",
+        r.rolloutsPerSecondPerCore(), r.cores()));
+    row(t, "share of work: sampling", results, r -> share(r, r.sampleSeconds()));
+    row(t, "share of work: rendering", results, r -> share(r, r.renderSeconds()));
+    row(t, "share of work: rewards", results, r -> share(r, r.rewardSeconds()));
     out.print(t.render());
     Files.createDirectories(reportDir);
-    Map<String, Object> json = new ObjectMapper().convertValue(r, LinkedHashMap.class);
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("policy_backend", config.policy().backend().configName());
     json.put("prompts_per_step", config.rollout().promptsPerStep());
     json.put("group_size", config.policy().sampling().groupSize());
+    json.put("results", results);
     Files.writeString(reportDir.resolve("rollout-bench.json"),
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
     out.println("report: " + reportDir.resolve("rollout-bench.json"));
+  }
+
+  private static void row(TextTable t, String label, List<Result> results,
+      java.util.function.Function<Result, String> f) {
+    List<Object> cells = new java.util.ArrayList<>();
+    cells.add(label);
+    results.stream().map(f).forEach(cells::add);
+    t.add(cells.toArray());
+  }
+
+  private static String share(Result r, double seconds) {
+    double work = r.sampleSeconds() + r.renderSeconds() + r.rewardSeconds();
+    return String.format(Locale.ROOT, "%.1f%% (%.1f s)", 100 * seconds / work, seconds);
   }
 }

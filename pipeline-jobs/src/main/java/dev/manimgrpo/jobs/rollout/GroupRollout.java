@@ -211,6 +211,9 @@ public final class GroupRollout {
     if (!client.trainerReproducible()) {
       return null;
     }
+    if (config.policy().backend() == dev.manimgrpo.core.config.PolicyConfig.Backend.REPLAY) {
+      return client.policyId();
+    }
     return config.policy().bundled() ? "bundled" : config.policy().checkpoint();
   }
 }

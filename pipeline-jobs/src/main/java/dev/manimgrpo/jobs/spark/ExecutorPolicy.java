@@ -62,6 +62,9 @@ public final class ExecutorPolicy {
 
   private static PolicyClient create(PipelineConfig config) {
     PolicyConfig p = config.policy();
+    if (p.backend() == PolicyConfig.Backend.REPLAY) {
+      return dev.manimgrpo.jobs.rollout.ReplayPolicyClient.load(p.replayShard(), hadoopConf(config));
+    }
     if (p.backend() == PolicyConfig.Backend.OPENAI) {
       String confKey = p.openai().keySparkConf();
       return OpenAiPolicyClient.create(p.openai(), () -> sparkConf() == null || confKey.isEmpty() ? null

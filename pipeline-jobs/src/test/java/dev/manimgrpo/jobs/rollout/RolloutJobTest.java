@@ -171,6 +171,23 @@ class RolloutJobTest {
     assertThat(exact.count()).isEqualTo(PROMPTS * G);
     assertThat(exact.select("group_uid", "rollout_index").distinct().count()).isEqualTo(PROMPTS * G);
     assertThat(texts(exact)).isEqualTo(before);
+
+    // Replayed into another run: the same completions, rendered and scored again, to the same statuses.
+    PipelineConfig replay = RolloutTestConfigs.config(dir, "replayed", PROMPTS, G, Map.of("dataset.split", "all",
+        "policy.backend", "replay", "policy.replay-shard", first.partition()));
+    RolloutJob.Outcome replayed = RolloutJob.run(spark, replay, false);
+    Dataset<Row> again2 = spark.read().parquet(replayed.partition());
+    assertThat(again2.count()).isEqualTo(PROMPTS * G);
+    assertThat((String) again2.first().getAs("policy_id")).startsWith("replay:dl4j:bundled");
+    Map<String, String> statusBefore = new HashMap<>();
+    for (Row r : exact.select("prompt_id", "rollout_index", "status", "completion_text").collectAsList()) {
+      statusBefore.put(r.getString(0) + "/" + r.getInt(1), r.getString(2) + "|" + r.getString(3));
+    }
+    Map<String, String> statusAfter = new HashMap<>();
+    for (Row r : again2.select("prompt_id", "rollout_index", "status", "completion_text").collectAsList()) {
+      statusAfter.put(r.getString(0) + "/" + r.getInt(1), r.getString(2) + "|" + r.getString(3));
+    }
+    assertThat(statusAfter).isEqualTo(statusBefore);
   }
 
   @Test
