@@ -1,5 +1,6 @@
 package dev.manimgrpo.jobs.rollout;
 
+import dev.manimgrpo.core.code.ExtractedCode;
 import dev.manimgrpo.core.policy.Generation;
 import dev.manimgrpo.core.policy.GroupRequest;
 import dev.manimgrpo.core.policy.PolicyClient;
@@ -29,11 +30,14 @@ public final class ReplayPolicyClient implements PolicyClient {
   private record Key(String promptId, int index) {}
 
   private final Map<Key, Generation> completions;
+  private final Map<String, ExtractedCode> extracted;
   private final String id;
   private final boolean reproducible;
 
-  private ReplayPolicyClient(Map<Key, Generation> completions, String id, boolean reproducible) {
+  private ReplayPolicyClient(Map<Key, Generation> completions, Map<String, ExtractedCode> extracted, String id,
+      boolean reproducible) {
     this.completions = completions;
+    this.extracted = extracted;
     this.id = id;
     this.reproducible = reproducible;
   }
@@ -41,6 +45,7 @@ public final class ReplayPolicyClient implements PolicyClient {
   /** Reads the part files of a (run, step) folder. */
   public static ReplayPolicyClient load(String shard, Configuration conf) {
     Map<Key, Generation> m = new HashMap<>();
+    Map<String, ExtractedCode> codes = new HashMap<>();
     String policy = null;
     boolean reproducible = true;
     try {
@@ -70,6 +75,13 @@ public final class ReplayPolicyClient implements PolicyClient {
                 ints(g, RolloutShardSchema.COMPLETION_TOKEN_IDS), floats(g, RolloutShardSchema.OLD_LOGPROBS),
                 optionalString(g, RolloutShardSchema.FINISH_REASON), null, 0.0);
             m.put(new Key(g.getString(RolloutShardSchema.PROMPT_ID, 0), index), gen);
+            // The program as the original backend extracted it (its own template or a fenced answer).
+            String code = optionalString(g, RolloutShardSchema.EXTRACTED_CODE);
+            String method = optionalString(g, RolloutShardSchema.CODE_EXTRACTION);
+            if (code != null && method != null) {
+              codes.put(gen.text(), new ExtractedCode(code,
+                  ExtractedCode.Method.valueOf(method.toUpperCase(java.util.Locale.ROOT))));
+            }
             if (policy == null) {
               policy = optionalString(g, RolloutShardSchema.POLICY_ID);
             }
@@ -80,7 +92,7 @@ public final class ReplayPolicyClient implements PolicyClient {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read policy.replay-shard " + shard + ": " + e.getMessage(), e);
     }
-    return new ReplayPolicyClient(m, "replay:" + (policy == null ? shard : policy), reproducible);
+    return new ReplayPolicyClient(m, codes, "replay:" + (policy == null ? shard : policy), reproducible);
   }
 
   @Override
@@ -91,6 +103,12 @@ public final class ReplayPolicyClient implements PolicyClient {
   @Override
   public boolean trainerReproducible() {
     return reproducible;
+  }
+
+  @Override
+  public ExtractedCode extractCode(String completionText) {
+    ExtractedCode c = extracted.get(completionText);
+    return c != null ? c : PolicyClient.super.extractCode(completionText);
   }
 
   @Override

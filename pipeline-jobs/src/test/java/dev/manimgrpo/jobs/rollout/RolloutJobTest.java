@@ -180,12 +180,16 @@ class RolloutJobTest {
     assertThat(again2.count()).isEqualTo(PROMPTS * G);
     assertThat((String) again2.first().getAs("policy_id")).startsWith("replay:dl4j:bundled");
     Map<String, String> statusBefore = new HashMap<>();
-    for (Row r : exact.select("prompt_id", "rollout_index", "status", "completion_text").collectAsList()) {
-      statusBefore.put(r.getString(0) + "/" + r.getInt(1), r.getString(2) + "|" + r.getString(3));
+    for (Row r : exact.select("prompt_id", "rollout_index", "status", "completion_text", "extracted_code",
+        "code_extraction").collectAsList()) {
+      statusBefore.put(r.getString(0) + "/" + r.getInt(1), r.getString(2) + "|" + r.getString(3) + "|" + r.getString(4)
+          + "|" + r.getString(5));
     }
     Map<String, String> statusAfter = new HashMap<>();
-    for (Row r : again2.select("prompt_id", "rollout_index", "status", "completion_text").collectAsList()) {
-      statusAfter.put(r.getString(0) + "/" + r.getInt(1), r.getString(2) + "|" + r.getString(3));
+    for (Row r : again2.select("prompt_id", "rollout_index", "status", "completion_text", "extracted_code",
+        "code_extraction").collectAsList()) {
+      statusAfter.put(r.getString(0) + "/" + r.getInt(1), r.getString(2) + "|" + r.getString(3) + "|" + r.getString(4)
+          + "|" + r.getString(5));
     }
     assertThat(statusAfter).isEqualTo(statusBefore);
   }
