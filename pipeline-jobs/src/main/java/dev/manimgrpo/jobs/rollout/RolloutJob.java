@@ -93,7 +93,7 @@ public final class RolloutJob {
     Set<String> attempted = new HashSet<>(state.complete().keySet());
     long spread = state.complete().values().stream().filter(x -> !x.zeroVariance()).count();
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
-    int wave = rc.waveGroups() > 0 ? rc.waveGroups() : Math.max(4, 2 * slots);
+    int wave = rc.waveGroups() > 0 ? rc.waveGroups() : Math.max(8, 4 * slots);
     LOG.info("rollout run {} step {}: {} prompts x G={} ({} groups already complete), waves of {} groups, shard {}",
         runId, step, target, g, state.complete().size(), wave, partition);
 
