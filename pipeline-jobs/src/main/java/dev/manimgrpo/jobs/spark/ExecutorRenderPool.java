@@ -46,12 +46,19 @@ public final class ExecutorRenderPool {
     return cache;
   }
 
-  /** Another configuration than the pools were started with: stop them, so they restart with it. */
+  /**
+   * Another render set-up than the pools were started with (runtime, render or cache settings): stop
+   * them, so they restart with it. Other settings (the run, the step, the policy) keep the warm pools.
+   */
   private static void own(PipelineConfig config) {
-    if (owner != null && !config.equals(owner)) {
+    if (owner != null && !sameRenderSetup(config, owner)) {
       shutdown();
     }
     owner = config;
+  }
+
+  private static boolean sameRenderSetup(PipelineConfig a, PipelineConfig b) {
+    return a.runtime().equals(b.runtime()) && a.render().equals(b.render()) && a.cache().equals(b.cache());
   }
 
   /** Stops the pools now (local runs call this at the end of a job). */
