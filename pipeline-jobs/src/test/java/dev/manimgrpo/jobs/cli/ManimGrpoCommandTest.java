@@ -25,7 +25,10 @@ class ManimGrpoCommandTest {
   void helpListsEverySubcommand() {
     Run r = run("--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("render-samples", "render", "sandbox-check", "bench-render", "bench-sandbox", "dataset", "config");
+    assertThat(r.out()).contains("render-samples", "render", "sandbox-check", "bench-render", "bench-sandbox", "dataset", "config",
+        "rollout", "grpo-loop", "score", "bench-rollout");
+    assertThat(run("rollout", "--help").out()).contains("--run-id", "--step", "--prompts", "--checkpoint", "run_id=RUN/step=STEP");
+    assertThat(run("grpo-loop", "--help").out()).contains("--steps", "--run-dir", "loop.json");
     assertThat(run("render", "--help").out()).contains("--profile", "--out", "--json", "--extract", "Exit codes");
     assertThat(run("render-samples", "--help").out()).contains("--conf", "--config", "--run-id", "reference_renders");
   }
