@@ -26,9 +26,20 @@ public final class ConfigOptions {
     return ConfigLoader.load(file, overrides);
   }
 
-  /** The configuration with a command's own options applied under the user's --conf overrides (which win). */
-  public PipelineConfig load(java.util.Map<String, String> commandOptions) {
-    java.util.Map<String, String> all = new java.util.LinkedHashMap<>(commandOptions);
+  /**
+   * The configuration with a command's own options applied under the user's --conf overrides (which
+   * win): {@code key, value, key, value, ...}; a null value (an option not given) sets nothing.
+   */
+  public PipelineConfig load(Object... keysAndValues) {
+    if (keysAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("keys and values come in pairs");
+    }
+    Map<String, String> all = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      if (keysAndValues[i + 1] != null) {
+        all.put((String) keysAndValues[i], keysAndValues[i + 1].toString());
+      }
+    }
     if (overrides != null) {
       all.putAll(overrides);
     }

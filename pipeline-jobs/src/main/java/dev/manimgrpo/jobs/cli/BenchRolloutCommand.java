@@ -5,8 +5,6 @@ import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.jobs.bench.RolloutBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,9 +29,7 @@ public final class BenchRolloutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> extra = new LinkedHashMap<>();
-    extra.put("rollout.prompts-per-step", Integer.toString(prompts));
-    PipelineConfig config = options.load(extra);
+    PipelineConfig config = options.load("rollout.prompts-per-step", prompts);
     Path dir = Files.createTempDirectory("bench-rollout");
     new RolloutBenchmark(config, System.out).run(dir, reportDir);
     return 0;

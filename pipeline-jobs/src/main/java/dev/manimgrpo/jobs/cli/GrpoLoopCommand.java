@@ -3,8 +3,6 @@ package dev.manimgrpo.jobs.cli;
 import dev.manimgrpo.core.cli.ConfigOptions;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.jobs.loop.GrpoLoop;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,20 +39,8 @@ public final class GrpoLoopCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Map<String, String> extra = new LinkedHashMap<>();
-    if (runId != null) {
-      extra.put("rollout.run-id", runId);
-    }
-    if (steps != null) {
-      extra.put("rollout.loop.steps", steps.toString());
-    }
-    if (prompts != null) {
-      extra.put("rollout.prompts-per-step", prompts.toString());
-    }
-    if (runDir != null) {
-      extra.put("rollout.loop.dir", runDir);
-    }
-    PipelineConfig config = options.load(extra);
+    PipelineConfig config = options.load("rollout.run-id", runId, "rollout.loop.steps", steps,
+        "rollout.prompts-per-step", prompts, "rollout.loop.dir", runDir);
     GrpoLoop.Outcome o = GrpoLoop.run(config, System.out, !noProgress && System.console() != null);
     System.out.printf("%ngrpo-loop %s done: %d steps in %s%n", o.runId(), o.steps().size(), o.runDir());
     return 0;

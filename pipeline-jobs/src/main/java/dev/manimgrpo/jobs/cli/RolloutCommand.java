@@ -3,8 +3,6 @@ package dev.manimgrpo.jobs.cli;
 import dev.manimgrpo.core.cli.ConfigOptions;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.jobs.rollout.RolloutJob;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,20 +40,8 @@ public final class RolloutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Map<String, String> extra = new LinkedHashMap<>();
-    if (runId != null) {
-      extra.put("rollout.run-id", runId);
-    }
-    if (step != null) {
-      extra.put("rollout.step", step.toString());
-    }
-    if (prompts != null) {
-      extra.put("rollout.prompts-per-step", prompts.toString());
-    }
-    if (checkpoint != null) {
-      extra.put("policy.checkpoint", checkpoint);
-    }
-    PipelineConfig config = options.load(extra);
+    PipelineConfig config = options.load("rollout.run-id", runId, "rollout.step", step,
+        "rollout.prompts-per-step", prompts, "policy.checkpoint", checkpoint);
     RolloutJob.Outcome outcome = RolloutJob.run(config, !noProgress && System.console() != null);
     System.out.print(outcome.summary().render());
     return 0;

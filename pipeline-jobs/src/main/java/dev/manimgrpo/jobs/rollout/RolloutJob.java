@@ -180,11 +180,8 @@ public final class RolloutJob {
     }
   }
 
-  /** A local path (made absolute) or a URI such as s3a://bucket/rollouts, as a URI string. */
+  /** A local path (made absolute) or a URI such as s3a://bucket/rollouts, as a URI string (the policy loader's rule). */
   public static String uri(String location) {
-    if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-      return location;
-    }
-    return java.nio.file.Path.of(location).toAbsolutePath().normalize().toUri().toString();
+    return dev.manimgrpo.policy.PolicyLoader.toUri(location).toString();
   }
 }
