@@ -60,6 +60,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class OpenAiPolicyClient implements PolicyClient {
 
+  /** Smallest bound on an answer's size, and what each requested token may add to it (text and log-probs). */
+  static final long MIN_ANSWER_BYTES = 1L << 20;
+  static final long BYTES_PER_TOKEN = 1024;
+
+
   private static final Logger LOG = LoggerFactory.getLogger(OpenAiPolicyClient.class);
   /** Characters of a server's error body kept in a generation's error. */
   static final int BODY_CHARS = 200;
@@ -230,15 +235,27 @@ public final class OpenAiPolicyClient implements PolicyClient {
     key.ifPresent(k -> b.header("Authorization", k.bearer()));
     HttpRequest httpRequest = b.build();
 
-    HttpResponse<String> response;
+    HttpResponse<java.io.InputStream> response;
+    String answer;
     long t0;
     long t1;
+    // The answer is read up to a bound that n completions of max_tokens (with their log-probs) cannot
+    // reach: a server that ignores max_tokens, or anything in between, cannot fill the executor's heap.
+    long cap = MIN_ANSWER_BYTES + (long) indices.size() * request.sampling().maxTokens() * BYTES_PER_TOKEN;
     permits.acquire();
     try {
       LOG.debug("openai: POST {} n={} for prompt {} step {}", displayEndpoint, indices.size(), request.promptId(),
           request.step());
       t0 = System.nanoTime();
-      response = http.send(httpRequest, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = http.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
+      try (java.io.InputStream in = response.body()) {
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
+        if (bytes.length > cap) {
+          return Outcome.failed(new Failure("answer larger than " + cap + " bytes (n x max_tokens cannot need more;"
+              + " does the server honour max_tokens?)", null, false, null));
+        }
+        answer = new String(bytes, StandardCharsets.UTF_8);
+      }
       t1 = System.nanoTime();
     } catch (HttpTimeoutException e) {
       return Outcome.failed(new Failure("no answer within " + config.timeoutSeconds() + " s (timeout-seconds)",
@@ -253,14 +270,14 @@ public final class OpenAiPolicyClient implements PolicyClient {
     int status = response.statusCode();
     if (status < 200 || status >= 300) {
       boolean retryable = status == 408 || status == 429 || status >= 500;
-      return Outcome.failed(new Failure("HTTP " + status, response.body(), retryable,
+      return Outcome.failed(new Failure("HTTP " + status, answer, retryable,
           retryable ? retryAfterMs(response) : null));
     }
     List<Choice> choices;
     try {
-      choices = ChatCompletions.choices(response.body());
+      choices = ChatCompletions.choices(answer);
     } catch (MalformedAnswerException e) {
-      return Outcome.failed(new Failure(e.getMessage(), response.body(), true, null));
+      return Outcome.failed(new Failure(e.getMessage(), answer, true, null));
     }
     List<Generation> generations = new ArrayList<>();
     double share = (t1 - t0) / 1e9 / Math.max(1, choices.size());

@@ -146,6 +146,17 @@ class OpenAiPolicyClientLlamaTest {
   }
 
   @Test
+  void anAnswerLargerThanTheGroupCouldNeedIsRefusedNotRead() throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(llama.baseUrl()).always(Fault.status(200, "x".repeat(3 << 20)));
+        OpenAiPolicyClient client = client(config(proxy.baseUrl()))) {
+      GroupRequest request = group(2);
+      List<Generation> gens = client.generate(request);
+      assertThat(gens).hasSize(2).allSatisfy(g -> assertThat(g.error()).contains("answer larger than"));
+      assertThat(proxy.requests()).as("not retried").hasSize(1);
+    }
+  }
+
+  @Test
   void aGroupLargerThanMaxNGoesOutInChunks() throws Exception {
     OpenAiConfig base = config(llama.baseUrl());
     try (FaultProxy proxy = FaultProxy.start(llama.baseUrl());
