@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decodes a video (or a still PNG) into grayscale frames at a fixed rate with the runtime's
+ * Decodes a video (or a still PNG) into frames (luma and chroma) at a fixed rate with the runtime's
  * ffmpeg, itself run in the sandbox since the file came from untrusted code. The cold CLI
  * baseline uses it; the warm workers decode inside their own sandbox.
  */
@@ -43,8 +43,8 @@ public final class FrameDecoder {
       w = width;
       filter += ",scale=" + w + ":" + h;
     }
-    // Full-range gray: Manim's black (0) stays 0 rather than the video range's 16.
-    filter += ",scale=in_range=auto:out_range=full,format=gray";
+    // Full range: Manim's black (0) stays 0 rather than the video range's 16. Planar Y, Cb, Cr.
+    filter += ",scale=in_range=auto:out_range=full,format=yuv444p";
     List<String> argv = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-v", "error"));
     if (fileInSandbox.endsWith(".png")) {
       argv.addAll(List.of("-i", fileInSandbox, "-frames:v", "1"));
@@ -52,9 +52,9 @@ public final class FrameDecoder {
     } else {
       argv.addAll(List.of("-i", fileInSandbox));
     }
-    argv.addAll(List.of("-vf", filter, "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"));
+    argv.addAll(List.of("-vf", filter, "-f", "rawvideo", "-pix_fmt", "yuv444p", "pipe:1"));
     byte[] out = run(scratch, uid, argv);
-    return VideoFrames.ofRaw(w, h, fps, out);
+    return VideoFrames.ofYuv444(w, h, fps, out);
   }
 
   private int[] probeSize(Path scratch, int uid, String file) throws IOException {

@@ -59,7 +59,7 @@ public final class ReferenceRenderCache {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       // The worker script's digest: a change to how renders are made invalidates old entries.
-      String settings = String.join("\u0000", "v3", RenderWorkerPool.workerScriptDigest(), service.manimVersion(),
+      String settings = String.join("\u0000", "v4", RenderWorkerPool.workerScriptDigest(), service.manimVersion(),
           config.quality(), profile.name(),
           Double.toString(config.sampleFps()), Integer.toString(config.frameWidth()));
       sha.update(settings.getBytes(StandardCharsets.UTF_8));
@@ -158,6 +158,9 @@ public final class ReferenceRenderCache {
         meta.put("frame_width", r.frames().width()).put("frame_height", r.frames().height())
             .put("frame_count", r.frames().count()).put("fps", r.frames().fps());
         Files.write(tmp.resolve("frames.gray"), r.frames().gray());
+        if (r.frames().hasColour()) {
+          Files.write(tmp.resolve("frames.chroma"), r.frames().chroma());
+        }
       }
       Files.writeString(tmp.resolve("meta.json"), JSON.writeValueAsString(meta));
       try {
@@ -176,7 +179,8 @@ public final class ReferenceRenderCache {
     VideoFrames frames = null;
     if (m.has("frame_count")) {
       frames = new VideoFrames(m.get("frame_width").asInt(), m.get("frame_height").asInt(), m.get("fps").asDouble(),
-          m.get("frame_count").asInt(), Files.readAllBytes(entry.resolve("frames.gray")));
+          m.get("frame_count").asInt(), Files.readAllBytes(entry.resolve("frames.gray")),
+          Files.exists(entry.resolve("frames.chroma")) ? Files.readAllBytes(entry.resolve("frames.chroma")) : null);
     }
     List<String> tail = new ArrayList<>();
     m.path("stderr_tail").forEach(n -> tail.add(n.asText()));

@@ -8,8 +8,9 @@ public enum RenderProfile {
    */
   VIDEO,
   /**
-   * Only what the visual reward needs: the scene is rendered at the sampling rate itself and
-   * its frames are kept as 8-bit grayscale, with no encode-then-decode round trip.
+   * Only what the visual reward needs: only the frames at the sampling rate are drawn, at the
+   * reward's resolution ({@code render.frame-width}), and kept as 8-bit luma and chroma, with no
+   * encode-then-decode round trip.
    */
   FRAMES
 }

@@ -728,7 +728,7 @@ public final class SandboxSelfCheck {
                   raise RuntimeError('no Channel object found')
               w, h, n = P['frame_w'], P['frame_h'], P['forged_frames']
               for _ in range(n):
-                  ch.frame(h, w, bytes([P['forged_value']]) * (w * h))
+                  ch.frame(h, w, bytes([P['forged_value']]) * (3 * w * h))
               ch.done({'scene': @SCENE_NAME@, 'duration_s': n / P['frames_fps'], 'num_plays': 1,
                        'frame_count': @CLAIMED@, 'layout': layout_report(n)})
               os._exit(0)
@@ -1147,7 +1147,7 @@ public final class SandboxSelfCheck {
               # the fastest way a render has to make frames: straight down the result pipe (a long
               # wait draws the same frames, slower than the timeout on a busy machine)
               ch = worker_channel()
-              frame = bytes(P['frame_w'] * P['frame_h'])
+              frame = bytes(3 * P['frame_w'] * P['frame_h'])
               for _ in range(P['max_frames'] + 10):
                   ch.frame(P['frame_h'], P['frame_w'], frame)
               self.wait(1)
@@ -1400,6 +1400,11 @@ public final class SandboxSelfCheck {
         + summary(more));
   }
 
+  /** Frames with the same luma and the same colour. */
+  private static boolean sameFrames(VideoFrames a, VideoFrames b) {
+    return a != null && b != null && Arrays.equals(a.gray(), b.gray()) && Arrays.equals(a.chroma(), b.chroma());
+  }
+
   private static String nonceScene(String sceneName, String claimed) {
     return NONCE_FORGERY.replace("@SCENE_NAME@", sceneName).replace("@CLAIMED@", claimed);
   }
@@ -1439,7 +1444,7 @@ public final class SandboxSelfCheck {
       note.append(note.length() == 0 ? "" : "; ").append(plant.getKey()).append(": ").append(summary(r));
       if (r.status() == RenderStatus.RENDERED) {
         // Acceptable only as a render of its own still: the same frames as the clean run.
-        if (clean.frames() == null || r.frames() == null || !Arrays.equals(clean.frames().gray(), r.frames().gray())) {
+        if (clean.frames() == null || r.frames() == null || !sameFrames(clean.frames(), r.frames())) {
           problems.add(plant.getKey() + ": RENDERED with frames that are not its own still");
         }
       } else {
@@ -1747,7 +1752,7 @@ public final class SandboxSelfCheck {
         rows.add(r);
         if (r.status() != RenderStatus.RENDERED) {
           problems.add(what + ": a plain scene did not render: " + summary(r) + " | " + lastLines(r, 3));
-        } else if (baseline != null && !Arrays.equals(r.frames().gray(), baseline.sentinel().gray())) {
+        } else if (baseline != null && !sameFrames(r.frames(), baseline.sentinel())) {
           problems.add(what + ": a plain scene rendered other frames than before the suite");
         }
       }
@@ -1762,7 +1767,7 @@ public final class SandboxSelfCheck {
         rows.add(r);
         if (r.status() != RenderStatus.RENDERED) {
           problems.add("a formula did not render afterwards: " + summary(r) + " | " + lastLines(r, 3));
-        } else if (!Arrays.equals(r.frames().gray(), baseline.formula().gray())) {
+        } else if (!sameFrames(r.frames(), baseline.formula())) {
           problems.add("a formula rendered other frames than before the suite");
         }
       }

@@ -112,7 +112,11 @@ final class WorkerReplies {
     if (Math.abs(fps - expectedFps) > 1e-9) {
       throw new IllegalArgumentException("frames at " + fps + " fps, expected " + expectedFps);
     }
-    return new VideoFrames(w, h, fps, count, raw);
+    if ((long) 3 * w * h * count != raw.length) {
+      throw new IllegalArgumentException(raw.length + " frame bytes, expected " + count + " frames of " + w + "x" + h
+          + " in three planes (Y, Cb, Cr)");
+    }
+    return VideoFrames.ofYuv444(w, h, fps, raw);
   }
 
   private static LayoutReport layout(JsonNode n) {

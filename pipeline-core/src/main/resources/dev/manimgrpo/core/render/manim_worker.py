@@ -83,8 +83,8 @@ def send(obj, blobs=()):
 
 
 def frame_geometry(quality, width):
-    """(width, height) of reward frames: the preset's pixels, narrowed to `width` if asked.
-    The same arithmetic as FrameSink's subsampling, so both sides agree."""
+    """(width, height) of reward frames: the preset's pixels, or `width` wide with the preset's
+    aspect (the height rounded to the nearest pixel). The host computes the same."""
     q = QUALITIES[quality]
     pw, ph = int(q["pixel_width"]), int(q["pixel_height"])
     if width and width < pw:
@@ -141,24 +141,25 @@ class Channel:
 
 
 class FrameSink:
-    """Sends rendered frames, as 8-bit grayscale, down the result pipe as they are drawn."""
+    """Sends rendered frames down the result pipe as they are drawn: per frame the luma plane,
+    then Cb, then Cr (BT.601, full range, as ffmpeg's yuv444p with out_range=full).
+    The frames come out of the renderer at the reward's resolution already (see child_main)."""
 
-    def __init__(self, channel, width):
+    # Rows: Y, Cb, Cr from R, G, B (JPEG's full-range BT.601); Cb and Cr are offset by 128.
+    TO_YCBCR = np.array([[0.299, 0.587, 0.114],
+                         [-0.168736, -0.331264, 0.5],
+                         [0.5, -0.418688, -0.081312]], dtype=np.float32)
+    OFFSET = np.array([0.5, 128.5, 128.5], dtype=np.float32).reshape(3, 1, 1)
+
+    def __init__(self, channel):
         self.channel = channel
-        self.width = width
         self.count = 0
 
     def write(self, frame):
         rgb = np.asarray(frame)[:, :, :3].astype(np.float32)
-        # BT.601 luma, what ffmpeg's rgb -> gray conversion uses.
-        gray = rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-        if self.width and self.width < gray.shape[1]:
-            step = gray.shape[1] / self.width
-            rows = (np.arange(int(round(gray.shape[0] / step))) * step).astype(int)
-            cols = (np.arange(self.width) * step).astype(int)
-            gray = gray[rows][:, cols]
-        out = np.clip(gray + 0.5, 0, 255).astype(np.uint8)
-        self.channel.frame(out.shape[0], out.shape[1], out.tobytes())
+        planes = np.einsum("cr,hwr->chw", self.TO_YCBCR, rgb) + self.OFFSET
+        out = np.clip(planes, 0, 255).astype(np.uint8)
+        self.channel.frame(out.shape[1], out.shape[2], out.tobytes())
         self.count += 1
 
 
@@ -526,7 +527,10 @@ def child_main(req, nonce, chan_fd, err_fd, tex_fds, heart):
         config.write_to_movie = False
         config.save_last_frame = False
         stride = frame_stride(config.quality, req["fps"])
-        sink = FrameSink(channel, int(req.get("frame_width") or 0))
+        # Drawn at the reward's resolution, not drawn large and shrunk: Cairo draws in scene
+        # units (stroke widths included), so a narrower canvas is the same picture, smaller.
+        config.pixel_width, config.pixel_height = frame_geometry(config.quality, int(req.get("frame_width") or 0))
+        sink = FrameSink(channel)
         probe = LayoutProbe()
         install_frame_sampler(sink, stride, probe, beat)
     else:
@@ -852,11 +856,11 @@ def read_bounded(fd, limit):
 
 def decode_video(fd, still, fps, width, height, max_frames):
     """Frames at `fps` from the render's video (or still image), scaled to the expected
-    size whatever the file claims, and at most `max_frames` of them."""
-    scale = "scale=%d:%d,scale=in_range=auto:out_range=full,format=gray" % (width, height)
+    size whatever the file claims, and at most `max_frames` of them; planar Y, Cb, Cr per frame."""
+    scale = "scale=%d:%d,scale=in_range=auto:out_range=full,format=yuv444p" % (width, height)
     vf = scale if still else "fps=%s,%s" % (fps, scale)
     cmd = ["ffmpeg", "-nostdin", "-v", "error", "-i", "/dev/fd/%d" % fd, "-frames:v",
-           "1" if still else str(max_frames), "-vf", vf, "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"]
+           "1" if still else str(max_frames), "-vf", vf, "-f", "rawvideo", "-pix_fmt", "yuv444p", "pipe:1"]
     cp = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                         pass_fds=(fd,), timeout=120, cwd=TMP,
                         env={"PATH": SAFE_PATH, "HOME": NOWHERE, "LC_ALL": "C.UTF-8"})
@@ -961,9 +965,10 @@ class Supervisor:
 
     def on_frame(self, payload):
         h, w = struct.unpack_from(">HH", payload, 0)
-        if (w, h) != self.expected or len(payload) != 4 + w * h:
-            self.verdict = ("runtime_error", "frames of %dx%d (%d bytes), expected %dx%d: the scene changed the"
-                            " output resolution" % (w, h, len(payload) - 4, self.expected[0], self.expected[1]))
+        if (w, h) != self.expected or len(payload) != 4 + 3 * w * h:
+            self.verdict = ("runtime_error", "frames of %dx%d (%d bytes), expected %dx%d in three planes: the scene"
+                            " changed the output resolution" % (w, h, len(payload) - 4, self.expected[0],
+                                                                self.expected[1]))
             return
         self.frame_count += 1
         if self.frame_count > self.max_frames:
@@ -1211,10 +1216,10 @@ class Supervisor:
             os.close(fd)
         if not kill_strays():
             raise WorkerUnclean("processes of the render survived SIGKILL")
-        count = len(raw) // (w * h)
-        if count < 1 or count * w * h != len(raw):
+        count = len(raw) // (3 * w * h)
+        if count < 1 or count * 3 * w * h != len(raw):
             result.update(status="runtime_error", message="the render's video decoded to %d bytes, not whole %dx%d"
-                          " frames" % (len(raw), w, h))
+                          " frames of three planes" % (len(raw), w, h))
             return []
         result.update(status="rendered", fps=float(self.req["fps"]), frame_width=w, frame_height=h,
                       frame_count=count, video_kind="image" if still else "video")

@@ -14,11 +14,16 @@ class WorkerRepliesTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final RenderConfig CONFIG = PipelineConfig.defaults().render();
+  /** The default reward frame size (render.frame-width = 214 at -ql: 214x120). */
+  private static final int W = QualityPreset.of(CONFIG.quality()).frameSize(CONFIG.frameWidth())[0];
+  private static final int H = QualityPreset.of(CONFIG.quality()).frameSize(CONFIG.frameWidth())[1];
+  /** Bytes of one frame: luma, Cb and Cr planes. */
+  private static final int FRAME = 3 * W * H;
   private static final String CODE = "from manim import *\nclass A(Scene):\n    def construct(self):\n        pass\n";
 
   private static ObjectNode rendered(int count) {
     ObjectNode res = JSON.createObjectNode().put("status", "rendered").put("scene", "A").put("duration_s", 2.0)
-        .put("fps", 5.0).put("frame_width", 854).put("frame_height", 480).put("frame_count", count);
+        .put("fps", 5.0).put("frame_width", W).put("frame_height", H).put("frame_count", count);
     res.putObject("layout").put("applicable", true).put("frames", count).put("offscreen_frames", 0)
         .put("text_overlap_frames", 0).put("max_offscreen_mobjects", 0).put("max_text_overlaps", 0).put("score", 1.0);
     return res;
@@ -31,9 +36,14 @@ class WorkerRepliesTest {
 
   @Test
   void aWellFormedReplyBecomesARenderedResult() {
-    RenderResult r = parse(rendered(10), new byte[854 * 480 * 10]);
+    byte[] planes = new byte[FRAME * 10];
+    planes[FRAME + W * H] = 7; // frame 1's first Cb value
+    RenderResult r = parse(rendered(10), planes);
     assertThat(r.status()).isEqualTo(RenderStatus.RENDERED);
     assertThat(r.frames().count()).isEqualTo(10);
+    assertThat(r.frames().hasColour()).isTrue();
+    assertThat(r.frames().chroma(1, 0, 0, 0)).isEqualTo(7);
+    assertThat(r.frames().pixel(1, 0, 0)).isZero();
     assertThat(r.sceneName()).isEqualTo("A");
     assertThat(r.layout().score()).isEqualTo(1.0);
   }
@@ -41,22 +51,24 @@ class WorkerRepliesTest {
   @Test
   void framesOfAnotherGeometryOrCountAreRefused() {
     ObjectNode wide = rendered(10).put("frame_width", 1920).put("frame_height", 1080);
-    assertThat(parse(wide, new byte[1920 * 1080 * 10]).status()).isEqualTo(RenderStatus.SANDBOX_ERROR);
-    RenderResult shortPayload = parse(rendered(10), new byte[854 * 480 * 9]);
+    assertThat(parse(wide, new byte[3 * 1920 * 1080 * 10]).status()).isEqualTo(RenderStatus.SANDBOX_ERROR);
+    RenderResult shortPayload = parse(rendered(10), new byte[FRAME * 9]);
+    assertThat(parse(rendered(10), new byte[W * H * 10]).status()).as("luma alone, no colour planes")
+        .isEqualTo(RenderStatus.SANDBOX_ERROR);
     assertThat(shortPayload.status()).isEqualTo(RenderStatus.SANDBOX_ERROR);
     assertThat(shortPayload.frames()).isNull();
     int tooMany = CONFIG.maxFrames() + 1;
     assertThat(parse(rendered(tooMany), new byte[16]).status()).isEqualTo(RenderStatus.SANDBOX_ERROR);
     assertThat(parse(rendered(10), null).message()).contains("no frames");
-    assertThat(parse(rendered(10).put("fps", 15.0), new byte[854 * 480 * 10]).message()).contains("fps");
+    assertThat(parse(rendered(10).put("fps", 15.0), new byte[FRAME * 10]).message()).contains("fps");
   }
 
   @Test
   void aMalformedLayoutOrSceneFailsTheRender() {
     ObjectNode badLayout = rendered(1);
     ((ObjectNode) badLayout.get("layout")).put("score", 7.0);
-    assertThat(parse(badLayout, new byte[854 * 480]).status()).isEqualTo(RenderStatus.SANDBOX_ERROR);
-    assertThat(parse(rendered(1).put("scene", "../../etc"), new byte[854 * 480]).status())
+    assertThat(parse(badLayout, new byte[FRAME]).status()).isEqualTo(RenderStatus.SANDBOX_ERROR);
+    assertThat(parse(rendered(1).put("scene", "../../etc"), new byte[FRAME]).status())
         .isEqualTo(RenderStatus.SANDBOX_ERROR);
   }
 

@@ -16,8 +16,11 @@ import org.apache.spark.sql.types.StructType;
  * {@code visual_similarity(candidate_frames BINARY, candidate_width INT, candidate_height INT,
  * reference_frames BINARY, reference_width INT, reference_height INT)}: R_visual and its parts
  * (content-aware score; the study's vs_study when {@code reward.visual.study} is on, else null; the
- * CLIP part when {@code reward.clip-model} is set, else null). Frames are 8-bit grayscale, row-major, one after another, as the render service
- * writes them. Null candidate frames are a failed render: score 0.
+ * CLIP part when {@code reward.clip-model} is set, else null). Frames are 8-bit luma (grayscale),
+ * row-major, one after another; the score is then colour-blind ({@code colour} is null).
+ * {@code visual_similarity_yuv} takes the same arguments with three planes per frame (Y, Cb, Cr;
+ * BT.601 full range, ffmpeg's {@code yuv444p}), as the render service produces them, and sees
+ * colour. Null candidate frames are a failed render: score 0.
  */
 public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer, byte[], Integer, Integer, Row> {
 
@@ -34,6 +37,7 @@ public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer,
       .add("study_vs", DataTypes.DoubleType, true)
       .add("foreground_ssim", DataTypes.DoubleType, false)
       .add("shape", DataTypes.DoubleType, false)
+      .add("colour", DataTypes.DoubleType, true)
       .add("offset_x", DataTypes.IntegerType, false)
       .add("offset_y", DataTypes.IntegerType, false)
       .add("reference_frames", DataTypes.IntegerType, false)
@@ -42,14 +46,25 @@ public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer,
 
   private final String clipModel;
   private final VisualSimilarityOptions options;
+  private final boolean yuv;
 
   /**
    * @param clipModel an ONNX image model, or "" for none
    * @param options how to compare (reward.visual.*)
    */
   public VisualSimilarityUdf(String clipModel, VisualSimilarityOptions options) {
+    this(clipModel, options, false);
+  }
+
+  /** @param yuv whether frames come as three planes each (Y, Cb, Cr) rather than luma alone */
+  public VisualSimilarityUdf(String clipModel, VisualSimilarityOptions options, boolean yuv) {
     this.clipModel = clipModel == null ? "" : clipModel;
     this.options = java.util.Objects.requireNonNull(options, "options");
+    this.yuv = yuv;
+  }
+
+  private VideoFrames frames(int w, int h, byte[] bytes) {
+    return yuv ? VideoFrames.ofYuv444(w, h, 5.0, bytes) : VideoFrames.ofRaw(w, h, 5.0, bytes);
   }
 
   @Override
@@ -59,19 +74,19 @@ public final class VisualSimilarityUdf implements UDF6<byte[], Integer, Integer,
     }
     String scorerKey = clipModel + "\u0000" + options;
     VisualSimilarityScorer scorer = dev.manimgrpo.reward.rollout.RewardModels.visualScorer(clipModel, options);
-    String key = scorerKey + "\u0000" + rw + "x" + rh + "\u0000" + digest(ref);
+    String key = scorerKey + "\u0000" + yuv + "\u0000" + rw + "x" + rh + "\u0000" + digest(ref);
     VisualSimilarityScorer.PreparedReference prepared = REFERENCES.get(key);
     if (prepared == null) {
       if (REFERENCES.size() >= REFERENCE_CACHE) {
         REFERENCES.clear();
       }
-      prepared = scorer.prepare(VideoFrames.ofRaw(rw, rh, 5.0, ref));
+      prepared = scorer.prepare(frames(rw, rh, ref));
       REFERENCES.put(key, prepared);
     }
-    VideoFrames candidate = cand == null || cw == null || ch == null ? null : VideoFrames.ofRaw(cw, ch, 5.0, cand);
+    VideoFrames candidate = cand == null || cw == null || ch == null ? null : frames(cw, ch, cand);
     VisualSimilarity v = scorer.score(prepared, candidate);
     return RowFactory.create(v.score(), v.contentScore(), v.vsStudy(), v.clipPart(), v.studyVs(), v.foregroundSsim(),
-        v.shape(), v.offsetX(), v.offsetY(), v.referenceFrames(), v.candidateFrames(), v.method());
+        v.shape(), v.colour(), v.offsetX(), v.offsetY(), v.referenceFrames(), v.candidateFrames(), v.method());
   }
 
   private static String digest(byte[] bytes) {

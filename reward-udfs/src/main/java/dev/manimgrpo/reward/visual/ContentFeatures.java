@@ -15,7 +15,15 @@ import dev.manimgrpo.core.render.VideoFrames;
  *   <li>the proximity map {@code prox(p) = (1/3) sum_s exp(-d(p) / s)}, {@code d} the distance
  *       to the nearest foreground pixel ({@link DistanceTransform}) and
  *       {@code s} in {@link #SIGMA_FRACTIONS} times the frame width (0.5%, 2%, 7.5%), so that
- *       foreground of another frame lying near this one's counts in part.</li>
+ *       foreground of another frame lying near this one's counts in part;</li>
+ *   <li>when the video has colour, its colour per block: the frame is cut into square blocks of
+ *       the SSIM window's side, and each block with foreground gets its chromaticity
+ *       {@code (sum dCb, sum dCr) / sum (|dY| + |dCb| + |dCr|)} over its foreground pixels, where
+ *       {@code d} is the difference to the background colour (the most common Cb and Cr, as for
+ *       luma). Anti-aliasing mixes an object's colour with the background,
+ *       {@code p = alpha * ink + (1 - alpha) * bg}, so {@code p - bg = alpha * (ink - bg)}: the
+ *       ratio cancels alpha, and a thin blue line has the chromaticity of a blue disc. White and
+ *       gray ink have chromaticity 0; Manim's BLUE (0.12, -0.22), GREEN (-0.16, -0.11).</li>
  * </ul>
  */
 final class ContentFeatures {
@@ -37,14 +45,28 @@ final class ContentFeatures {
   final float[][] weight;
   final int[][] weightBox;
   final float[][] prox;
+  /** Whether the video had colour; without it every colour comparison is neutral. */
+  final boolean colour;
+  /** Side of a colour block in pixels, and blocks per row and per column. */
+  final int block;
+  final int blocksX;
+  final int blocksY;
+  /** Per distinct frame and block: foreground pixels in it, as a fraction of the block. */
+  final float[][] blockForeground;
+  /** Per distinct frame and block: the chromaticity's Cb and Cr parts (0 where no foreground). */
+  final float[][] blockCb;
+  final float[][] blockCr;
+  /** Per distinct frame: whether any block has a chromaticity away from gray (else all are 0). */
+  final boolean[] chromatic;
 
-  private ContentFeatures(GraySequence seq) {
+  private ContentFeatures(GraySequence seq, ColourPlanes planes) {
     this.seq = seq;
     int w = seq.width();
     int h = seq.height();
     this.background = background(seq);
     this.window = windowFor(w, h);
-    this.index = SsimMatrix.distinctIndex(seq);
+    this.colour = planes != null;
+    this.index = colour ? SsimMatrix.distinctIndex(seq, planes.cb(), planes.cr()) : SsimMatrix.distinctIndex(seq);
     int uniques = 0;
     for (int v : index) {
       uniques = Math.max(uniques, v + 1);
@@ -55,6 +77,15 @@ final class ContentFeatures {
     weight = new float[uniques][];
     weightBox = new int[uniques][];
     prox = new float[uniques][];
+    block = window;
+    blocksX = (w + block - 1) / block;
+    blocksY = (h + block - 1) / block;
+    blockForeground = new float[uniques][];
+    blockCb = new float[uniques][];
+    blockCr = new float[uniques][];
+    chromatic = new boolean[uniques];
+    float bgCb = colour ? background(planes.cb()) : 0;
+    float bgCr = colour ? background(planes.cr()) : 0;
     double[] sigmas = new double[SIGMA_FRACTIONS.length];
     for (int s = 0; s < sigmas.length; s++) {
       sigmas[s] = SIGMA_FRACTIONS[s] * w;
@@ -80,13 +111,62 @@ final class ContentFeatures {
         weight[u] = density(mf, w, h, stats[u].k, table);
         weightBox[u] = positiveBox(weight[u], stats[u].outWidth, stats[u].outHeight);
         prox[u] = proximity(DistanceTransform.of(m, w, h), sigmas);
+        if (colour) {
+          blocks(u, frame, m, planes.cb().frame(i), planes.cr().frame(i), bgCb, bgCr);
+        }
       }
     }
   }
 
-  /** Features of {@code seq} (already at the working size). */
+  /** Features of {@code seq} (already at the working size), without colour. */
   static ContentFeatures of(GraySequence seq) {
-    return new ContentFeatures(seq);
+    return new ContentFeatures(seq, null);
+  }
+
+  /** Features of {@code seq} and its colour {@code planes} (null: none), both at the working size. */
+  static ContentFeatures of(GraySequence seq, ColourPlanes planes) {
+    return new ContentFeatures(seq, planes);
+  }
+
+  /** Chromaticity below this (in either part) counts as gray: rounding, not colour. */
+  static final float GRAY_CHROMATICITY = 0.02f;
+
+  private void blocks(int u, float[] y, boolean[] mask, float[] cb, float[] cr, float bgCb, float bgCr) {
+    int w = seq.width();
+    int h = seq.height();
+    float[] fg = new float[blocksX * blocksY];
+    float[] sumCb = new float[fg.length];
+    float[] sumCr = new float[fg.length];
+    float[] strength = new float[fg.length];
+    for (int py = 0; py < h; py++) {
+      int row = (py / block) * blocksX;
+      for (int px = 0; px < w; px++) {
+        int p = py * w + px;
+        if (mask[p]) {
+          int b = row + px / block;
+          float dcb = cb[p] - bgCb;
+          float dcr = cr[p] - bgCr;
+          fg[b] += 1;
+          sumCb[b] += dcb;
+          sumCr[b] += dcr;
+          strength[b] += Math.abs(y[p] - background) + Math.abs(dcb) + Math.abs(dcr);
+        }
+      }
+    }
+    boolean any = false;
+    float area = (float) block * block;
+    for (int b = 0; b < fg.length; b++) {
+      if (fg[b] > 0) {
+        sumCb[b] /= strength[b];
+        sumCr[b] /= strength[b];
+        any |= Math.abs(sumCb[b]) > GRAY_CHROMATICITY || Math.abs(sumCr[b]) > GRAY_CHROMATICITY;
+        fg[b] /= area;
+      }
+    }
+    blockForeground[u] = fg;
+    blockCb[u] = sumCb;
+    blockCr[u] = sumCr;
+    chromatic[u] = any;
   }
 
   /** Number of frames. */

@@ -42,8 +42,12 @@ import java.util.Arrays;
  */
 public final class ContentSimilarity {
 
-  /** {@code kappa} as a fraction of the number of SSIM windows in a frame. */
+  /** {@code kappa} as a fraction of the number of SSIM windows (or colour blocks) in a frame. */
   static final double KAPPA_FRACTION = 0.002;
+  /** How much of a pair's similarity colour can take away: a wrong colour keeps half the credit. */
+  static final double COLOUR_WEIGHT = 0.5;
+  /** Chromaticity distance at which two colours stop agreeing at all (BLUE to GREEN is 0.29). */
+  static final double COLOUR_TOLERANCE = 0.2;
 
   private ContentSimilarity() {}
 
@@ -58,10 +62,12 @@ public final class ContentSimilarity {
    * @param offsetPenalty {@code penalty(d*)}
    * @param foregroundSsim mean fgSSIM along the winning alignment
    * @param shape mean shapeF along the winning alignment
+   * @param colour mean colour agreement along the winning alignment; NaN when either video has no colour
    * @param pathLength pairs on the winning alignment
    */
   public record Result(double score, double unaligned, double aligned, int offsetX, int offsetY,
-      double offsetPenalty, double foregroundSsim, double shape, int pathLength) implements Serializable {}
+      double offsetPenalty, double foregroundSsim, double shape, double colour, int pathLength)
+      implements Serializable {}
 
   /**
    * What a reference contributes to every comparison, computed once.
@@ -73,9 +79,13 @@ public final class ContentSimilarity {
   record Reference(VideoFrames frames, ContentFeatures features, GlobalOffset.Maps maps) {
 
     static Reference of(VideoFrames frames, int workWidth, int workHeight) {
-      return new Reference(frames, ContentFeatures.of(FrameResizer.resize(frames, workWidth, workHeight)),
-          GlobalOffset.Maps.of(frames));
+      return new Reference(frames, workingFeatures(frames, workWidth, workHeight), GlobalOffset.Maps.of(frames));
     }
+  }
+
+  /** Features of {@code video} at the working size, colour included when both videos have it. */
+  private static ContentFeatures workingFeatures(VideoFrames video, int w, int h) {
+    return ContentFeatures.of(FrameResizer.resize(video, w, h), ColourPlanes.of(video, w, h));
   }
 
   /**
@@ -85,33 +95,37 @@ public final class ContentSimilarity {
   static Result compare(Reference ref, VideoFrames candidate) {
     int w = ref.features.seq.width();
     int h = ref.features.seq.height();
-    Part base = sequence(ref.features, ContentFeatures.of(FrameResizer.resize(candidate, w, h)));
+    Part base = sequence(ref.features, workingFeatures(candidate, w, h));
     int[] d = GlobalOffset.estimate(ref.maps, GlobalOffset.Maps.of(candidate));
     if (d[0] == 0 && d[1] == 0) {
-      return new Result(base.score, base.score, base.score, 0, 0, 1.0, base.fgSsim, base.shape, base.pathLength);
+      return new Result(base.score, base.score, base.score, 0, 0, 1.0, base.fgSsim, base.shape, base.colour,
+          base.pathLength);
     }
     VideoFrames moved = GlobalOffset.translate(candidate, d[0], d[1]);
-    Part shifted = sequence(ref.features, ContentFeatures.of(FrameResizer.resize(moved, w, h)));
+    Part shifted = sequence(ref.features, workingFeatures(moved, w, h));
     double penalty = GlobalOffset.penalty(d[0], d[1], ref.frames.width(), ref.frames.height());
     double aligned = penalty * shifted.score;
     Part win = aligned > base.score ? shifted : base;
     return new Result(Scores.unit(Math.max(base.score, aligned)), base.score, aligned, d[0], d[1], penalty,
-        win.fgSsim, win.shape, win.pathLength);
+        win.fgSsim, win.shape, win.colour, win.pathLength);
   }
 
-  private record Part(double score, double fgSsim, double shape, int pathLength) {}
+  private record Part(double score, double fgSsim, double shape, double colour, int pathLength) {}
 
   private static Part sequence(ContentFeatures a, ContentFeatures b) {
     int ua = a.stats.length;
     int ub = b.stats.length;
     double[][] fg = new double[ua][ub];
     double[][] sh = new double[ua][ub];
+    double[][] co = new double[ua][ub];
     double[][] sim = new double[ua][ub];
+    boolean colour = a.colour && b.colour;
     for (int u = 0; u < ua; u++) {
       for (int v = 0; v < ub; v++) {
         fg[u][v] = foregroundSsim(a, u, b, v);
         sh[u][v] = shapeF(a, u, b, v);
-        sim[u][v] = 0.5 * fg[u][v] + 0.5 * sh[u][v];
+        co[u][v] = colour ? colour(a, u, b, v) : 1.0;
+        sim[u][v] = (0.5 * fg[u][v] + 0.5 * sh[u][v]) * (1.0 - COLOUR_WEIGHT * (1.0 - co[u][v]));
       }
     }
     int[] ia = a.index;
@@ -119,12 +133,48 @@ public final class ContentSimilarity {
     Dtw.Path path = Dtw.alignWithPath(ia.length, ib.length, (i, j) -> 1.0 - sim[ia[i]][ib[j]]);
     double fgSum = 0;
     double shSum = 0;
+    double coSum = 0;
     for (int[] step : path.steps()) {
       fgSum += fg[ia[step[0]]][ib[step[1]]];
       shSum += sh[ia[step[0]]][ib[step[1]]];
+      coSum += co[ia[step[0]]][ib[step[1]]];
     }
     int len = path.alignment().pathLength();
-    return new Part(Scores.unit(1.0 - path.alignment().cost() / len), fgSum / len, shSum / len, len);
+    return new Part(Scores.unit(1.0 - path.alignment().cost() / len), fgSum / len, shSum / len,
+        colour ? coSum / len : Double.NaN, len);
+  }
+
+  /**
+   * colour of distinct frame {@code u} of {@code a} and {@code v} of {@code b}, in [0, 1]: the
+   * agreement of their block chromaticities where both show something, 1 where neither frame has
+   * colour or they share no block with foreground.
+   */
+  static double colour(ContentFeatures a, int u, ContentFeatures b, int v) {
+    if (!a.chromatic[u] && !b.chromatic[v]) {
+      return 1.0; // gray on gray: every block's chromaticity is 0 on both sides
+    }
+    float[] fa = a.blockForeground[u];
+    float[] fb = b.blockForeground[v];
+    float[] cba = a.blockCb[u];
+    float[] cra = a.blockCr[u];
+    float[] cbb = b.blockCb[v];
+    float[] crb = b.blockCr[v];
+    double kappa = KAPPA_FRACTION * fa.length;
+    double num = kappa;
+    double den = kappa;
+    double tau2 = COLOUR_TOLERANCE * COLOUR_TOLERANCE;
+    for (int i = 0; i < fa.length; i++) {
+      float wa = fa[i];
+      float wb = fb[i];
+      if (wa > 0 && wb > 0) {
+        double weight = Math.min(wa, wb);
+        double dcb = cba[i] - cbb[i];
+        double dcr = cra[i] - crb[i];
+        num += weight * Math.max(0.0, 1.0 - (dcb * dcb + dcr * dcr) / tau2);
+        den += weight;
+      }
+    }
+    return Scores.unit(num / den);
   }
 
   /** fgSSIM of distinct frame {@code u} of {@code a} and {@code v} of {@code b}, in [0, 1]. */

@@ -74,23 +74,40 @@ public final class FrameResizer {
   }
 
   /**
-   * {@code video} as 8-bit frames of {@code width x height} (values rounded); the same instance
-   * when the size already agrees.
+   * {@code video} as 8-bit frames of {@code width x height} (values rounded), colour included; the
+   * same instance when the size already agrees.
    */
   public static VideoFrames toSize(VideoFrames video, int width, int height) {
     if (video.width() == width && video.height() == height) {
       return video;
     }
-    GraySequence s = resize(video, width, height);
-    int px = width * height;
-    byte[] out = new byte[px * s.count()];
+    byte[] luma = bytes(resize(video, width, height), 1, 0);
+    byte[] chroma = null;
+    if (video.hasColour()) {
+      chroma = new byte[2 * luma.length];
+      ColourPlanes c = ColourPlanes.of(video, width, height);
+      bytes(c.cb(), 2, 0, chroma);
+      bytes(c.cr(), 2, 1, chroma);
+    }
+    return new VideoFrames(width, height, video.fps(), video.count(), luma, chroma);
+  }
+
+  private static byte[] bytes(GraySequence s, int planes, int plane) {
+    byte[] out = new byte[planes * s.pixels() * s.count()];
+    bytes(s, planes, plane, out);
+    return out;
+  }
+
+  /** Writes {@code s}, rounded, as plane {@code plane} of {@code planes} per frame into {@code out}. */
+  private static void bytes(GraySequence s, int planes, int plane, byte[] out) {
+    int px = s.pixels();
     for (int f = 0; f < s.count(); f++) {
       float[] frame = s.frame(f);
+      int off = (planes * f + plane) * px;
       for (int p = 0; p < px; p++) {
-        out[f * px + p] = (byte) Math.max(0, Math.min(255, Math.round(frame[p])));
+        out[off + p] = (byte) Math.max(0, Math.min(255, Math.round(frame[p])));
       }
     }
-    return new VideoFrames(width, height, video.fps(), s.count(), out);
   }
 
   /** Every frame of {@code seq} resized to {@code width x height}; the same instance when sizes agree. */

@@ -345,21 +345,37 @@ final class GlobalOffset {
     return Math.max(0.0, 1.0 - Math.hypot(dx, dy) / (PENALTY_DIAGONAL_FRACTION * Math.hypot(w, h)));
   }
 
-  /** {@code video} moved by {@code (dx, dy)} pixels, uncovered pixels set to its background level. */
+  /**
+   * {@code video} moved by {@code (dx, dy)} pixels, colour included, uncovered pixels set to its
+   * background level (and its background colour).
+   */
   static VideoFrames translate(VideoFrames video, int dx, int dy) {
-    int w = video.width();
-    int h = video.height();
-    byte[] src = video.gray();
+    byte[] luma = translatePlanes(video.gray(), video.width(), video.height(), video.count(), dx, dy,
+        new byte[] {(byte) ContentFeatures.background(video)});
+    byte[] chroma = null;
+    if (video.hasColour()) {
+      byte[] bg = {(byte) ContentFeatures.background(ColourPlanes.plane(video, 0)),
+          (byte) ContentFeatures.background(ColourPlanes.plane(video, 1))};
+      chroma = translatePlanes(video.chroma(), video.width(), video.height(), 2 * video.count(), dx, dy, bg);
+    }
+    return new VideoFrames(video.width(), video.height(), video.fps(), video.count(), luma, chroma);
+  }
+
+  /** {@code planes} planes of {@code w x h} moved; plane {@code i} is filled with {@code fill[i % fill.length]}. */
+  private static byte[] translatePlanes(byte[] src, int w, int h, int planes, int dx, int dy, byte[] fill) {
     byte[] out = new byte[src.length];
-    Arrays.fill(out, (byte) ContentFeatures.background(video));
+    int px = w * h;
+    for (int f = 0; f < planes; f++) {
+      Arrays.fill(out, f * px, (f + 1) * px, fill[f % fill.length]);
+    }
     int x0 = Math.max(0, dx);
     int x1 = Math.min(w, w + dx);
-    for (int f = 0; f < video.count() && x1 > x0; f++) {
+    for (int f = 0; f < planes && x1 > x0; f++) {
       for (int y = Math.max(0, dy); y < Math.min(h, h + dy); y++) {
         System.arraycopy(src, (f * h + y - dy) * w + x0 - dx, out, (f * h + y) * w + x0, x1 - x0);
       }
     }
-    return new VideoFrames(w, h, video.fps(), video.count(), out);
+    return out;
   }
 
   private static int limit(int size) {

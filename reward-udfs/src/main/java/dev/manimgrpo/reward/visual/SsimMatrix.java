@@ -69,21 +69,29 @@ public final class SsimMatrix {
     }
   }
 
-  /** For each frame, the number of the first bitwise-identical frame among the distinct ones (0, 1, ...). */
-  static int[] distinctIndex(GraySequence seq) {
+  /**
+   * For each frame, the number of the first bitwise-identical frame among the distinct ones (0, 1,
+   * ...); with more than one plane (luma, then colour planes of the same frames) a frame equals
+   * another only when every plane does.
+   */
+  static int[] distinctIndex(GraySequence... planes) {
+    GraySequence seq = planes[0];
     int[] index = new int[seq.count()];
     Map<Integer, List<Integer>> byHash = new HashMap<>();
     List<Integer> firsts = new ArrayList<>();
     for (int i = 0; i < index.length; i++) {
-      float[] f = seq.frame(i);
-      if (i > 0 && Arrays.equals(f, seq.frame(i - 1))) {
+      if (i > 0 && sameFrame(planes, i, i - 1)) {
         index[i] = index[i - 1];
         continue;
       }
-      List<Integer> bucket = byHash.computeIfAbsent(Arrays.hashCode(f), h -> new ArrayList<>());
+      int hash = 0;
+      for (GraySequence p : planes) {
+        hash = 31 * hash + Arrays.hashCode(p.frame(i));
+      }
+      List<Integer> bucket = byHash.computeIfAbsent(hash, h -> new ArrayList<>());
       int found = -1;
       for (int u : bucket) {
-        if (Arrays.equals(f, seq.frame(firsts.get(u)))) {
+        if (sameFrame(planes, i, firsts.get(u))) {
           found = u;
           break;
         }
@@ -96,5 +104,14 @@ public final class SsimMatrix {
       index[i] = found;
     }
     return index;
+  }
+
+  private static boolean sameFrame(GraySequence[] planes, int i, int j) {
+    for (GraySequence p : planes) {
+      if (!Arrays.equals(p.frame(i), p.frame(j))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

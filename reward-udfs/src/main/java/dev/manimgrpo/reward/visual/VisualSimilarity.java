@@ -18,6 +18,8 @@ import java.io.Serializable;
  * @param unaligned the content score of the candidate as rendered, before any global offset
  * @param foregroundSsim mean foreground-weighted SSIM along the content alignment
  * @param shape mean shape agreement (foreground F-score with tolerance) along the content alignment
+ * @param colour mean colour agreement along the content alignment, or null when either video
+ *     had no colour (luma-only frames: the score is then colour-blind)
  * @param offsetX x of the global offset applied to the candidate, in reference pixels
  * @param offsetY y of that offset, in reference pixels
  * @param offsetPenalty the factor that offset cost (1 without offset)
@@ -39,6 +41,7 @@ public record VisualSimilarity(
     double unaligned,
     double foregroundSsim,
     double shape,
+    Double colour,
     int offsetX,
     int offsetY,
     double offsetPenalty,
@@ -64,7 +67,7 @@ public record VisualSimilarity(
       throw new IllegalArgumentException("studyVs needs the CLIP part and vs_study");
     }
     for (Double v : new Double[] {score, contentScore, vsStudy, clipPart, studyVs, unaligned, foregroundSsim, shape,
-        offsetPenalty}) {
+        colour, offsetPenalty}) {
       if (v != null && !(v >= 0 && v <= 1)) {
         throw new IllegalArgumentException("visual similarity parts must lie in [0, 1], got " + v);
       }
@@ -78,7 +81,7 @@ public record VisualSimilarity(
   static VisualSimilarity nothing(String method, boolean clipPresent, boolean study, int referenceFrames,
       int candidateFrames, int workWidth, int studyWidth) {
     return new VisualSimilarity(0, 0, study ? 0.0 : null, clipPresent ? 0.0 : null, clipPresent,
-        clipPresent && study ? 0.0 : null, 0, 0, 0,
+        clipPresent && study ? 0.0 : null, 0, 0, 0, null,
         0, 0, 1, 0, referenceFrames, candidateFrames, workWidth, studyWidth, method);
   }
 }

@@ -102,12 +102,11 @@ public final class VisualSimilarityScorer {
     if (n <= max) {
       return video;
     }
-    int px = video.width() * video.height();
-    byte[] out = new byte[max * px];
+    int[] picked = new int[max];
     for (int k = 0; k < max; k++) {
-      System.arraycopy(video.gray(), (int) ((long) k * n / max) * px, out, k * px, px);
+      picked[k] = (int) ((long) k * n / max);
     }
-    return new VideoFrames(video.width(), video.height(), video.fps() * max / n, max, out);
+    return video.select(picked, video.fps() * max / n);
   }
 
   /** Scores {@code candidate} (null: the render failed) against a reference. */
@@ -148,12 +147,13 @@ public final class VisualSimilarityScorer {
     }
     String method = (clip ? "content+clip(" + embedder.name() + ")" : "content")
         + String.format(java.util.Locale.ROOT, "@%dx%d", ref.workSize[0], ref.workSize[1])
+        + (Double.isNaN(content.colour()) ? ",luma-only" : "")
         + (study ? String.format(java.util.Locale.ROOT, ",study@%dx%d", ref.studySize[0], ref.studySize[1]) : "")
         + (frames > sized.count() || ref.count > ref.framesCompared
             ? ",frames-capped@" + options.maxFrames() : "");
     return new VisualSimilarity(Scores.unit(score), content.score(), vsStudy, clipPart, clip, studyVs,
         Scores.unit(content.unaligned()), Scores.unit(content.foregroundSsim()), Scores.unit(content.shape()),
-        content.offsetX(), content.offsetY(),
+        Double.isNaN(content.colour()) ? null : Scores.unit(content.colour()), content.offsetX(), content.offsetY(),
         Scores.unit(content.offsetPenalty()), content.pathLength(), ref.count, frames, ref.workSize[0],
         ref.studySize[0], method);
   }

@@ -96,7 +96,7 @@ class ClipSimilarityTest {
     assertThat(v.clipPresent()).isFalse();
     assertThat(v.clipPart()).isNull();
     assertThat(v.studyVs()).isNull();
-    assertThatThrownBy(() -> new VisualSimilarity(1, 1, 1.0, 0.5, false, null, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, "x"))
+    assertThatThrownBy(() -> new VisualSimilarity(1, 1, 1.0, 0.5, false, null, 1, 1, 1, null, 0, 0, 1, 1, 1, 1, 1, 1, "x"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

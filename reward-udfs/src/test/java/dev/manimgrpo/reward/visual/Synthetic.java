@@ -5,12 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Hand-drawn grayscale videos for tests that need no renderer: shapes on a black background. */
+/**
+ * Hand-drawn videos for tests that need no renderer: shapes on a black background, in gray
+ * ({@code value}) or in colour ({@code rgb}, converted as the render worker does).
+ */
 final class Synthetic {
 
   private final int width;
   private final int height;
-  private final List<byte[]> frames = new ArrayList<>();
+  private final List<Canvas> frames = new ArrayList<>();
 
   private Synthetic(int width, int height) {
     this.width = width;
@@ -25,7 +28,7 @@ final class Synthetic {
   Synthetic frame(Consumer<Canvas> draw) {
     Canvas c = new Canvas(width, height);
     draw.accept(c);
-    frames.add(c.pixels);
+    frames.add(c);
     return this;
   }
 
@@ -38,12 +41,23 @@ final class Synthetic {
     return this;
   }
 
+  /** The frames, luma only. */
   VideoFrames build() {
-    byte[] all = new byte[width * height * frames.size()];
+    return buildColour().lumaOnly();
+  }
+
+  /** The frames with their colour (Cb, Cr planes). */
+  VideoFrames buildColour() {
+    int px = width * height;
+    byte[] all = new byte[px * frames.size()];
+    byte[] chroma = new byte[2 * px * frames.size()];
     for (int i = 0; i < frames.size(); i++) {
-      System.arraycopy(frames.get(i), 0, all, i * width * height, width * height);
+      Canvas c = frames.get(i);
+      System.arraycopy(c.pixels, 0, all, i * px, px);
+      System.arraycopy(c.cb, 0, chroma, 2 * i * px, px);
+      System.arraycopy(c.cr, 0, chroma, (2 * i + 1) * px, px);
     }
-    return new VideoFrames(width, height, 5.0, frames.size(), all);
+    return new VideoFrames(width, height, 5.0, frames.size(), all, chroma);
   }
 
   /** A Manim-like scene at any size: a growing ring, a bar, and a rising block, over {@code n} frames. */
@@ -62,16 +76,54 @@ final class Synthetic {
     final int width;
     final int height;
     final byte[] pixels;
+    final byte[] cb;
+    final byte[] cr;
+    /** The colour that gray values stand for while drawing: null for gray. */
+    private int[] ink;
 
     Canvas(int width, int height) {
       this.width = width;
       this.height = height;
       this.pixels = new byte[width * height];
+      this.cb = new byte[width * height];
+      this.cr = new byte[width * height];
+      java.util.Arrays.fill(cb, (byte) 128);
+      java.util.Arrays.fill(cr, (byte) 128);
+    }
+
+    /** Y, Cb, Cr of {@code rgb} (0xRRGGBB), BT.601 full range, as the render worker computes them. */
+    static int[] ycbcr(int rgb) {
+      int r = (rgb >> 16) & 0xff;
+      int g = (rgb >> 8) & 0xff;
+      int b = rgb & 0xff;
+      return new int[] {(int) Math.floor(0.299 * r + 0.587 * g + 0.114 * b + 0.5),
+          (int) Math.floor(-0.168736 * r - 0.331264 * g + 0.5 * b + 128.5),
+          (int) Math.floor(0.5 * r - 0.418688 * g - 0.081312 * b + 128.5)};
+    }
+
+    /** Draws with {@code rgb} whatever {@code draw} draws (its gray values are ignored). */
+    Canvas coloured(int rgb, Consumer<Canvas> draw) {
+      ink = ycbcr(rgb);
+      try {
+        draw.accept(this);
+      } finally {
+        ink = null;
+      }
+      return this;
     }
 
     void set(int x, int y, int value) {
       if (x >= 0 && y >= 0 && x < width && y < height) {
-        pixels[y * width + x] = (byte) value;
+        int p = y * width + x;
+        if (ink == null) {
+          pixels[p] = (byte) value;
+          cb[p] = (byte) 128;
+          cr[p] = (byte) 128;
+        } else {
+          pixels[p] = (byte) ink[0];
+          cb[p] = (byte) ink[1];
+          cr[p] = (byte) ink[2];
+        }
       }
     }
 
