@@ -29,7 +29,7 @@ import java.util.concurrent.Future;
 
 /**
  * One GRPO group, start to finish, inside an executor: G completions of one prompt, their code
- * extracted, identical programs rendered once (reward profile, candidate pool), each scored
+ * extracted, identical programs rendered and scored once (reward profile, candidate pool), each scored
  * against the cached reference render (code reward, visual similarity, layout, fused reward), then
  * the group's advantages and zero-variance flag. Every completion becomes a row whatever happens
  * to it: a sampling failure is a {@code sampling_error} row with the reason, a failed render a row
@@ -96,7 +96,9 @@ public final class GroupRollout {
 
     RolloutScorer.Score[] score = new RolloutScorer.Score[g];
     for (int i = 0; i < g; i++) {
-      if (code[i] != null) {
+      if (sharedWith[i] != null) {
+        score[i] = score[sharedWith[i]]; // the same program and render: the same score, computed once
+      } else if (code[i] != null) {
         score[i] = ctx.scorer().score(ref, code[i].code(), result[i]);
       }
     }

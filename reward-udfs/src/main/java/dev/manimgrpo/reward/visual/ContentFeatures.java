@@ -58,6 +58,10 @@ final class ContentFeatures {
   final float[][] blockCr;
   /** Per distinct frame: whether any block has a chromaticity away from gray (else all are 0). */
   final boolean[] chromatic;
+  /** The colour planes at the working size, or null. */
+  final ColourPlanes planes;
+  final float backgroundCb;
+  final float backgroundCr;
 
   private ContentFeatures(GraySequence seq, ColourPlanes planes) {
     this.seq = seq;
@@ -84,8 +88,11 @@ final class ContentFeatures {
     blockCb = new float[uniques][];
     blockCr = new float[uniques][];
     chromatic = new boolean[uniques];
-    float bgCb = colour ? background(planes.cb()) : 0;
-    float bgCr = colour ? background(planes.cr()) : 0;
+    this.planes = planes;
+    this.backgroundCb = colour ? background(planes.cb()) : 0;
+    this.backgroundCr = colour ? background(planes.cr()) : 0;
+    float bgCb = backgroundCb;
+    float bgCr = backgroundCr;
     double[] sigmas = new double[SIGMA_FRACTIONS.length];
     for (int s = 0; s < sigmas.length; s++) {
       sigmas[s] = SIGMA_FRACTIONS[s] * w;
@@ -126,6 +133,39 @@ final class ContentFeatures {
   /** Features of {@code seq} and its colour {@code planes} (null: none), both at the working size. */
   static ContentFeatures of(GraySequence seq, ColourPlanes planes) {
     return new ContentFeatures(seq, planes);
+  }
+
+  /**
+   * What distinct frame {@code u}'s features follow from, as a SHA-256 digest: its pixels at the
+   * working size (luma and colour) and the video's background. Two frames with the same digest
+   * have the same features and compare alike with any reference frame, whatever video they are in.
+   */
+  byte[] digest(int u) {
+    int i = 0;
+    while (index[i] != u) {
+      i++;
+    }
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * seq.pixels() + 32);
+      buf.putInt(seq.width()).putInt(seq.height()).putFloat(background).putFloat(backgroundCb).putFloat(backgroundCr)
+          .put((byte) (colour ? 1 : 0));
+      sha.update(buf.array(), 0, buf.position());
+      update(sha, buf, seq.frame(i));
+      if (colour) {
+        update(sha, buf, planes.cb().frame(i));
+        update(sha, buf, planes.cr().frame(i));
+      }
+      return sha.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void update(java.security.MessageDigest sha, java.nio.ByteBuffer buf, float[] values) {
+    buf.clear();
+    buf.asFloatBuffer().put(values);
+    sha.update(buf.array(), 0, 4 * values.length);
   }
 
   /** Chromaticity below this (in either part) counts as gray: rounding, not colour. */

@@ -76,10 +76,11 @@ public final class ContentSimilarity {
    * @param features its features at the working size
    * @param maps its time-averaged foreground pyramid for the offset search
    */
-  record Reference(VideoFrames frames, ContentFeatures features, GlobalOffset.Maps maps) {
+  record Reference(VideoFrames frames, ContentFeatures features, GlobalOffset.Maps maps, ComparedFrames compared) {
 
     static Reference of(VideoFrames frames, int workWidth, int workHeight) {
-      return new Reference(frames, workingFeatures(frames, workWidth, workHeight), GlobalOffset.Maps.of(frames));
+      return new Reference(frames, workingFeatures(frames, workWidth, workHeight), GlobalOffset.Maps.of(frames),
+          new ComparedFrames());
     }
   }
 
@@ -95,14 +96,14 @@ public final class ContentSimilarity {
   static Result compare(Reference ref, VideoFrames candidate) {
     int w = ref.features.seq.width();
     int h = ref.features.seq.height();
-    Part base = sequence(ref.features, workingFeatures(candidate, w, h));
+    Part base = sequence(ref, workingFeatures(candidate, w, h));
     int[] d = GlobalOffset.estimate(ref.maps, GlobalOffset.Maps.of(candidate));
     if (d[0] == 0 && d[1] == 0) {
       return new Result(base.score, base.score, base.score, 0, 0, 1.0, base.fgSsim, base.shape, base.colour,
           base.pathLength);
     }
     VideoFrames moved = GlobalOffset.translate(candidate, d[0], d[1]);
-    Part shifted = sequence(ref.features, workingFeatures(moved, w, h));
+    Part shifted = sequence(ref, workingFeatures(moved, w, h));
     double penalty = GlobalOffset.penalty(d[0], d[1], ref.frames.width(), ref.frames.height());
     double aligned = penalty * shifted.score;
     Part win = aligned > base.score ? shifted : base;
@@ -112,7 +113,8 @@ public final class ContentSimilarity {
 
   private record Part(double score, double fgSsim, double shape, double colour, int pathLength) {}
 
-  private static Part sequence(ContentFeatures a, ContentFeatures b) {
+  private static Part sequence(Reference ref, ContentFeatures b) {
+    ContentFeatures a = ref.features;
     int ua = a.stats.length;
     int ub = b.stats.length;
     double[][] fg = new double[ua][ub];
@@ -120,11 +122,23 @@ public final class ContentSimilarity {
     double[][] co = new double[ua][ub];
     double[][] sim = new double[ua][ub];
     boolean colour = a.colour && b.colour;
-    for (int u = 0; u < ua; u++) {
-      for (int v = 0; v < ub; v++) {
-        fg[u][v] = foregroundSsim(a, u, b, v);
-        sh[u][v] = shapeF(a, u, b, v);
-        co[u][v] = colour ? colour(a, u, b, v) : 1.0;
+    for (int v = 0; v < ub; v++) {
+      int vv = v;
+      // A frame another candidate of the group showed too (the same opening title, a static
+      // tail, the same program) was compared with every reference frame already.
+      double[][] row = ref.compared.row(b.digest(v), () -> {
+        double[][] r = new double[3][ua];
+        for (int u = 0; u < ua; u++) {
+          r[0][u] = foregroundSsim(a, u, b, vv);
+          r[1][u] = shapeF(a, u, b, vv);
+          r[2][u] = colour ? colour(a, u, b, vv) : 1.0;
+        }
+        return r;
+      });
+      for (int u = 0; u < ua; u++) {
+        fg[u][v] = row[0][u];
+        sh[u][v] = row[1][u];
+        co[u][v] = row[2][u];
         sim[u][v] = (0.5 * fg[u][v] + 0.5 * sh[u][v]) * (1.0 - COLOUR_WEIGHT * (1.0 - co[u][v]));
       }
     }

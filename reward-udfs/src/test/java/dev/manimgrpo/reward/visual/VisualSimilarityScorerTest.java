@@ -42,6 +42,22 @@ class VisualSimilarityScorerTest {
   }
 
   @Test
+  void framesAGroupSharesAreComparedOnceAndScoreAsTheyWouldAlone() {
+    VisualSimilarityScorer plain = VisualSimilarityScorer.defaults();
+    VisualSimilarityScorer.PreparedReference ref = plain.prepare(scene);
+    VideoFrames first = Synthetic.scene(854, 480, 15);
+    VideoFrames longer = Synthetic.scene(854, 480, 20); // other frames, then the same finished picture
+    VisualSimilarity a = plain.score(ref, first);
+    long before = ref.content.compared().hits();
+    VisualSimilarity again = plain.score(ref, first);
+    assertThat(ref.content.compared().hits() - before).as("every distinct frame of a repeat comes from the memo")
+        .isGreaterThanOrEqualTo(1);
+    assertThat(again).isEqualTo(a);
+    VisualSimilarity b = plain.score(ref, longer);
+    assertThat(b).isEqualTo(plain.score(plain.prepare(scene), longer));
+  }
+
+  @Test
   void failedRenderScoresZero() {
     VisualSimilarity v = scorer.score(scene, null);
     assertThat(v.score()).isZero();
