@@ -29,6 +29,13 @@ public record PipelineConfig(
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(rollout, "rollout");
     Objects.requireNonNull(trainer, "trainer");
+    int studyWidth = reward.visual().studyWidth();
+    if (reward.visual().study() && render.frameWidth() > 0 && (studyWidth == 0 || render.frameWidth() < studyWidth)) {
+      throw new IllegalArgumentException("reward.visual.study is on and vs_study works at reward.visual.study-width="
+          + (studyWidth == 0 ? "0 (full size)" : studyWidth + " px") + ", but render.frame-width=" + render.frameWidth()
+          + " renders reward frames narrower: set render.frame-width to " + (studyWidth == 0 ? "0" : studyWidth)
+          + " (the study's definition) or higher, or lower reward.visual.study-width");
+    }
   }
 
   /** The defaults alone, as written in {@code reference.yaml}. */

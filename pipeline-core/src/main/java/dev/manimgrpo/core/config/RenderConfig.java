@@ -98,6 +98,13 @@ public record RenderConfig(
         stall, scratchMb, maxFrames, referenceWorkers);
   }
 
+  /** A copy whose reward frames are {@code width} pixels wide (0: the preset's full width). */
+  public RenderConfig withFrameWidth(int width) {
+    return new RenderConfig(workers, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
+        stderrLines, sampleFps, width, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
+        stallSeconds, scratchMb, maxFrames, referenceWorkers);
+  }
+
   /** A copy with another reference pool size (0: as many as render.workers). */
   public RenderConfig withReferenceWorkers(int n) {
     return new RenderConfig(workers, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,

@@ -90,6 +90,22 @@ public record VideoFrames(int width, int height, double fps, int count, byte[] g
     return count / fps;
   }
 
+  /**
+   * Chroma plane {@code plane} (0 = Cb, 1 = Cr) of every frame, as luma-only frames of the same size
+   * (so that what works on luma, resizing or comparing, works on it).
+   */
+  public VideoFrames chromaPlane(int plane) {
+    if (chroma == null) {
+      throw new IllegalStateException("these frames have no colour");
+    }
+    int px = width * height;
+    byte[] out = new byte[count * px];
+    for (int f = 0; f < count; f++) {
+      System.arraycopy(chroma, (2 * f + plane) * px, out, f * px, px);
+    }
+    return new VideoFrames(width, height, fps, count, out);
+  }
+
   /** These frames without their colour. */
   public VideoFrames lumaOnly() {
     return chroma == null ? this : new VideoFrames(width, height, fps, count, gray);

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every bundled reference scene renders under the provisioned manim, as a video and in the
  * reward profile, and the reward profile's frames are the video's frames at the same
- * timestamps (pixel-level, with a tolerance for H.264 loss).
+ * timestamps (pixel-level, with a tolerance for H.264 loss and for the scaler: the video is
+ * drawn at -ql's 854 px and scaled to render.frame-width, the reward frames are drawn at it).
  */
 @Tag("manim")
 class BundledSampleSetRenderTest {
@@ -41,13 +42,11 @@ class BundledSampleSetRenderTest {
   @TempDir Path dir;
 
   static dev.manimgrpo.core.render.VideoFrames everyThird(dev.manimgrpo.core.render.VideoFrames f) {
-    int px = f.width() * f.height();
-    int n = (f.count() + 2) / 3;
-    byte[] out = new byte[n * px];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(f.gray(), i * 3 * px, out, i * px, px);
+    int[] picked = new int[(f.count() + 2) / 3];
+    for (int i = 0; i < picked.length; i++) {
+      picked[i] = 3 * i;
     }
-    return new dev.manimgrpo.core.render.VideoFrames(f.width(), f.height(), f.fps() / 3, n, out);
+    return f.select(picked, f.fps() / 3);
   }
 
   record Outcome(BundledSampleSet.Entry entry, RenderResult video, RenderResult frames, RenderResult allFrames) {}
@@ -98,6 +97,8 @@ class BundledSampleSetRenderTest {
       assertThat(o.allFrames().status()).isEqualTo(RenderStatus.RENDERED);
       assertThat(everyThird(o.allFrames().frames()).gray()).as(name + " sampled frames are the drawn frames")
           .isEqualTo(o.frames().frames().gray());
+      assertThat(everyThird(o.allFrames().frames()).chroma()).as(name + " and so is their colour")
+          .isEqualTo(o.frames().frames().chroma());
       assertThat(cmp.meanAbsoluteError()).as(name + " mean |diff|").isLessThan(MAX_MEAN_ABS_ERROR);
       assertThat(cmp.worstFrameMeanAbsoluteError()).as(name + " worst frame |diff|").isLessThan(MAX_FRAME_MEAN_ABS_ERROR);
       if (o.entry().code().contains("self.play") || o.entry().code().contains("self.wait")) {

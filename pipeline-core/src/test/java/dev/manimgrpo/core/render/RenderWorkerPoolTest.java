@@ -72,19 +72,42 @@ class RenderWorkerPoolTest {
     assertThat(r.sceneName()).isEqualTo("Ring");
     assertThat(r.durationSeconds()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-6));
     assertThat(r.frames().count()).isEqualTo(10); // 2 s at 5 fps
-    assertThat(r.frames().width()).isEqualTo(854);
-    assertThat(r.frames().height()).isEqualTo(480);
+    // drawn at render.frame-width (214 of -ql's 854), the height keeping the aspect
+    assertThat(r.frames().width()).isEqualTo(214);
+    assertThat(r.frames().height()).isEqualTo(120);
     assertThat(r.manimVersion()).isEqualTo(pool.manimVersion()).isNotBlank();
-    // the last frame shows the circle: some bright pixels on the black background
+    // the last frame shows the circle: bright pixels on the black background, and blue ones
+    // (Manim's BLUE, #58C4DD: Cb above 128, Cr below)
+    assertThat(r.frames().hasColour()).isTrue();
     int bright = 0;
-    for (int y = 0; y < 480; y++) {
-      for (int x = 0; x < 854; x++) {
+    int blue = 0;
+    for (int y = 0; y < 120; y++) {
+      for (int x = 0; x < 214; x++) {
         if (r.frames().pixel(9, x, y) > 60) {
           bright++;
+          if (r.frames().chroma(9, 0, x, y) > 140 && r.frames().chroma(9, 1, x, y) < 110) {
+            blue++;
+          }
         }
       }
     }
-    assertThat(bright).isGreaterThan(500);
+    assertThat(bright).isGreaterThan(60);
+    assertThat(blue).isGreaterThan(bright / 2);
+    assertThat(r.frames().chroma(9, 0, 0, 0)).as("the black corner has no colour").isEqualTo(128);
+  }
+
+  @Test
+  void rewardFramesAreTheVideoFramesAtTheSameTimesColourIncluded(@TempDir Path out) {
+    // The video profile's frames are the MP4 decoded and scaled to render.frame-width; the reward
+    // profile draws at that size: the same picture, up to the encoder's loss and the scaler.
+    RenderResult video = pool.render(RenderRequest.video("ring-compare", CIRCLE, out));
+    RenderResult frames = pool.render(RenderRequest.frames("ring-compare-frames", CIRCLE));
+    assertThat(video.frames().count()).isEqualTo(frames.frames().count());
+    assertThat(video.frames().hasColour()).isTrue();
+    FrameComparison luma = FrameComparison.of(video.frames(), frames.frames());
+    assertThat(luma.meanAbsoluteError()).isLessThan(6.0);
+    FrameComparison cb = FrameComparison.of(video.frames().chromaPlane(0), frames.frames().chromaPlane(0));
+    assertThat(cb.meanAbsoluteError()).isLessThan(4.0);
   }
 
   @Test
@@ -165,7 +188,7 @@ class RenderWorkerPoolTest {
         import json
         os.makedirs('out', exist_ok=True)
         open('result.json', 'w').write(json.dumps({'status': 'rendered', 'frames': 'frames.gray'}))
-        open('frames.gray', 'wb').write(bytes(854 * 480))
+        open('frames.gray', 'wb').write(bytes(3 * 214 * 120))
         open('out/scene.mp4', 'wb').write(b'not a video')
         os._exit(0)
         """);

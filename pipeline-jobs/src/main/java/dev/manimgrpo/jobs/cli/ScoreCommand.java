@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.manimgrpo.core.cli.ConfigOptions;
 import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.core.config.RenderConfig;
 import dev.manimgrpo.core.config.RewardConfig;
 import dev.manimgrpo.core.config.VisualRewardConfig;
 import dev.manimgrpo.core.render.ManimRuntime;
@@ -65,6 +66,10 @@ public final class ScoreCommand implements Callable<Integer> {
         c.reward().fusion(), c.reward().advantage(), c.reward().advantageEpsilon(), c.reward().codebertModel(),
         c.reward().clipModel(), new VisualRewardConfig(v.workWidth(), true, v.studyWidth(), v.maxFrames()));
     RolloutScorer scorer = RolloutScorer.of(reward);
+    // vs_study is defined at reward.visual.study-width: frames narrower than that (the training
+    // default render.frame-width) would compute something else under its name.
+    RenderConfig render = c.render().frameWidth() > 0 && (v.studyWidth() == 0 || c.render().frameWidth() < v.studyWidth())
+        ? c.render().withFrameWidth(v.studyWidth()) : c.render();
     ManimRuntime runtime = ManimRuntime.locate(c.runtime());
     Path scratch = c.render().resolvedScratchDir(c.cache());
     boolean candCode = isPython(candidate);
@@ -75,15 +80,15 @@ public final class ScoreCommand implements Callable<Integer> {
     RenderResult refRender = null;
     VideoFrames candFrames;
     VideoFrames refFrames;
-    try (VideoFileDecoder decoder = new VideoFileDecoder(runtime, c.render(), scratch)) {
+    try (VideoFileDecoder decoder = new VideoFileDecoder(runtime, render, scratch)) {
       if (candCode) {
-        candRender = render(runtime, c, scratch, RenderPoolRole.CANDIDATE, candidateCode);
+        candRender = render(runtime, render, scratch, RenderPoolRole.CANDIDATE, candidateCode);
         candFrames = candRender.succeeded() ? candRender.frames() : null;
       } else {
         candFrames = decoder.decode(candidate);
       }
       if (refCode) {
-        refRender = render(runtime, c, scratch, RenderPoolRole.REFERENCE, referenceCode);
+        refRender = render(runtime, render, scratch, RenderPoolRole.REFERENCE, referenceCode);
         refFrames = refRender.succeeded() ? refRender.frames() : null;
       } else {
         refFrames = decoder.decode(reference);
@@ -121,6 +126,7 @@ public final class ScoreCommand implements Callable<Integer> {
     VisualSimilarity vs = s.visual();
     out.put("r_visual", vs == null ? 0.0 : vs.score());
     out.put("vs_content", vs == null ? null : vs.contentScore());
+    out.put("vs_colour", vs == null ? null : vs.colour());
     out.put("vs_study_ssim_part", vs == null ? null : vs.vsStudy());
     out.put("vs_study_clip_part", vs == null ? null : vs.clipPart());
     out.put("vs_study", vs == null ? null : vs.studyVs());
@@ -143,9 +149,9 @@ public final class ScoreCommand implements Callable<Integer> {
   }
 
   /** One program in a one-worker pool of its role (a candidate never shares a worker with a reference). */
-  private static RenderResult render(ManimRuntime runtime, PipelineConfig c, Path scratch, RenderPoolRole role,
+  private static RenderResult render(ManimRuntime runtime, RenderConfig render, Path scratch, RenderPoolRole role,
       String code) {
-    try (RenderWorkerPool pool = new RenderWorkerPool(runtime, c.render().withWorkers(1), scratch, role)) {
+    try (RenderWorkerPool pool = new RenderWorkerPool(runtime, render.withWorkers(1), scratch, role)) {
       return pool.render(RenderRequest.frames(role.name().toLowerCase(Locale.ROOT), code));
     }
   }

@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Image embeddings from an ONNX vision model, such as CLIP ViT-L/14's image tower exported to
  * ONNX (input {@code [N, 3, 224, 224]}, output image embeddings {@code [N, D]}). The input size
- * and channel count are read from the model; grayscale frames are resized (area average when
- * shrinking, bilinear when growing), copied to every channel, scaled to [0, 1] and normalised
+ * and channel count are read from the model; frames are resized (area average when shrinking,
+ * bilinear when growing), given as R, G, B to a three-channel model when they carry colour (else
+ * their luma is copied to every channel), scaled to [0, 1] and normalised
  * per channel with {@code mean} / {@code std} (CLIP's by default). Each embedding is
  * L2-normalised, as the study's CLIP part needs. A rank-3 output ({@code [N, T, D]}) gives its
  * first token.
@@ -65,13 +66,16 @@ public final class OnnxImageEmbedder implements dev.manimgrpo.reward.visual.Imag
   /** One L2-normalised embedding per frame. */
   public float[][] embed(VideoFrames frames) throws OrtException {
     float[][] out = new float[frames.count()][];
+    boolean rgb = channels == 3 && frames.hasColour();
+    VideoFrames cb = rgb ? frames.chromaPlane(0) : null;
+    VideoFrames cr = rgb ? frames.chromaPlane(1) : null;
     for (int start = 0; start < frames.count(); start += BATCH) {
       int n = Math.min(BATCH, frames.count() - start);
       FloatBuffer buf = FloatBuffer.allocate(n * channels * height * width);
       for (int i = 0; i < n; i++) {
-        float[] plane = Resize.gray(frames, start + i, width, height);
+        float[][] planes = planes(frames, cb, cr, start + i);
         for (int c = 0; c < channels; c++) {
-          for (float v : plane) {
+          for (float v : planes[planes.length == 1 ? 0 : c]) {
             buf.put((v / 255f - mean[c]) / std[c]);
           }
         }
@@ -88,13 +92,38 @@ public final class OnnxImageEmbedder implements dev.manimgrpo.reward.visual.Imag
     return out;
   }
 
+  /**
+   * Frame {@code i} at the model's input size: R, G and B planes (0..255) from Y, Cb, Cr (BT.601,
+   * full range) when the chroma planes are given (a three-channel model, frames with colour), else
+   * the luma plane alone, which every channel then repeats.
+   */
+  private float[][] planes(VideoFrames frames, VideoFrames cbPlanes, VideoFrames crPlanes, int i) {
+    float[] y = Resize.gray(frames, i, width, height);
+    if (cbPlanes == null) {
+      return new float[][] {y};
+    }
+    float[] cb = Resize.gray(cbPlanes, i, width, height);
+    float[] cr = Resize.gray(crPlanes, i, width, height);
+    float[][] rgb = new float[3][y.length];
+    for (int p = 0; p < y.length; p++) {
+      float u = cb[p] - 128f;
+      float v = cr[p] - 128f;
+      rgb[0][p] = clamp(y[p] + 1.402f * v);
+      rgb[1][p] = clamp(y[p] - 0.344136f * u - 0.714136f * v);
+      rgb[2][p] = clamp(y[p] + 1.772f * u);
+    }
+    return rgb;
+  }
+
+  private static float clamp(float v) {
+    return Math.max(0f, Math.min(255f, v));
+  }
+
   /** One frame's L2-normalised embedding (the visual similarity's CLIP part asks frame by frame). */
   @Override
   public float[] embed(VideoFrames video, int index) {
     try {
-      byte[] one = new byte[video.width() * video.height()];
-      System.arraycopy(video.gray(), index * one.length, one, 0, one.length);
-      return embed(new VideoFrames(video.width(), video.height(), video.fps(), 1, one))[0];
+      return embed(video.select(new int[] {index}, video.fps()))[0];
     } catch (OrtException e) {
       throw new IllegalStateException("image embedding model failed: " + e.getMessage(), e);
     }

@@ -25,11 +25,6 @@ record ColourPlanes(GraySequence cb, GraySequence cr) {
 
   /** Plane {@code p} (0 = Cb, 1 = Cr) of every frame, as luma-only frames of the same size. */
   static VideoFrames plane(VideoFrames video, int p) {
-    int px = video.width() * video.height();
-    byte[] out = new byte[video.count() * px];
-    for (int f = 0; f < video.count(); f++) {
-      System.arraycopy(video.chroma(), (2 * f + p) * px, out, f * px, px);
-    }
-    return new VideoFrames(video.width(), video.height(), video.fps(), video.count(), out);
+    return video.chromaPlane(p);
   }
 }

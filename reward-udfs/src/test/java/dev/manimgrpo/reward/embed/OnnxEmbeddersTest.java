@@ -42,6 +42,29 @@ class OnnxEmbeddersTest {
   }
 
   @Test
+  void imageEmbedderGivesAThreeChannelModelTheFramesColours() throws Exception {
+    float[] w = {1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1};
+    Path model = TinyOnnx.imageModel(dir.resolve("image-rgb.onnx"), w);
+    // One 16x10 frame of pure red (255, 0, 0): Y 76, Cb 85, Cr 255 (BT.601 full range, rounded).
+    byte[] y = new byte[160];
+    byte[] c = new byte[320];
+    Arrays.fill(y, (byte) 76);
+    Arrays.fill(c, 0, 160, (byte) 85);
+    Arrays.fill(c, 160, 320, (byte) 255);
+    float[] mean = {0.5f, 0.5f, 0.5f};
+    float[] std = {0.5f, 0.25f, 1f};
+    try (OnnxImageEmbedder e = new OnnxImageEmbedder(model, mean, std)) {
+      float[] red = e.embed(new VideoFrames(16, 10, 5.0, 1, y, c))[0];
+      // R, G, B = 1, 0, 0 (up to rounding): channels [1, -2, -0.5], e = [1, -2, -0.5, -1.5]
+      double n = Math.sqrt(1 + 4 + 0.25 + 2.25);
+      assertThat(red).containsExactly(new float[] {(float) (1 / n), (float) (-2 / n), (float) (-0.5 / n),
+          (float) (-1.5 / n)}, offset(1e-2f));
+      float[] gray = e.embed(new VideoFrames(16, 10, 5.0, 1, y))[0];
+      assertThat(Vectors.dot(red, gray)).as("the same luma without its colour is another picture").isLessThan(0.9);
+    }
+  }
+
+  @Test
   void bpeTokenizerMergesByRankAndRoundTripsBytes() throws Exception {
     Path modelDir = tinyTextModelDir();
     ByteLevelBpeTokenizer tok = ByteLevelBpeTokenizer.load(modelDir, 16);

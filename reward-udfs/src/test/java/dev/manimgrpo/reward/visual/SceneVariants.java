@@ -18,8 +18,10 @@ import java.util.regex.Pattern;
  *       {@code self.add(...)};</li>
  *   <li>{@link Kind#SHIFTED}: the camera's frame centre moves by (0.5, 0.3) scene units before
  *       {@code construct}, so everything shows about 30 px left and 18 px lower at 854x480;</li>
- *   <li>{@link Kind#RECOLOURED}: colour constants are swapped (BLUE and YELLOW, RED and TEAL,
- *       GREEN and PURPLE, GOLD and MAROON, ORANGE and PINK, shades kept);</li>
+ *   <li>{@link Kind#RECOLOURED}: colour constants are swapped for others of about the same
+ *       luma, so that only colour tells them apart: BLUE and GREEN (luma 167 and 164), RED and
+ *       PURPLE (143, 133), TEAL and ORANGE (170, 160), PINK and MAROON (126, 128), shades kept;
+ *       YELLOW becomes LIGHTER_GRAY (214, 221) and GOLD LIGHT_GRAY (184, 187);</li>
  *   <li>{@link Kind#STRETCHED}: every {@code play} and {@code wait} runs 1.5 times as long
  *       ({@code Scene.play} patched to scale each animation's {@code run_time});</li>
  *   <li>{@link Kind#BLANK}, {@link Kind#TEXT}, {@link Kind#CIRCLE}: an empty scene, a static
@@ -44,9 +46,10 @@ final class SceneVariants {
   private static final Pattern CLASS = Pattern.compile("(?m)^class\\s+(\\w+)\\s*\\(");
   private static final Pattern COLOUR = Pattern.compile(
       "\\b(BLUE|YELLOW|RED|TEAL|GREEN|PURPLE|GOLD|MAROON|ORANGE|PINK)(_[A-E])?\\b");
-  private static final Map<String, String> SWAP = Map.of("BLUE", "YELLOW", "YELLOW", "BLUE", "RED", "TEAL",
-      "TEAL", "RED", "GREEN", "PURPLE", "PURPLE", "GREEN", "GOLD", "MAROON", "MAROON", "GOLD", "ORANGE", "PINK",
-      "PINK", "ORANGE");
+  private static final Map<String, String> SWAP = Map.of("BLUE", "GREEN", "GREEN", "BLUE", "RED", "PURPLE",
+      "PURPLE", "RED", "TEAL", "ORANGE", "ORANGE", "TEAL", "PINK", "MAROON", "MAROON", "PINK");
+  /** Colours that become a gray of about their luma (grays have no shades: the shade is dropped). */
+  private static final Map<String, String> TO_GRAY = Map.of("YELLOW", "LIGHTER_GRAY", "GOLD", "LIGHT_GRAY");
 
   private SceneVariants() {}
 
@@ -111,7 +114,8 @@ final class SceneVariants {
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
       String shade = m.group(2) == null ? "" : m.group(2);
-      m.appendReplacement(sb, SWAP.get(m.group(1)) + shade);
+      String gray = TO_GRAY.get(m.group(1));
+      m.appendReplacement(sb, gray != null ? gray : SWAP.get(m.group(1)) + shade);
     }
     m.appendTail(sb);
     return sb.toString();

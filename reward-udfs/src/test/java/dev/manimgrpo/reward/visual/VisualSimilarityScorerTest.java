@@ -58,6 +58,20 @@ class VisualSimilarityScorerTest {
   }
 
   @Test
+  void withoutAnOffsetTheScoreIsSymmetric() {
+    // Every per-pair part (fgSSIM, shapeF, colour) and DTW are symmetric; only the offset search
+    // moves one side (the candidate) and only the candidate is resized to the other's frame.
+    VideoFrames a = ColourSimilarityTest.scene(ColourSimilarityTest.BLUE, ColourSimilarityTest.RED, 10);
+    VideoFrames b = ColourSimilarityTest.scene(ColourSimilarityTest.GREEN, ColourSimilarityTest.RED, 14);
+    VisualSimilarity ab = VisualSimilarityScorer.defaults().score(a, b);
+    VisualSimilarity ba = VisualSimilarityScorer.defaults().score(b, a);
+    assertThat(ab.offsetX()).isZero();
+    assertThat(ba.offsetX()).isZero();
+    assertThat(ab.score()).isLessThan(1.0).isEqualTo(ba.score());
+    assertThat(ab.colour()).isEqualTo(ba.colour());
+  }
+
+  @Test
   void failedRenderScoresZero() {
     VisualSimilarity v = scorer.score(scene, null);
     assertThat(v.score()).isZero();
