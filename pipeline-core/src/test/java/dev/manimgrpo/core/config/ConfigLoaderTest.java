@@ -68,6 +68,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void vsStudyNeedsRewardFramesAtLeastItsWidth() {
+    assertThat(PipelineConfig.defaults().render().frameWidth()).isEqualTo(214);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("reward.visual.study", "true")))
+        .hasMessageContaining("reward.visual.study-width=427").hasMessageContaining("render.frame-width=214")
+        .hasMessageContaining("set render.frame-width to 427");
+    assertThat(ConfigLoader.load(null, Map.of("reward.visual.study", "true", "render.frame-width", "427"))
+        .reward().visual().study()).isTrue();
+    assertThat(ConfigLoader.load(null, Map.of("reward.visual.study", "true", "render.frame-width", "0"))
+        .render().frameWidth()).isZero();
+  }
+
+  @Test
   void secretLookingSparkSettingsAreMaskedWhenPrinted() {
     PipelineConfig c = ConfigLoader.load(null, Map.of("spark.conf", "{spark.hadoop.fs.s3a.secret.key: hunter2, spark.hadoop.fs.s3a.endpoint: http://127.0.0.1:9000}"));
     assertThat(c.spark().conf()).containsEntry("spark.hadoop.fs.s3a.secret.key", "hunter2");

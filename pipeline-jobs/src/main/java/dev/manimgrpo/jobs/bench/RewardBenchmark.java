@@ -27,7 +27,7 @@ import java.util.Locale;
  * reward-profile render; the reward stage is the code reward
  * (CodeBLEU and its parts, AST edit distance) plus the visual similarity against the reference's
  * frames, reference preparation included, as {@code reward.visual.*} configures it (the
- * content-aware score alone by default; {@code --conf reward.visual.study=true} adds vs_study).
+ * content-aware score alone by default; {@code --conf reward.visual.study=true --conf render.frame-width=427} adds vs_study at its width).
  * Serial, one worker, one thread: the ratio is per core.
  */
 public final class RewardBenchmark {

@@ -11,8 +11,10 @@ import picocli.CommandLine.Option;
 
 /** The render benchmark: cold CLI vs warm pool vs reward profile, side by side. */
 @Command(name = "bench-render", mixinStandardHelpOptions = true, showDefaultValues = true,
-    header = "Benchmark rendering the sample set: (a) cold CLI per scene, (b) warm pool video, (c) warm pool reward frames.",
-    description = "%nPrints scenes/s of each mode and the ratios to (a), plus how closely (c)'s frames match (b)'s.%n")
+    header = "Benchmark rendering the sample set: (a) cold CLI per scene, (b) warm pool video, (c) warm pool reward frames,"
+        + " (d) (c) again with its LaTeX cached.",
+    description = "%nPrints scenes/s of each mode and the ratios to (a), plus how closely (c)'s frames match (b)'s."
+        + " Reward frames are drawn at render.frame-width (--conf render.frame-width=0 draws them at the preset's size).%n")
 public final class BenchRenderCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
