@@ -114,7 +114,7 @@ public final class RenderBenchmark {
     }
     out.println();
     out.print(t.render());
-    double worstMae = scenes.stream().mapToDouble(SceneResult::meanAbsError).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
+    double worstMae = scenes.stream().mapToDouble(SceneResult::meanAbsError).filter(x -> !Double.isNaN(x)).max().orElse(Double.NaN);
     long countMismatch = scenes.stream().filter(s -> s.framesVideo() != s.framesReward()).count();
     out.printf(Locale.ROOT, "%nratios: warm video / cold = %.2fx (target >= 1.3x), reward frames / cold = %.2fx (target >= 5x);"
         + " with LaTeX cached %.2fx%n", b.scenesPerSecond() / a.scenesPerSecond(), c.scenesPerSecond() / a.scenesPerSecond(),
