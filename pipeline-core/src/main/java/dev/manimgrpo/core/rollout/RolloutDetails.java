@@ -25,6 +25,7 @@ public record RolloutDetails(
     Boolean syntaxError,
     Double astEditDistance,
     Double visualContent,
+    Double visualColour,
     Double visualStudy,
     Double clipPart,
     String visualMethod,
@@ -47,7 +48,7 @@ public record RolloutDetails(
   public RolloutDetails droppedByFilter(boolean dropped) {
     return new RolloutDetails(promptText, referenceCode, split, difficulty, extractedCode, codeExtraction, finishReason,
         exceptionType, errorLine, stderrTail, renderSharedWith, codeBleu, codeBertCosine, syntaxError, astEditDistance,
-        visualContent, visualStudy, clipPart, visualMethod, candidateFrames, referenceFrames, sampleSeconds,
+        visualContent, visualColour, visualStudy, clipPart, visualMethod, candidateFrames, referenceFrames, sampleSeconds,
         renderSeconds, rewardSeconds, policyId, manimVersion, seed, trainerReproducible, dropped);
   }
 }

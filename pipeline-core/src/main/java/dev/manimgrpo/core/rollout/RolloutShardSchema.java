@@ -52,6 +52,7 @@ public final class RolloutShardSchema {
   public static final String SYNTAX_ERROR = "syntax_error";
   public static final String AST_EDIT_DISTANCE = "ast_edit_distance";
   public static final String VISUAL_CONTENT = "visual_content";
+  public static final String VISUAL_COLOUR = "visual_colour";
   public static final String VISUAL_STUDY = "visual_study";
   public static final String CLIP_PART = "clip_part";
   public static final String VISUAL_METHOD = "visual_method";
@@ -124,6 +125,7 @@ public final class RolloutShardSchema {
       col(SYNTAX_ERROR, Type.BOOLEAN, true, "tree-sitter found a syntax error in the code"),
       col(AST_EDIT_DISTANCE, Type.DOUBLE, true, "normalised AST edit distance to the reference (0 = same tree)"),
       col(VISUAL_CONTENT, Type.DOUBLE, true, "content-aware visual score against the cached reference render"),
+      col(VISUAL_COLOUR, Type.DOUBLE, true, "colour agreement along that score's alignment (1 = the reference's colours)"),
       col(VISUAL_STUDY, Type.DOUBLE, true, "the study's SSIM part of VS, when reward.visual.study is on"),
       col(CLIP_PART, Type.DOUBLE, true, "the study's CLIP part of VS, when a CLIP model is configured"),
       col(VISUAL_METHOD, Type.STRING, true, "what the visual score compared (content, content+clip, failed-render, ...)"),

@@ -101,6 +101,7 @@ public final class RolloutShardSparkSchema {
     v.add(d.syntaxError());
     v.add(d.astEditDistance());
     v.add(d.visualContent());
+    v.add(d.visualColour());
     v.add(d.visualStudy());
     v.add(d.clipPart());
     v.add(d.visualMethod());

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-reward", mixinStandardHelpOptions = true, showDefaultValues = true,
     header = "Benchmark the reward stage (code reward + visual similarity) against the render stage, per core.",
     description = "%nRenders a rollout per bundled scene in the reward profile, scores it against its reference, "
-        + "and prints both stages' time and their ratio (target: reward < 5% of render).%n")
+        + "and prints both stages' time and their ratio (target: reward < 5%% of render).%n")
 public final class BenchRewardCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;

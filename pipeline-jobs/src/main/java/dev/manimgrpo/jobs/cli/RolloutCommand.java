@@ -35,7 +35,7 @@ public final class RolloutCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", paramLabel = "DIR", description = "Policy checkpoint (policy.checkpoint).")
   String checkpoint;
 
-  @Option(names = "--no-progress", description = "No progress bar (a log line every 10% instead).")
+  @Option(names = "--no-progress", description = "No progress bar (a log line every 10%% instead).")
   boolean noProgress;
 
   @Override

@@ -199,12 +199,13 @@ public final class GroupRollout {
         render == null ? List.of() : render.stderrTail(), sharedWith,
         score == null ? null : score.code().codeBleu(), score == null ? null : score.code().codeBertCosine(),
         score == null ? null : score.code().syntaxError(), score == null ? null : score.code().astEditDistance(),
-        v == null ? null : v.contentScore(), v == null ? null : v.vsStudy(), v == null ? null : v.clipPart(),
+        v == null ? null : v.contentScore(), v == null ? null : v.colour(), v == null ? null : v.vsStudy(),
+        v == null ? null : v.clipPart(),
         v == null ? (render != null && render.succeeded() && !reference.succeeded() ? "no-reference" : null) : v.method(),
         render == null || render.frames() == null ? null : render.frames().count(),
         reference.succeeded() && reference.frames() != null ? reference.frames().count() : null,
         gen.seconds(), render == null || sharedWith != null ? 0.0 : render.wallSeconds(),
-        score == null ? 0.0 : score.seconds(), ctx.client().policyId(), render == null ? null : render.manimVersion(),
+        score == null || sharedWith != null ? 0.0 : score.seconds(), ctx.client().policyId(), render == null ? null : render.manimVersion(),
         gen.seed(), ctx.client().trainerReproducible(), dropped);
     return new RolloutRecord(row, details);
   }

@@ -34,6 +34,16 @@ class ManimGrpoCommandTest {
   }
 
   @Test
+  void everySubcommandsHelpIsFormatted() {
+    // A bare % in a description makes picocli print the raw text, "%n"s and all.
+    for (String name : ManimGrpoCommand.commandLine().getSubcommands().keySet()) {
+      Run r = run(name, "--help");
+      assertThat(r.exit()).as(name).isZero();
+      assertThat(r.out()).as(name + " --help").doesNotContain("%n").contains("Usage:");
+    }
+  }
+
+  @Test
   void invalidConfigurationExitsWithTheInvalidInputCodeAndSaysWhy() {
     Run r = run("config", "--conf", "render.workers=0");
     assertThat(r.exit()).isEqualTo(ManimGrpoCommand.EXIT_INVALID_INPUT);

@@ -131,6 +131,37 @@ class RewardUdfsSqlTest {
     assertThat(failed.<String>getAs("method")).isEqualTo("failed-render");
   }
 
+  /** The square video of {@link #squareVideo} in colour, three planes per frame (Y, Cb, Cr). */
+  static byte[] colouredSquareVideo(int n, int cb, int cr) {
+    byte[] luma = squareVideo(n, false);
+    int px = 160 * 90;
+    byte[] out = new byte[3 * luma.length];
+    for (int f = 0; f < n; f++) {
+      System.arraycopy(luma, f * px, out, 3 * f * px, px);
+      for (int p = 0; p < px; p++) {
+        boolean ink = luma[f * px + p] != 0;
+        out[(3 * f + 1) * px + p] = (byte) (ink ? cb : 128);
+        out[(3 * f + 2) * px + p] = (byte) (ink ? cr : 128);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void visualSimilarityYuvSeesColourFromSql() {
+    StructType schema = new StructType().add("cand", DataTypes.BinaryType).add("ref", DataTypes.BinaryType)
+        .add("cand_luma", DataTypes.BinaryType).add("ref_luma", DataTypes.BinaryType);
+    // Manim's BLUE (Cb 159, Cr 89) against its GREEN (Cb 94, Cr 106), of about the same luma.
+    spark.createDataFrame(List.of(RowFactory.create(colouredSquareVideo(10, 94, 106), colouredSquareVideo(10, 159, 89),
+        squareVideo(10, false), squareVideo(10, false))), schema).createOrReplaceTempView("coloured");
+    Row r = spark.sql("SELECT visual_similarity_yuv(cand, 160, 90, ref, 160, 90) AS c,"
+        + " visual_similarity(cand_luma, 160, 90, ref_luma, 160, 90) AS g FROM coloured").collectAsList().get(0);
+    assertThat(r.getStruct(0).<Double>getAs("colour")).isLessThan(0.2);
+    assertThat(r.getStruct(0).<Double>getAs("visual_reward")).isLessThan(0.7);
+    assertThat(r.getStruct(1).<Double>getAs("colour")).isNull();
+    assertThat(r.getStruct(1).<Double>getAs("visual_reward")).isCloseTo(1.0, offset(1e-9));
+  }
+
   @Test
   void windowAdvantagesMatchThePureFunctions() {
     Dataset<Row> fused = spark.sql("SELECT uid, rollout, fused_reward(text_reward, visual_reward, NULL, rendered).reward AS reward FROM rollouts");

@@ -196,7 +196,7 @@ class RolloutShardReaderTest {
   private Dataset<Row> fullFrame(List<RolloutRow> rows, boolean reproducible, String policyId) {
     List<Row> full = rows.stream().map(r -> RolloutShardSparkSchema.toFullRow(new dev.manimgrpo.core.rollout.RolloutRecord(r,
         new dev.manimgrpo.core.rollout.RolloutDetails("draw a circle", "from manim import *", "train", "Basic",
-            r.completionText(), "fenced_python", "stop", null, null, List.of(), null, 0.5, null, false, 0.2, 0.4, null,
+            r.completionText(), "fenced_python", "stop", null, null, List.of(), null, 0.5, null, false, 0.2, 0.4, 1.0, null,
             null, "content", 10, 10, 0.1, 0.2, 0.01, policyId, "0.21.0", 42L, reproducible, false)), 0)).toList();
     return spark.createDataFrame(full, RolloutShardSparkSchema.fullSchema());
   }
