@@ -13,14 +13,16 @@ import picocli.CommandLine.Option;
 /** The rollout job's pipeline overhead and throughput. */
 @Command(name = "bench-rollout", mixinStandardHelpOptions = true, showDefaultValues = true,
     header = "Benchmark the rollout job end to end: its wall time against the renders' own time on the render slots.",
-    description = {"%nRuns the rollout job on the bundled sample twice (a warm-up, then the measured run on a fresh",
-        "run id), then prints the pipeline overhead (wall time / (sum of render times / render slots) - 1; target:",
-        "under 10%), rollouts per second per core, and the sampling, render and reward shares of the work.%n"})
+    description = {"%nRuns the rollout job on the bundled sample three times: a warm-up with the policy, then on fresh",
+        "run ids (a) the warm-up's completions replayed (the pipeline without sampling) and (b) the policy",
+        "sampling again, end to end. For each it prints the pipeline overhead (wall time / (sum of render times /",
+        "render slots) - 1; target: under 10%%), rollouts per second per core, and the sampling, render and",
+        "reward shares of the work.%n"})
 public final class BenchRolloutCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
-  @Option(names = "--prompts", paramLabel = "N", defaultValue = "8", description = "Prompts per run.")
+  @Option(names = "--prompts", paramLabel = "N", defaultValue = "8", description = "Prompts per run (0 = all of the bundled sample).")
   int prompts;
 
   @Option(names = "--report-dir", paramLabel = "DIR", defaultValue = "outputs/bench",

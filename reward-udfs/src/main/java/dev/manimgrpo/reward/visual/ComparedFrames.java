@@ -12,12 +12,14 @@ import java.util.function.Supplier;
  * frames (the same program, the same opening title, a static tail), and each such frame is
  * compared once. Keys are SHA-256 digests of what a frame's features follow from
  * ({@link ContentFeatures#digest}), so no frame a program draws can pass for another. Bounded:
- * past {@link #MAX_FRAMES} rows the memo starts over. Thread-safe.
+ * past {@link #MAX_VALUES} stored values (4 MB; a row holds three per reference frame) the memo
+ * starts over, so a cache of prepared references (the SQL function keeps 64) stays small.
+ * Thread-safe.
  */
 final class ComparedFrames {
 
-  /** Rows kept at most (a row is 3 x reference frames doubles: about 7 KB for 300 frames). */
-  static final int MAX_FRAMES = 4096;
+  /** Values kept at most, all rows together: 4 MB of doubles (550 rows of a 300-frame reference). */
+  static final long MAX_VALUES = 500_000;
 
   private final Map<ByteBuffer, double[][]> rows = new ConcurrentHashMap<>();
   private final AtomicLong hits = new AtomicLong();
@@ -31,7 +33,7 @@ final class ComparedFrames {
       return row;
     }
     row = compute.get();
-    if (rows.size() >= MAX_FRAMES) {
+    if ((long) (rows.size() + 1) * row.length * row[0].length > MAX_VALUES) {
       rows.clear();
     }
     rows.put(key, row);
