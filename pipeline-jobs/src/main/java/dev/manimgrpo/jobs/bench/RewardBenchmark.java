@@ -72,7 +72,8 @@ public final class RewardBenchmark {
         prompt++;
         for (int g = 0; g < group; g++) {
           String[] swap = RECOLOURS[g % RECOLOURS.length];
-          String rollout = e.code().replace(swap[0], swap[1]);
+          // Whole names only: BLUE_C must stay BLUE_C (Manim has no ORANGE_C, and the render would fail).
+          String rollout = e.code().replaceAll("\\b" + swap[0] + "\\b", swap[1]);
           long t0 = System.nanoTime();
           RenderResult cand = pool.render(RenderRequest.frames(e.name() + "-" + g, rollout));
           long t1 = System.nanoTime();
