@@ -19,12 +19,7 @@ record ColourPlanes(GraySequence cb, GraySequence cr) {
     if (!video.hasColour()) {
       return null;
     }
-    return new ColourPlanes(FrameResizer.resize(plane(video, 0), width, height),
-        FrameResizer.resize(plane(video, 1), width, height));
-  }
-
-  /** Plane {@code p} (0 = Cb, 1 = Cr) of every frame, as luma-only frames of the same size. */
-  static VideoFrames plane(VideoFrames video, int p) {
-    return video.chromaPlane(p);
+    return new ColourPlanes(FrameResizer.resize(video.chromaPlane(0), width, height),
+        FrameResizer.resize(video.chromaPlane(1), width, height));
   }
 }

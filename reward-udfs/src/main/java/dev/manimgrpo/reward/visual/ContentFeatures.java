@@ -314,8 +314,15 @@ final class ContentFeatures {
     return out;
   }
 
-  /** Proximity by squared distance for frames of {@code w x h}, cached by size. */
+  /**
+   * Proximity by squared distance for frames of {@code w x h}, cached by size. Bounded: the SQL
+   * function takes frames of any size, and at full size (work-width 0) a table is as large as the
+   * squared diagonal, so past {@link #PROXIMITY_TABLES_KEPT} sizes the cache starts over.
+   */
   private static float[] proximityTable(int w, int h, double[] sigmas) {
+    if (PROXIMITY_TABLES.size() >= PROXIMITY_TABLES_KEPT) {
+      PROXIMITY_TABLES.clear();
+    }
     return PROXIMITY_TABLES.computeIfAbsent((long) w << 32 | h, k -> {
       int max = (w - 1) * (w - 1) + (h - 1) * (h - 1);
       float[] t = new float[max + 1];
@@ -331,5 +338,6 @@ final class ContentFeatures {
     });
   }
 
+  private static final int PROXIMITY_TABLES_KEPT = 8;
   private static final java.util.Map<Long, float[]> PROXIMITY_TABLES = new java.util.concurrent.ConcurrentHashMap<>();
 }

@@ -354,8 +354,8 @@ final class GlobalOffset {
         new byte[] {(byte) ContentFeatures.background(video)});
     byte[] chroma = null;
     if (video.hasColour()) {
-      byte[] bg = {(byte) ContentFeatures.background(ColourPlanes.plane(video, 0)),
-          (byte) ContentFeatures.background(ColourPlanes.plane(video, 1))};
+      byte[] bg = {(byte) ContentFeatures.background(video.chromaPlane(0)),
+          (byte) ContentFeatures.background(video.chromaPlane(1))};
       chroma = translatePlanes(video.chroma(), video.width(), video.height(), 2 * video.count(), dx, dy, bg);
     }
     return new VideoFrames(video.width(), video.height(), video.fps(), video.count(), luma, chroma);
