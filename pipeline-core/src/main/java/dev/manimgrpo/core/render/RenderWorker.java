@@ -208,6 +208,33 @@ final class RenderWorker implements AutoCloseable {
     return WorkerReplies.toResult(request, config, res.head(), res.blobs(), manimVersion, seconds(started), kept);
   }
 
+  /**
+   * A request other than a render ({@code api_docs}, {@code api_dump}), answered by the worker's own
+   * process: its reply, or null when the worker died or did not answer in time (it is then killed,
+   * and the pool restarts it for the next request).
+   */
+  JsonNode ask(ObjectNode request, int timeoutSeconds) {
+    Message res;
+    try {
+      stdin.write(JSON.writeValueAsString(request));
+      stdin.write('\n');
+      stdin.flush();
+      res = awaitReply(timeoutSeconds);
+    } catch (IOException e) {
+      res = null;
+    }
+    if (res == null || res.head().has("event") || !res.blobs().isEmpty()) {
+      kill();
+      return null;
+    }
+    return res.head();
+  }
+
+  /** A request object for {@link #ask}. */
+  static ObjectNode request(String op) {
+    return JSON.createObjectNode().put("op", op);
+  }
+
   /** Writes the video the worker sent (bytes, never a path) as {@code <outputDir>/<id>.mp4|png}. */
   private static Path keep(RenderRequest request, byte[] video, String kind) throws IOException {
     Files.createDirectories(request.outputDir());

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class RenderWorkerPool implements RenderService {
 
   private static final Logger LOG = LoggerFactory.getLogger(RenderWorkerPool.class);
+  /** Parsing a program or listing manim's API takes well under a second in a warm worker. */
+  private static final int API_SECONDS = 30;
 
   private final RenderConfig config;
   private final ManimRuntime runtime;
@@ -143,6 +145,51 @@ public final class RenderWorkerPool implements RenderService {
       return worker.render(request);
     } catch (IOException e) {
       return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, "worker restart failed: " + e.getMessage(), manimVersion(), 0);
+    } finally {
+      idle.add(worker);
+    }
+  }
+
+  /**
+   * The names {@code code} uses and the installed manim's documentation of each (RITL-DOC), read by a
+   * warm worker's own process: the code is parsed there, never run. Empty when the worker failed
+   * to answer (it is then replaced).
+   */
+  public java.util.Optional<dev.manimgrpo.core.agent.CodeDocs> apiDocs(String code) {
+    return ask(RenderWorker.request("api_docs").put("code", code), API_SECONDS)
+        .map(dev.manimgrpo.core.agent.CodeDocs::fromWorker);
+  }
+
+  /**
+   * Every public class, function, constant, method and property of the installed manim, with
+   * signatures and docstrings: the corpus of the API search index.
+   */
+  public java.util.List<dev.manimgrpo.core.agent.ApiDoc> apiDump() {
+    com.fasterxml.jackson.databind.JsonNode reply = ask(RenderWorker.request("api_dump"), API_SECONDS)
+        .orElseThrow(() -> new IllegalStateException("the render worker did not list manim's API"));
+    return dev.manimgrpo.core.agent.CodeDocs.entries(reply.path("entries"));
+  }
+
+  private java.util.Optional<com.fasterxml.jackson.databind.JsonNode> ask(
+      com.fasterxml.jackson.databind.node.ObjectNode request, int timeoutSeconds) {
+    if (closed) {
+      throw new IllegalStateException("render pool is closed");
+    }
+    RenderWorker worker;
+    try {
+      worker = idle.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.empty();
+    }
+    try {
+      if (!worker.alive()) {
+        restart(worker);
+      }
+      return java.util.Optional.ofNullable(worker.ask(request, timeoutSeconds));
+    } catch (IOException e) {
+      LOG.warn("render worker restart failed: {}", e.getMessage());
+      return java.util.Optional.empty();
     } finally {
       idle.add(worker);
     }

@@ -13,11 +13,14 @@ signals, the wall clock, its watchdog, and whether that report is well formed, c
 followed by a clean exit. A video is read from a path this process computes, without
 following links, and decoded here after every process of the render is dead.
 """
+import ast
 import base64
+import builtins
 import ctypes
 import errno
 import gc
 import hashlib
+import inspect
 import json
 import math
 import mmap
@@ -1230,6 +1233,168 @@ class Supervisor:
         return blobs
 
 
+# ---- API documentation for RITL-DOC (the worker's own process; generated code is parsed, never run) ----
+SCENE_VERBS = frozenset(("add", "play", "wait", "remove", "clear", "construct", "setup", "tear_down", "render",
+                         "add_sound", "wait_until", "pause", "next_section", "super", "__init__"))
+DOC_MAX_CHARS = 1500
+NAMES_MAX = 40
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
+_HEADING = re.compile(r"^([A-Z][A-Za-z ]+)\n[-=~^]{3,}[ \t]*$", re.M)
+
+
+def strip_examples(doc):
+    """The docstring without its numpydoc Examples section (long, and rendered code, not API)."""
+    if not doc:
+        return ""
+    heads = list(_HEADING.finditer(doc))
+    for i, m in enumerate(heads):
+        if m.group(1).strip() == "Examples":
+            end = heads[i + 1].start() if i + 1 < len(heads) else len(doc)
+            doc = doc[:m.start()] + doc[end:]
+            break
+    return doc.strip()
+
+
+def code_names(code):
+    """Names the code calls (f(...), obj.f(...)) and reads in assigned values, in order of first use,
+    minus builtins, scene verbs and names the code defines itself."""
+    tree = ast.parse(code)
+    defined, used = set(), {}  # dict: insertion-ordered set
+
+    def use(n):
+        used.setdefault(n, None)
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, ast.arg):
+            defined.add(node.arg)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            defined.add(node.id)
+        elif isinstance(node, ast.alias):
+            defined.add((node.asname or node.name).split(".")[0])
+    # ast.walk is breadth first; the order of first appearance wants source order
+    nodes = sorted((n for n in ast.walk(tree) if hasattr(n, "lineno")), key=lambda n: (n.lineno, n.col_offset))
+    for node in nodes:
+        if isinstance(node, ast.Call):
+            f = node.func
+            if isinstance(f, ast.Name):
+                use(f.id)
+            elif isinstance(f, ast.Attribute):
+                use(f.attr)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+            for n in ast.walk(node.value):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                    use(n.id)
+    drop = set(dir(builtins)) | SCENE_VERBS
+    return [n for n in used if n not in drop and n not in defined][:NAMES_MAX]
+
+
+def _signature(obj):
+    try:
+        text = str(inspect.signature(obj))
+    except (TypeError, ValueError):
+        return "(...)"
+    return _ADDRESS.sub(">", text)  # "<function linear at 0x7f..>": the same text in every process
+
+
+def _doc(obj):
+    doc = strip_examples(inspect.getdoc(obj) or "")
+    return doc if len(doc) <= DOC_MAX_CHARS else doc[:DOC_MAX_CHARS].rstrip() + " ..."
+
+
+def _is_api(obj):
+    return inspect.isclass(obj) or inspect.isfunction(obj) or inspect.isbuiltin(obj) or inspect.ismethod(obj)
+
+
+def _classes(manim):
+    """Public classes of the manim namespace, the most basic first (fewest bases in their MRO)."""
+    out = [getattr(manim, n) for n in dir(manim) if not n.startswith("_")]
+    out = [c for c in out if inspect.isclass(c) and (getattr(c, "__module__", "") or "").startswith("manim")]
+    return sorted(set(out), key=lambda c: (len(c.__mro__), c.__name__))
+
+
+def _member(cls, name):
+    """A public method or property defined in the class itself (not inherited)."""
+    if name.startswith("_") or name not in vars(cls):
+        return None
+    raw = vars(cls)[name]
+    if isinstance(raw, (staticmethod, classmethod)):
+        raw = raw.__func__
+    if isinstance(raw, property):
+        return raw
+    return raw if inspect.isfunction(raw) else None
+
+
+def lookup(manim, name, classes=None):
+    """The documentation entry of one name as the installed manim has it, or None."""
+    obj = getattr(manim, name, None) if not name.startswith("_") else None
+    if obj is not None and not inspect.ismodule(obj):
+        if _is_api(obj):
+            kind = "class" if inspect.isclass(obj) else "function"
+            return {"name": name, "qualified_name": name, "kind": kind, "signature": name + _signature(obj),
+                    "doc": _doc(obj)}
+        text = repr(obj)
+        return {"name": name, "qualified_name": name, "kind": "constant",
+                "signature": "%s = %s" % (name, text if len(text) <= 80 else type(obj).__name__), "doc": ""}
+    for cls in classes if classes is not None else _classes(manim):
+        m = _member(cls, name)
+        if m is not None:
+            q = cls.__name__ + "." + name
+            if isinstance(m, property):
+                return {"name": name, "qualified_name": q, "kind": "property", "signature": q, "doc": _doc(m)}
+            return {"name": name, "qualified_name": q, "kind": "method", "signature": q + _signature(m),
+                    "doc": _doc(m)}
+    return None
+
+
+def docs_for_code(manim, code):
+    """(names, entries): the code's names and the documentation found for each (None when none)."""
+    names = code_names(code)
+    classes = _classes(manim)
+    return names, [lookup(manim, n, classes) for n in names]
+
+
+def api_dump(manim):
+    """Every public class, function and constant of the manim namespace, and the public methods and
+    properties each manim class defines: the corpus of the API search index."""
+    out = []
+    for n in sorted(x for x in dir(manim) if not x.startswith("_")):
+        e = lookup(manim, n, [])
+        if e is not None:
+            out.append(e)
+    for cls in _classes(manim):
+        for n in sorted(vars(cls)):
+            m = _member(cls, n)
+            if m is None:
+                continue
+            q = cls.__name__ + "." + n
+            if isinstance(m, property):
+                out.append({"name": n, "qualified_name": q, "kind": "property", "signature": q, "doc": _doc(m)})
+            else:
+                out.append({"name": n, "qualified_name": q, "kind": "method", "signature": q + _signature(m),
+                            "doc": _doc(m)})
+    return out
+
+
+
+API_CODE_MAX_CHARS = 200_000
+
+
+def api_docs(req):
+    """The names a program uses and the live documentation of each, for the RITL-DOC prompt. The
+    program is only parsed (ast), never executed; an unparsable one gets its parse error back."""
+    code = req.get("code")
+    if not isinstance(code, str) or len(code) > API_CODE_MAX_CHARS:
+        return {"id": req.get("id"), "names": [], "entries": [], "parse_error": "no code, or code too long"}
+    try:
+        names, entries = docs_for_code(manim, code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+        return {"id": req.get("id"), "names": [], "entries": [],
+                "parse_error": "%s: %s" % (type(e).__name__, str(e)[:200])}
+    return {"id": req.get("id"), "names": names, "entries": entries}
+
+
 def render(req):
     if not scratch_is_empty() and not wipe_scratch():
         raise WorkerUnclean("the previous render's files could not be removed")
@@ -1310,6 +1475,13 @@ def main():
             # The next render is a fork of this process: it must not find this one's result and
             # frames among the objects it inherits.
             result = blobs = None
+        elif op == "api_docs":
+            try:
+                send(api_docs(req))
+            except Exception as e:
+                send({"id": req.get("id"), "names": [], "entries": [], "parse_error": "%s: %s" % (type(e).__name__, e)})
+        elif op == "api_dump":
+            send({"id": req.get("id"), "manim_version": manim.__version__, "entries": api_dump(manim)})
         elif op == "ping":
             send({"event": "pong"})
         elif op == "exit":
