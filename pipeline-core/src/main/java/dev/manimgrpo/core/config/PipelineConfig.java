@@ -16,7 +16,8 @@ public record PipelineConfig(
     SparkConfig spark,
     PolicyConfig policy,
     RolloutConfig rollout,
-    TrainerConfig trainer) implements java.io.Serializable {
+    TrainerConfig trainer,
+    EvalConfig eval) implements java.io.Serializable {
 
   public PipelineConfig {
     Objects.requireNonNull(runtime, "runtime");
@@ -29,6 +30,7 @@ public record PipelineConfig(
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(rollout, "rollout");
     Objects.requireNonNull(trainer, "trainer");
+    Objects.requireNonNull(eval, "eval");
     int studyWidth = reward.visual().studyWidth();
     if (reward.visual().study() && render.frameWidth() > 0 && (studyWidth == 0 || render.frameWidth() < studyWidth)) {
       throw new IllegalArgumentException("reward.visual.study is on and vs_study works at reward.visual.study-width="
@@ -39,6 +41,46 @@ public record PipelineConfig(
   }
 
   /** The defaults alone, as written in {@code reference.yaml}. */
+  /** The same configuration with another policy section. */
+  public PipelineConfig withPolicy(PolicyConfig p) {
+    return new PipelineConfig(runtime, render, reward, cache, dataset, output, spark, p, rollout, trainer, eval);
+  }
+
+  /** The same configuration with another rollout section. */
+  public PipelineConfig withRollout(RolloutConfig r) {
+    return new PipelineConfig(runtime, render, reward, cache, dataset, output, spark, policy, r, trainer, eval);
+  }
+
+  /** The same configuration with another render section. */
+  public PipelineConfig withRender(RenderConfig r) {
+    return new PipelineConfig(runtime, r, reward, cache, dataset, output, spark, policy, rollout, trainer, eval);
+  }
+
+  /** The same configuration with another reward section. */
+  public PipelineConfig withReward(RewardConfig r) {
+    return new PipelineConfig(runtime, render, r, cache, dataset, output, spark, policy, rollout, trainer, eval);
+  }
+
+  /** The same configuration with another eval section. */
+  public PipelineConfig withEval(EvalConfig e) {
+    return new PipelineConfig(runtime, render, reward, cache, dataset, output, spark, policy, rollout, trainer, e);
+  }
+
+  /**
+   * The same configuration computing both visual definitions: vs_study turned on, and reward frames
+   * rendered at least at vs_study's width (it is defined there; the training default draws
+   * narrower). For evaluation and {@code score}, where both numbers are wanted whatever training uses.
+   */
+  public PipelineConfig withStudyScores() {
+    VisualRewardConfig v = reward.visual();
+    RewardConfig r = new RewardConfig(reward.textWeight(), reward.visualWeight(), reward.layoutWeight(),
+        reward.fusion(), reward.advantage(), reward.advantageEpsilon(), reward.codebertModel(), reward.clipModel(),
+        new VisualRewardConfig(v.workWidth(), true, v.studyWidth(), v.maxFrames()));
+    RenderConfig frames = render.frameWidth() > 0 && (v.studyWidth() == 0 || render.frameWidth() < v.studyWidth())
+        ? render.withFrameWidth(v.studyWidth()) : render;
+    return new PipelineConfig(runtime, frames, r, cache, dataset, output, spark, policy, rollout, trainer, eval);
+  }
+
   public static PipelineConfig defaults() {
     return ConfigLoader.load(null, java.util.Map.of());
   }

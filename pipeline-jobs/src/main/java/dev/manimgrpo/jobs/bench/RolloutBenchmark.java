@@ -87,9 +87,7 @@ public final class RolloutBenchmark {
   }
 
   private PipelineConfig withRun(dev.manimgrpo.core.config.PolicyConfig policy, Path dir, String runId) {
-    return new PipelineConfig(config.runtime(), config.render(), config.reward(), config.cache(), config.dataset(),
-        config.output(), config.spark(), policy,
-        config.rollout().withRun(runId, 0).withDir(dir.resolve("rollouts").toString()), config.trainer());
+    return config.withPolicy(policy).withRollout(config.rollout().withRun(runId, 0).withDir(dir.resolve("rollouts").toString()));
   }
 
   private static boolean isLocal(SparkSession spark) {

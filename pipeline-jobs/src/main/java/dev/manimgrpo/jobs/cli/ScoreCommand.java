@@ -60,16 +60,11 @@ public final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig c = options.load();
-    // Both definitions, whatever the training configuration says.
-    VisualRewardConfig v = c.reward().visual();
-    RewardConfig reward = new RewardConfig(c.reward().textWeight(), c.reward().visualWeight(), c.reward().layoutWeight(),
-        c.reward().fusion(), c.reward().advantage(), c.reward().advantageEpsilon(), c.reward().codebertModel(),
-        c.reward().clipModel(), new VisualRewardConfig(v.workWidth(), true, v.studyWidth(), v.maxFrames()));
-    RolloutScorer scorer = RolloutScorer.of(reward);
-    // vs_study is defined at reward.visual.study-width: frames narrower than that (the training
-    // default render.frame-width) would compute something else under its name.
-    RenderConfig render = c.render().frameWidth() > 0 && (v.studyWidth() == 0 || c.render().frameWidth() < v.studyWidth())
-        ? c.render().withFrameWidth(v.studyWidth()) : c.render();
+    // Both definitions, whatever the training configuration says; vs_study is defined at
+    // reward.visual.study-width, so frames are rendered at least that wide.
+    PipelineConfig both = c.withStudyScores();
+    RolloutScorer scorer = RolloutScorer.of(both.reward());
+    RenderConfig render = both.render();
     ManimRuntime runtime = ManimRuntime.locate(c.runtime());
     Path scratch = c.render().resolvedScratchDir(c.cache());
     boolean candCode = isPython(candidate);

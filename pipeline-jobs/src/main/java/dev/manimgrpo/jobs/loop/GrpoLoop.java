@@ -89,9 +89,8 @@ public final class GrpoLoop {
     String policy = start;
     for (int step = 0; step < rc.loop().steps(); step++) {
       String trainDir = runDir + "/train/" + CheckpointStore.dirName(step);
-      PipelineConfig stepConfig = new PipelineConfig(config.runtime(), config.render(), config.reward(), config.cache(),
-          config.dataset(), config.output(), config.spark(), config.policy().withCheckpoint(policy),
-          rc.withRun(runId, step).withDir(runDir + "/rollouts"), config.trainer());
+      PipelineConfig stepConfig = config.withPolicy(config.policy().withCheckpoint(policy))
+          .withRollout(rc.withRun(runId, step).withDir(runDir + "/rollouts"));
       console.printf(Locale.ROOT, "%n== step %d: rollouts with %s%n", step, policy.isEmpty() ? "the bundled starter" : policy);
       RolloutJob.Outcome r = RolloutJob.run(spark, stepConfig, progress);
       console.print(r.summary().render());
