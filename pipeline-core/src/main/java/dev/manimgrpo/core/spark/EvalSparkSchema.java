@@ -67,7 +67,89 @@ public final class EvalSparkSchema {
       .add("manim_version", DataTypes.StringType, true)
       .add("rounds", DataTypes.createArrayType(ROUND, false), false);
 
+  /** The {@code eval_aggregates} table (without eval_id, the partition folder's name). */
+  static final StructType AGGREGATE = aggregateSchema();
+
+  /** The {@code study_results} table: the study's published figures. */
+  static final StructType STUDY = new StructType()
+      .add("model", DataTypes.StringType, false)
+      .add("training", DataTypes.StringType, false)
+      .add("strategy", DataTypes.StringType, false)
+      .add("rounds", DataTypes.IntegerType, true)
+      .add("rsr", DataTypes.DoubleType, false)
+      .add("vs", DataTypes.DoubleType, true)
+      .add("source", DataTypes.StringType, false);
+
   private EvalSparkSchema() {}
+
+  private static StructType aggregateSchema() {
+    StructType t = new StructType()
+        .add("policy", DataTypes.StringType, false)
+        .add("stage", DataTypes.StringType, false)
+        .add("strategy", DataTypes.StringType, false)
+        .add("n", DataTypes.IntegerType, false);
+    for (String m : new String[] {"rsr", "vs_study", "vs_default"}) {
+      t = interval(t, m);
+    }
+    t = t.add("with_program", DataTypes.IntegerType, false);
+    t = interval(t, "code_bleu");
+    return t.add("mean_rounds", DataTypes.DoubleType, false)
+        .add("renders_per_sample", DataTypes.DoubleType, false)
+        .add("tokens_per_sample", DataTypes.DoubleType, true)
+        .add("wall_seconds_per_sample", DataTypes.DoubleType, false)
+        .add("renders_vs_direct", DataTypes.DoubleType, true)
+        .add("tokens_vs_direct", DataTypes.DoubleType, true)
+        .add("wall_vs_direct", DataTypes.DoubleType, true)
+        .add("first_round_success_rate", DataTypes.DoubleType, false)
+        .add("recovered_by_feedback", DataTypes.IntegerType, false);
+  }
+
+  private static StructType interval(StructType t, String name) {
+    return t.add(name, DataTypes.DoubleType, true).add(name + "_lo", DataTypes.DoubleType, true)
+        .add(name + "_hi", DataTypes.DoubleType, true);
+  }
+
+  public static StructType aggregates() {
+    return AGGREGATE;
+  }
+
+  public static StructType studyResults() {
+    return STUDY;
+  }
+
+  public static Row toRow(dev.manimgrpo.core.eval.EvalAggregate a) {
+    List<Object> v = new ArrayList<>(List.of(a.policy(), a.stage(), a.strategy(), a.n()));
+    add(v, a.rsr());
+    add(v, a.vsStudy());
+    add(v, a.vsDefault());
+    v.add(a.withProgram());
+    add(v, a.codeBleu());
+    v.add(a.meanRounds());
+    v.add(a.rendersPerSample());
+    v.add(a.tokensPerSample());
+    v.add(a.wallSecondsPerSample());
+    v.add(a.rendersVsDirect());
+    v.add(a.tokensVsDirect());
+    v.add(a.wallVsDirect());
+    v.add(a.firstRoundSuccessRate());
+    v.add(a.recoveredByFeedback());
+    return RowFactory.create(v.toArray());
+  }
+
+  public static Row toRow(dev.manimgrpo.core.eval.StudyResult r) {
+    return RowFactory.create(r.model(), r.training(), r.strategy(), r.rounds(), r.rsr(), r.vs(), r.source());
+  }
+
+  /** An interval as three nullable columns: NaN (no samples) is null, not a number. */
+  private static void add(List<Object> v, dev.manimgrpo.core.eval.BootstrapInterval.Interval i) {
+    v.add(finite(i.mean()));
+    v.add(finite(i.lo()));
+    v.add(finite(i.hi()));
+  }
+
+  private static Double finite(double d) {
+    return Double.isFinite(d) ? d : null;
+  }
 
   /** The columns the evaluation job writes (the table adds {@code eval_id} from the folder name). */
   public static StructType samples() {

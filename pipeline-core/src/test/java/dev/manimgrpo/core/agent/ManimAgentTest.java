@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.manimgrpo.core.config.PolicyConfig.SamplingConfig;
+import dev.manimgrpo.core.agent.docs.ManimApiIndex;
+import dev.manimgrpo.core.agent.docs.Suggestion;
 import dev.manimgrpo.core.config.RenderConfig;
 import dev.manimgrpo.core.render.ManimRuntimeFixture;
 import dev.manimgrpo.core.render.RenderWorkerPool;
@@ -102,9 +104,10 @@ class ManimAgentTest {
   @Test
   void ritlDocDocumentsRealNamesReportsMissingOnesAndRevisesTheDraft() {
     ScriptedPolicy policy = new ScriptedPolicy(BROKEN, FIXED);
-    ApiDocsSource docs = new WorkerApiDocs(pool, (name, k) -> name.equals("Cirlce")
-        ? List.of(new ApiDoc("Circle", "Circle", "class", "Circle(radius=None, color=RED, **kwargs)", "A circle."))
-        : List.of());
+    // The API search index over what the installed manim lists, as the evaluation job builds it.
+    ManimApiIndex index = ManimApiIndex.build(pool.manimVersion(), pool.apiDump());
+    ApiDocsSource docs = new WorkerApiDocs(pool,
+        (name, k) -> index.closestNames(name, k).stream().map(Suggestion::entry).toList());
     ManimAgent.Outcome out = new ManimAgent(policy, pool, docs, 3).solve("basic_01", TASK, Strategy.RITL_DOC, 3, SAMPLING);
 
     assertEquals(List.of(ManimAgent.DRAFT, "rendered"), out.rounds().stream().map(AgentRound::status).toList());
@@ -118,7 +121,8 @@ class ManimAgentTest {
     assertTrue(prompt.contains("<RENDER_ERRORS>\nNONE\n</RENDER_ERRORS>"), prompt);
     assertTrue(prompt.contains("<API_INFO>\nBLUE = ManimColor("), prompt); // read in c = Cirlce(color=BLUE)
     assertTrue(prompt.contains("\nCreate(mobject"), prompt);
-    assertTrue(prompt.contains("NO DOCUMENTATION AVAILABLE FOR Cirlce (closest real names: Circle)"), prompt);
+    assertTrue(prompt.contains("NO DOCUMENTATION AVAILABLE FOR Cirlce (closest real names: Circle, "), prompt);
+    assertTrue(prompt.contains("\nCircle(radius"), prompt); // the best suggestion's signature
     // The Examples section of manim's docstrings is left out.
     assertFalse(prompt.contains("Examples\n"), prompt);
   }

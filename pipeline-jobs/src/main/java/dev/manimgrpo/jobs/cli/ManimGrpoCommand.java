@@ -12,6 +12,7 @@ import picocli.CommandLine.HelpCommand;
         + "(--config) plus --conf key=value overrides; `manim-grpo config` prints every key with its value.%n",
     subcommands = {
         RolloutCommand.class,
+        EvalCommand.class,
         GrpoLoopCommand.class,
         ScoreCommand.class,
         RenderSamplesCommand.class,
