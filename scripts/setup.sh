@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings a fresh Debian machine to the point where manim-grpo builds, runs and tests:
-# host packages (JDK 17, Maven, bubblewrap, debootstrap), then the Manim runtime and the
+# host packages (JDK 17, Maven, bubblewrap, debootstrap; Jupyter's nbconvert with JPype, pandas and
+# matplotlib for the notebooks), then the Manim runtime and the
 # llama-server root the openai backend's tests use (both cached under ~/.cache/manim-grpo,
 # built once). Safe to run again: it skips what is there. MANIM_GRPO_LLAMA_SERVER=skip leaves
 # the llama-server root out (then run the tests with -Dtest.excludedGroups=llama).
@@ -21,6 +22,11 @@ command -v mvn >/dev/null || need+=(maven)
 command -v bwrap >/dev/null || need+=(bubblewrap)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v setpriv >/dev/null || need+=(util-linux)
+# The notebooks (notebooks/*.ipynb) and the tests that execute them (tag 'jupyter'): Debian's Python with
+# nbconvert, ipykernel, JPype (Spark in the kernel's own JVM, no PySpark), pandas and matplotlib.
+if ! /usr/bin/python3 -c 'import jpype, nbclient, nbconvert, pandas, matplotlib, ipykernel' 2>/dev/null; then
+  need+=(python3 jupyter-nbconvert python3-nbclient python3-ipykernel python3-jpype python3-pandas python3-matplotlib)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then
     say "missing host packages: ${need[*]}; install them (apt-get install ${need[*]}) or run as root"; exit 1
@@ -29,7 +35,7 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
 else
-  say "host packages present (java, maven, bubblewrap, debootstrap)"
+  say "host packages present (java, maven, bubblewrap, debootstrap, python3 with nbconvert/jpype/pandas/matplotlib)"
 fi
 
 if [ "${MANIM_GRPO_RUNTIME_MODE:-sandbox-root}" = host ]; then
