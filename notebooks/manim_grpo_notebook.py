@@ -126,6 +126,41 @@ def run_path(*parts):
     return "/".join([run_dir()] + [p.strip("/") for p in parts])
 
 
+EVAL_DIR_ENV = "MANIM_GRPO_EVAL_DIR"
+EVAL_ID_ENV = "MANIM_GRPO_EVAL_ID"
+
+
+def eval_dir():
+    """The evaluation job's tables: $MANIM_GRPO_EVAL_DIR (a folder, relative ones to the checkout, or
+    an s3a:// URI: the job's eval.dir), else <repo>/outputs/eval (the job's default)."""
+    configured = os.environ.get(EVAL_DIR_ENV, "").rstrip("/")
+    if configured and ("://" in configured or os.path.isabs(configured)):
+        return configured
+    path = os.path.join(REPO, configured or os.path.join("outputs", "eval"))
+    if not os.path.isdir(os.path.join(path, "samples")):
+        raise RuntimeError(
+            f"no evaluation tables under {path}: set {EVAL_DIR_ENV} to the evaluation job's eval.dir "
+            "(a local folder or an s3a:// URI holding samples/ and aggregates/), or run `manim-grpo eval` first")
+    return path
+
+
+def eval_path(*parts):
+    """A path under eval_dir(), joined with '/' so that s3a:// URIs work too."""
+    return "/".join([eval_dir()] + [p.strip("/") for p in parts])
+
+
+def eval_id(spark):
+    """The evaluation run to show: $MANIM_GRPO_EVAL_ID, else the newest id of the eval_samples view
+    (ids carry their UTC start time)."""
+    configured = os.environ.get(EVAL_ID_ENV)
+    if configured:
+        return configured
+    ids = spark.sql("SELECT DISTINCT eval_id FROM eval_samples").toPandas()["eval_id"].tolist()
+    if not ids:
+        raise RuntimeError("the eval_samples table is empty")
+    return max(ids)
+
+
 def _classpath():
     configured = os.environ.get(CLASSPATH_ENV)
     if configured:

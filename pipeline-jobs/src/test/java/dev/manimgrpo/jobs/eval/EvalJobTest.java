@@ -11,6 +11,8 @@ import dev.manimgrpo.core.eval.EvalAggregate;
 import dev.manimgrpo.core.eval.EvalAggregates;
 import dev.manimgrpo.core.eval.EvalSample;
 import dev.manimgrpo.jobs.TestSpark;
+import dev.manimgrpo.jobs.notebooks.ExecutedNotebook;
+import dev.manimgrpo.jobs.notebooks.NotebookRunner;
 import dev.manimgrpo.jobs.spark.ExecutorPolicy;
 import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
 import java.nio.file.Files;
@@ -43,10 +45,12 @@ class EvalJobTest {
   static final int PROMPTS = 2;
   static SparkSession spark;
   @TempDir static Path dir;
+  static EvalJob.Outcome out;
 
   @BeforeAll
   static void start() {
     spark = TestSpark.start(Map.of());
+    out = EvalJob.run(spark, config(), false);
   }
 
   @AfterAll
@@ -72,7 +76,6 @@ class EvalJobTest {
   @Test
   void everySampleIsARowWithItsRoundsAndTheTablesAgree() throws Exception {
     PipelineConfig config = config();
-    EvalJob.Outcome out = EvalJob.run(spark, config, false);
     List<EvalSample> samples = out.samples();
     assertThat(samples).hasSize(3 * PROMPTS);
     assertThat(out.evaluatedThisRun()).isEqualTo(3 * PROMPTS);
@@ -167,5 +170,25 @@ class EvalJobTest {
     assertThat(again.evaluatedThisRun()).isZero();
     assertThat(again.samples()).hasSize(3 * PROMPTS);
     assertThat(again.aggregates()).isEqualTo(expected);
+  }
+
+  @Test
+  @Tag("jupyter")
+  void theEvaluationNotebookRunsOnTheTables() throws Exception {
+    ExecutedNotebook nb = NotebookRunner.forRun(dir).env("MANIM_GRPO_EVAL_DIR", out.dir())
+        .env("MANIM_GRPO_EVAL_ID", out.evalId()).execute("evaluation.ipynb", dir.resolve("notebooks"));
+    List<Map<String, String>> agg = nb.printedTable("aggregates");
+    assertThat(agg).extracting(r -> r.get("strategy")).containsExactly("direct", "ritl", "ritl_doc");
+    for (Map<String, String> r : agg) {
+      assertThat(r.get("n")).isEqualTo(Integer.toString(PROMPTS));
+      EvalAggregate a = out.aggregates().stream().filter(x -> x.strategy().equals(r.get("strategy"))).findFirst()
+          .orElseThrow();
+      assertThat(Double.parseDouble(r.get("rsr"))).isCloseTo(a.rsr().mean(), org.assertj.core.data.Offset.offset(5e-4));
+    }
+    assertThat(nb.printedTable("cost")).hasSize(3);
+    long failed = out.samples().stream().filter(s -> !s.success()).count();
+    assertThat(nb.printedTable("failures").stream().mapToLong(r -> Long.parseLong(r.get("n"))).sum()).isEqualTo(failed);
+    assertThat(nb.text("study")).contains("this evaluation").contains("Qwen 3 Coder 30B");
+    assertThat(nb.pngCount()).isGreaterThanOrEqualTo(3);
   }
 }
