@@ -116,3 +116,18 @@ with DAG(
             previous >> rollout
         rollout >> train
         previous = train
+
+    # After the last step: the study's evaluation of the starting policy and the trained one, every
+    # strategy (direct, RITL, RITL-DOC) on the test split, with the loop's curves in the report.
+    evaluate = BashOperator(
+        task_id="evaluate",
+        bash_command=(
+            SUBMIT + " " + MASTER + " eval --eval-id " + RUN + " --split test"
+            + " --conf \"eval.policies=[{name: start, stage: sft, checkpoint: '" + START
+            + "'}, {name: grpo, stage: sft_grpo, checkpoint: '" + step_dir(STEPS - 1) + "'}]\""
+            + " --conf eval.dir=" + OUTPUT + "/eval --conf eval.training-run=" + RUN_DIR
+            + " --conf output.dir=" + OUTPUT + " " + DATASET_CONF
+        ),
+        execution_timeout=timedelta(hours=12),
+    )
+    previous >> evaluate
