@@ -66,6 +66,45 @@ public final class AgentPrompts {
    * @param suggestions for a missing name, real names that resemble it (may be empty)
    */
   public static String apiInfo(CodeDocs docs, Map<String, List<ApiDoc>> suggestions) {
+    return apiInfo(docs, suggestions, List.of());
+  }
+
+  /**
+   * The API_INFO body as above, then, under {@value #RELATED_HEADER}, the signature and first
+   * docstring line of each entry the API search found for the task description that the program
+   * does not use yet (the rest of the block's room, if any, is theirs).
+   */
+  public static String apiInfo(CodeDocs docs, Map<String, List<ApiDoc>> suggestions, List<ApiDoc> related) {
+    StringBuilder b = new StringBuilder(namesInfo(docs, suggestions));
+    java.util.Set<String> shown = new java.util.HashSet<>();
+    docs.found().forEach(d -> shown.add(d.qualifiedName()));
+    List<String> lines = new java.util.ArrayList<>();
+    for (ApiDoc d : related) {
+      if (shown.add(d.qualifiedName())) {
+        String first = d.doc().isBlank() ? "" : d.doc().strip().lines().findFirst().orElse("");
+        lines.add(d.signature() + (first.isEmpty() ? "" : "\n    " + first));
+      }
+    }
+    if (!lines.isEmpty()) {
+      String header = (b.length() > 0 ? "\n\n" : "") + RELATED_HEADER + "\n";
+      if (b.length() + header.length() < API_INFO_MAX_CHARS) {
+        b.append(header);
+        for (String l : lines) {
+          String entry = l.length() > ENTRY_MAX_CHARS ? l.substring(0, ENTRY_MAX_CHARS) + " ..." : l;
+          if (b.length() + entry.length() + 1 > API_INFO_MAX_CHARS) {
+            break;
+          }
+          b.append(entry).append('\n');
+        }
+      }
+    }
+    return b.toString().strip();
+  }
+
+  /** Heads the entries found for the task description rather than for the program's names. */
+  public static final String RELATED_HEADER = "RELATED TO THE TASK:";
+
+  private static String namesInfo(CodeDocs docs, Map<String, List<ApiDoc>> suggestions) {
     StringBuilder b = new StringBuilder();
     for (ApiDoc d : docs.found()) {
       String entry = d.signature() + (d.doc().isBlank() ? "" : "\n" + indent(d.doc()));

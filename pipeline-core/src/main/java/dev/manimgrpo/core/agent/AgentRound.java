@@ -22,17 +22,19 @@ import java.util.List;
  * @param docNames names the code used whose documentation was found (RITL-DOC)
  * @param docMissing names the code used that have no documentation in the installed manim (RITL-DOC)
  * @param docSuggestions real names the API search proposed for missing ones, as {@code missing->real}
+ * @param docRelated API entries the search found for the task description itself (RITL-DOC)
  */
 public record AgentRound(int round, String prompt, String completion, String code, String status,
     String exceptionType, Integer errorLine, String message, List<String> stderrTail, int promptTokens,
     int completionTokens, double samplingSeconds, double renderSeconds, List<String> docNames,
-    List<String> docMissing, List<String> docSuggestions) {
+    List<String> docMissing, List<String> docSuggestions, List<String> docRelated) {
 
   public AgentRound {
     stderrTail = stderrTail == null ? List.of() : List.copyOf(stderrTail);
     docNames = docNames == null ? List.of() : List.copyOf(docNames);
     docMissing = docMissing == null ? List.of() : List.copyOf(docMissing);
     docSuggestions = docSuggestions == null ? List.of() : List.copyOf(docSuggestions);
+    docRelated = docRelated == null ? List.of() : List.copyOf(docRelated);
     message = message == null ? "" : message;
     code = code == null ? "" : code;
     completion = completion == null ? "" : completion;

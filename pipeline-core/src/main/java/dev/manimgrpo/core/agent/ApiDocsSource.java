@@ -12,4 +12,9 @@ public interface ApiDocsSource {
   default List<ApiDoc> closestNames(String missingName, int k) {
     return List.of();
   }
+
+  /** API entries about what a task description asks for, best first (none by default). */
+  default List<ApiDoc> relatedToTask(String taskDescription, int k) {
+    return List.of();
+  }
 }

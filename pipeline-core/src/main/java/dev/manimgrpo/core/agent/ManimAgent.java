@@ -44,16 +44,25 @@ public final class ManimAgent {
   private final RenderService renderer;
   private final ApiDocsSource docs;
   private final int suggestions;
+  private final int related;
 
   /**
    * @param docs where RITL-DOC reads documentation; may be null when RITL-DOC is not used
    * @param suggestions how many close real names to propose for a missing name (0: none)
    */
   public ManimAgent(PolicyClient policy, RenderService renderer, ApiDocsSource docs, int suggestions) {
+    this(policy, renderer, docs, suggestions, 0);
+  }
+
+  /**
+   * @param related how many API entries about the task description RITL-DOC prompts add (0: none)
+   */
+  public ManimAgent(PolicyClient policy, RenderService renderer, ApiDocsSource docs, int suggestions, int related) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.renderer = Objects.requireNonNull(renderer, "renderer");
     this.docs = docs;
     this.suggestions = suggestions;
+    this.related = related;
   }
 
   /** What the loop ended with. */
@@ -90,16 +99,18 @@ public final class ManimAgent {
     RenderResult render = null;
     int renders = 0;
 
+    // What the API search finds for the task itself: looked up once, shown in every documented round.
+    List<ApiDoc> taskDocs = strategy.usesDocs() && related > 0 ? docs.relatedToTask(task, related) : List.of();
     if (strategy.usesDocs()) {
       Generated draft = generate(id, 0, prompt, one);
       rounds.add(new AgentRound(0, prompt, draft.text, draft.code,
           !draft.failed() ? DRAFT : draft.text.isEmpty() ? SAMPLING_ERROR : NO_CODE, null,
           null, draft.error == null ? "" : draft.error, List.of(), draft.promptTokens, draft.completionTokens,
-          draft.seconds, 0, List.of(), List.of(), List.of()));
+          draft.seconds, 0, List.of(), List.of(), List.of(), List.of()));
       code = draft.code;
     }
     for (int round = 1; round <= k; round++) {
-      Documented documented = strategy.usesDocs() ? document(code) : Documented.NONE;
+      Documented documented = strategy.usesDocs() ? document(code, taskDocs) : Documented.NONE;
       if (round > 1 || strategy.usesDocs()) {
         prompt = AgentPrompts.revise(task, code, errors, strategy.usesDocs() ? documented.apiInfo : null);
       }
@@ -108,7 +119,7 @@ public final class ManimAgent {
         rounds.add(new AgentRound(round, prompt, g.text, g.code, g.text.isEmpty() ? SAMPLING_ERROR : NO_CODE, null,
             null, g.error, List.of(),
             g.promptTokens, g.completionTokens, g.seconds, 0, documented.found, documented.missing,
-            documented.suggested));
+            documented.suggested, documented.related));
         continue; // the previous program and its errors stay the next round's input
       }
       code = g.code;
@@ -118,7 +129,7 @@ public final class ManimAgent {
       rounds.add(new AgentRound(round, prompt, g.text, code, render.status().wireName(), render.exceptionType(),
           render.errorLine(), render.succeeded() ? "" : render.message(), render.stderrTail(), g.promptTokens,
           g.completionTokens, g.seconds, render.wallSeconds(), documented.found, documented.missing,
-          documented.suggested));
+          documented.suggested, documented.related));
       if (render.succeeded()) {
         break;
       }
@@ -143,8 +154,8 @@ public final class ManimAgent {
     } catch (RuntimeException e) {
       gen = Generation.failed(0, request.seed(0), "the policy client failed: " + e, 0);
     }
-    int promptTokens = gen.promptTokenIds() == null ? -1 : gen.promptTokenIds().length;
-    int completionTokens = gen.tokenIds() == null ? -1 : gen.tokenIds().length;
+    int promptTokens = gen.promptTokens();
+    int completionTokens = gen.completionTokens();
     if (gen.failed()) {
       return new Generated("", "", gen.error(), promptTokens, completionTokens, gen.seconds());
     }
@@ -156,13 +167,16 @@ public final class ManimAgent {
     return new Generated(gen.text(), code, null, promptTokens, completionTokens, gen.seconds());
   }
 
-  private record Documented(String apiInfo, List<String> found, List<String> missing, List<String> suggested) {
-    static final Documented NONE = new Documented(null, List.of(), List.of(), List.of());
+  private record Documented(String apiInfo, List<String> found, List<String> missing, List<String> suggested,
+      List<String> related) {
+    static final Documented NONE = new Documented(null, List.of(), List.of(), List.of(), List.of());
   }
 
-  private Documented document(String code) {
+  private Documented document(String code, List<ApiDoc> taskDocs) {
+    List<String> relatedNames = taskDocs.stream().map(ApiDoc::qualifiedName).toList();
     if (code.isBlank()) {
-      return new Documented("", List.of(), List.of(), List.of());
+      return new Documented(AgentPrompts.apiInfo(new CodeDocs(List.of(), List.of(), List.of(), null), Map.of(),
+          taskDocs), List.of(), List.of(), List.of(), relatedNames);
     }
     CodeDocs d = docs.docs(code);
     Map<String, List<ApiDoc>> close = new LinkedHashMap<>();
@@ -176,7 +190,7 @@ public final class ManimAgent {
         }
       }
     }
-    return new Documented(AgentPrompts.apiInfo(d, close), d.found().stream().map(ApiDoc::qualifiedName).toList(),
-        d.missing(), suggested);
+    return new Documented(AgentPrompts.apiInfo(d, close, taskDocs),
+        d.found().stream().map(ApiDoc::qualifiedName).toList(), d.missing(), suggested, relatedNames);
   }
 }

@@ -14,11 +14,27 @@ public final class WorkerApiDocs implements ApiDocsSource {
 
   private final RenderWorkerPool pool;
   private final BiFunction<String, Integer, List<ApiDoc>> search;
+  private final BiFunction<String, Integer, List<ApiDoc>> concepts;
 
   /** @param search closest real names for a missing one, or null for none */
   public WorkerApiDocs(RenderWorkerPool pool, BiFunction<String, Integer, List<ApiDoc>> search) {
+    this(pool, search, null);
+  }
+
+  /**
+   * @param search closest real names for a missing one, or null for none
+   * @param concepts entries about a task description, or null for none
+   */
+  public WorkerApiDocs(RenderWorkerPool pool, BiFunction<String, Integer, List<ApiDoc>> search,
+      BiFunction<String, Integer, List<ApiDoc>> concepts) {
     this.pool = Objects.requireNonNull(pool, "pool");
     this.search = search;
+    this.concepts = concepts;
+  }
+
+  @Override
+  public List<ApiDoc> relatedToTask(String taskDescription, int k) {
+    return concepts == null || k <= 0 ? List.of() : concepts.apply(taskDescription, k).stream().limit(k).toList();
   }
 
   @Override

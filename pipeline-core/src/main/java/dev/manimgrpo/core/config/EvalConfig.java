@@ -14,7 +14,8 @@ import java.util.Set;
  *     its finished samples and evaluates only what is missing
  * @param strategies direct, ritl, ritl_doc
  * @param maxRounds K, the most rounds (renders) of RITL and RITL-DOC
- * @param suggestions closest real names the API search proposes per missing name (0: no search)
+ * @param suggestions closest real names the API search proposes per missing name (0: none)
+ * @param taskDocs API entries the search finds for the task description, added to RITL-DOC prompts (0: none)
  * @param bootstrapSamples resamples behind each confidence interval
  * @param confidence the intervals' level
  * @param report whether the HTML report is written
@@ -24,7 +25,7 @@ import java.util.Set;
  *     beside the evaluation; empty: none
  */
 public record EvalConfig(String dir, String evalId, List<String> strategies, int maxRounds, int suggestions,
-    int bootstrapSamples, double confidence, boolean report, int reportWorst, List<EvalPolicy> policies,
+    int taskDocs, int bootstrapSamples, double confidence, boolean report, int reportWorst, List<EvalPolicy> policies,
     String trainingRun) implements java.io.Serializable {
 
   static final Set<String> STAGES = Set.of("base", "sft", "sft_grpo");
@@ -50,6 +51,9 @@ public record EvalConfig(String dir, String evalId, List<String> strategies, int
     if (suggestions < 0) {
       throw new IllegalArgumentException("eval.suggestions must be >= 0 (0 = no API search), got " + suggestions);
     }
+    if (taskDocs < 0) {
+      throw new IllegalArgumentException("eval.task-docs must be >= 0 (0 = none), got " + taskDocs);
+    }
     if (bootstrapSamples < 100) {
       throw new IllegalArgumentException("eval.bootstrap-samples must be >= 100 (intervals from fewer resamples are"
           + " noise), got " + bootstrapSamples);
@@ -71,6 +75,11 @@ public record EvalConfig(String dir, String evalId, List<String> strategies, int
     }
   }
 
+  /** Whether the API search index is needed (suggestions or task docs for RITL-DOC). */
+  public boolean usesApiIndex() {
+    return (suggestions > 0 || taskDocs > 0) && strategyList().contains(Strategy.RITL_DOC);
+  }
+
   /** The strategies, parsed, in the order configured. */
   public List<Strategy> strategyList() {
     return strategies.stream().map(Strategy::parse).distinct().toList();
@@ -82,13 +91,13 @@ public record EvalConfig(String dir, String evalId, List<String> strategies, int
   }
 
   public EvalConfig withEvalId(String id) {
-    return new EvalConfig(dir, id, strategies, maxRounds, suggestions, bootstrapSamples, confidence, report,
-        reportWorst, policies, trainingRun);
+    return new EvalConfig(dir, id, strategies, maxRounds, suggestions, taskDocs, bootstrapSamples, confidence,
+        report, reportWorst, policies, trainingRun);
   }
 
   public EvalConfig withDir(String newDir) {
-    return new EvalConfig(newDir, evalId, strategies, maxRounds, suggestions, bootstrapSamples, confidence, report,
-        reportWorst, policies, trainingRun);
+    return new EvalConfig(newDir, evalId, strategies, maxRounds, suggestions, taskDocs, bootstrapSamples,
+        confidence, report, reportWorst, policies, trainingRun);
   }
 
   /** The policies to compare, each resolved against the {@code policy} section. */

@@ -15,9 +15,29 @@ import java.util.Objects;
  * @param finishReason why generation ended (eos, stop, length, ...), or null when sampling failed
  * @param error why sampling failed, or null when it did not
  * @param seconds time spent sampling this completion (its share of a batched call)
+ * @param promptTokenCount prompt tokens as the backend counted them (a server's {@code usage}), -1 when
+ *     unknown; the ids' length wins when the ids are known
+ * @param completionTokenCount completion tokens as the backend counted them, -1 when unknown
  */
 public record Generation(int rolloutIndex, long seed, String text, int[] promptTokenIds, int[] tokenIds,
-    float[] logprobs, String finishReason, String error, double seconds) {
+    float[] logprobs, String finishReason, String error, double seconds, int promptTokenCount,
+    int completionTokenCount) {
+
+  /** A generation whose token counts are those of its ids (unknown without them). */
+  public Generation(int rolloutIndex, long seed, String text, int[] promptTokenIds, int[] tokenIds, float[] logprobs,
+      String finishReason, String error, double seconds) {
+    this(rolloutIndex, seed, text, promptTokenIds, tokenIds, logprobs, finishReason, error, seconds, -1, -1);
+  }
+
+  /** Prompt tokens: the ids' length when known, else the backend's count, else -1. */
+  public int promptTokens() {
+    return promptTokenIds != null ? promptTokenIds.length : promptTokenCount;
+  }
+
+  /** Completion tokens: the ids' length when known, else the backend's count, else -1. */
+  public int completionTokens() {
+    return tokenIds != null ? tokenIds.length : completionTokenCount;
+  }
 
   public Generation {
     Objects.requireNonNull(text, "text");

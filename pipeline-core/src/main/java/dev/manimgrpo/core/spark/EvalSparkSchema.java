@@ -33,7 +33,8 @@ public final class EvalSparkSchema {
       .add("render_seconds", DataTypes.DoubleType, false)
       .add("doc_names", DataTypes.createArrayType(DataTypes.StringType, false), false)
       .add("doc_missing", DataTypes.createArrayType(DataTypes.StringType, false), false)
-      .add("doc_suggestions", DataTypes.createArrayType(DataTypes.StringType, false), false);
+      .add("doc_suggestions", DataTypes.createArrayType(DataTypes.StringType, false), false)
+      .add("doc_related", DataTypes.createArrayType(DataTypes.StringType, false), false);
 
   /** Without eval_id: it is the partition folder's name ({@code eval_id=E}), as partitionBy writes it. */
   static final StructType SAMPLE = new StructType()
@@ -161,7 +162,8 @@ public final class EvalSparkSchema {
     for (AgentRound r : s.rounds()) {
       rounds.add(RowFactory.create(r.round(), r.prompt(), r.completion(), r.code(), r.status(), r.exceptionType(),
           r.errorLine(), r.message(), seq(r.stderrTail()), r.promptTokens(), r.completionTokens(), r.samplingSeconds(),
-          r.renderSeconds(), seq(r.docNames()), seq(r.docMissing()), seq(r.docSuggestions())));
+          r.renderSeconds(), seq(r.docNames()), seq(r.docMissing()), seq(r.docSuggestions()),
+          seq(r.docRelated())));
     }
     return RowFactory.create(s.policy(), s.stage(), s.strategy(), s.promptId(), s.split(), s.difficulty(),
         s.taskPrompt(), s.templateVersion(), s.roundsUsed(), s.finalStatus(), s.success(), s.errorClass(),
@@ -176,7 +178,7 @@ public final class EvalSparkSchema {
     for (Row x : r.<Row>getList(r.fieldIndex("rounds"))) {
       rounds.add(new AgentRound(x.getInt(0), x.getString(1), x.getString(2), x.getString(3), x.getString(4),
           x.getString(5), x.isNullAt(6) ? null : x.getInt(6), x.getString(7), x.getList(8), x.getInt(9), x.getInt(10),
-          x.getDouble(11), x.getDouble(12), x.getList(13), x.getList(14), x.getList(15)));
+          x.getDouble(11), x.getDouble(12), x.getList(13), x.getList(14), x.getList(15), x.getList(16)));
     }
     return new EvalSample(str(r, "eval_id"), str(r, "policy"), str(r, "stage"), str(r, "strategy"),
         str(r, "prompt_id"), str(r, "split"), str(r, "difficulty"), str(r, "task_prompt"), str(r, "template_version"),

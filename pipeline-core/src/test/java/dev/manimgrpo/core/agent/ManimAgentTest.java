@@ -107,8 +107,10 @@ class ManimAgentTest {
     // The API search index over what the installed manim lists, as the evaluation job builds it.
     ManimApiIndex index = ManimApiIndex.build(pool.manimVersion(), pool.apiDump());
     ApiDocsSource docs = new WorkerApiDocs(pool,
-        (name, k) -> index.closestNames(name, k).stream().map(Suggestion::entry).toList());
-    ManimAgent.Outcome out = new ManimAgent(policy, pool, docs, 3).solve("basic_01", TASK, Strategy.RITL_DOC, 3, SAMPLING);
+        (name, k) -> index.closestNames(name, k).stream().map(Suggestion::entry).toList(),
+        (task, k) -> index.searchConcepts(task, k).stream().map(Suggestion::entry).toList());
+    ManimAgent.Outcome out = new ManimAgent(policy, pool, docs, 3, 3)
+        .solve("basic_01", TASK, Strategy.RITL_DOC, 3, SAMPLING);
 
     assertEquals(List.of(ManimAgent.DRAFT, "rendered"), out.rounds().stream().map(AgentRound::status).toList());
     assertEquals(1, out.renders());
@@ -116,6 +118,8 @@ class ManimAgentTest {
     assertTrue(revised.docNames().contains("Create"), revised.docNames().toString());
     assertEquals(List.of("Cirlce"), revised.docMissing());
     assertEquals(List.of("Cirlce->Circle"), revised.docSuggestions());
+    // The search over the task description ("A blue circle appears...") finds Circle too.
+    assertTrue(revised.docRelated().contains("Circle"), revised.docRelated().toString());
 
     String prompt = policy.prompts.get(1);
     assertTrue(prompt.contains("<RENDER_ERRORS>\nNONE\n</RENDER_ERRORS>"), prompt);
@@ -123,6 +127,8 @@ class ManimAgentTest {
     assertTrue(prompt.contains("\nCreate(mobject"), prompt);
     assertTrue(prompt.contains("NO DOCUMENTATION AVAILABLE FOR Cirlce (closest real names: Circle, "), prompt);
     assertTrue(prompt.contains("\nCircle(radius"), prompt); // the best suggestion's signature
+    assertTrue(prompt.contains("\nRELATED TO THE TASK:\n"), prompt);
+    assertEquals(revised.prompt(), prompt);
     // The Examples section of manim's docstrings is left out.
     assertFalse(prompt.contains("Examples\n"), prompt);
   }

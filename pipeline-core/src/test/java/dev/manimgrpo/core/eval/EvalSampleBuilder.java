@@ -96,7 +96,7 @@ public final class EvalSampleBuilder {
       boolean ok = "rendered".equals(status);
       rounds.add(new AgentRound(i + 1, "task " + promptId + " round " + (i + 1), "```python\n" + code + "```", code,
           status, ok ? null : errorClass, ok ? null : 3, ok ? "" : status + " in round " + (i + 1),
-          ok ? List.of() : stderr, -1, -1, 0.5, 0.5, List.of(), List.of(), List.of()));
+          ok ? List.of() : stderr, -1, -1, 0.5, 0.5, List.of(), List.of(), List.of(), List.of()));
     }
     String last = statuses.get(statuses.size() - 1);
     boolean success = "rendered".equals(last);

@@ -38,8 +38,9 @@ final class EvalPartition implements FlatMapFunction<Iterator<EvalTask>, Row> {
   public Iterator<Row> call(Iterator<EvalTask> tasks) {
     PolicyClient client = ExecutorPolicy.get(config);
     RenderWorkerPool pool = ExecutorRenderPool.get(config);
-    WorkerApiDocs docs = new WorkerApiDocs(pool, ExecutorApiIndex.search(config, pool));
-    ManimAgent agent = new ManimAgent(client, pool, docs, config.eval().suggestions());
+    WorkerApiDocs docs = new WorkerApiDocs(pool, ExecutorApiIndex.search(config, pool),
+        ExecutorApiIndex.concepts(config, pool));
+    ManimAgent agent = new ManimAgent(client, pool, docs, config.eval().suggestions(), config.eval().taskDocs());
     RolloutScorer scorer = RolloutScorer.of(config.reward());
     List<Row> out = new ArrayList<>();
     while (tasks.hasNext()) {

@@ -22,8 +22,19 @@ final class ExecutorApiIndex {
   private ExecutorApiIndex() {}
 
   /** Closest real names for a missing one, or null when the configuration asks for none. */
-  static synchronized BiFunction<String, Integer, List<ApiDoc>> search(PipelineConfig config, RenderWorkerPool pool) {
-    if (config.eval().suggestions() <= 0) {
+  static BiFunction<String, Integer, List<ApiDoc>> search(PipelineConfig config, RenderWorkerPool pool) {
+    ManimApiIndex ready = config.eval().suggestions() > 0 ? index(config, pool) : null;
+    return ready == null ? null : (name, k) -> ready.closestNames(name, k).stream().map(Suggestion::entry).toList();
+  }
+
+  /** Entries about a task description, or null when the configuration asks for none. */
+  static BiFunction<String, Integer, List<ApiDoc>> concepts(PipelineConfig config, RenderWorkerPool pool) {
+    ManimApiIndex ready = config.eval().taskDocs() > 0 ? index(config, pool) : null;
+    return ready == null ? null : (task, k) -> ready.searchConcepts(task, k).stream().map(Suggestion::entry).toList();
+  }
+
+  private static synchronized ManimApiIndex index(PipelineConfig config, RenderWorkerPool pool) {
+    if (!config.eval().usesApiIndex()) {
       return null;
     }
     if (index == null || !index.manimVersion().equals(pool.manimVersion())) {
@@ -33,7 +44,6 @@ final class ExecutorApiIndex {
       index = ManimApiIndex.open(config.cache().resolvedDir(), pool.manimVersion(), pool::apiDump);
       LOG.info("manim API index ready: {} entries (manim {})", index.entries().size(), index.manimVersion());
     }
-    ManimApiIndex ready = index;
-    return (name, k) -> ready.closestNames(name, k).stream().map(Suggestion::entry).toList();
+    return index;
   }
 }

@@ -25,6 +25,23 @@ final class ChatCompletions {
   /** One choice of an answer. */
   record Choice(int index, String text, String finishReason, float[] logprobs) {}
 
+  /** An answer's token counts ({@code usage}), -1 where the server did not give one. */
+  record Usage(int promptTokens, int completionTokens) {
+    static final Usage UNKNOWN = new Usage(-1, -1);
+  }
+
+  /** The {@code usage} object of a well-formed answer; UNKNOWN when absent or not numbers. */
+  static Usage usage(String body) {
+    try {
+      JsonNode u = JSON.readTree(body).path("usage");
+      int p = u.path("prompt_tokens").canConvertToInt() ? u.path("prompt_tokens").asInt(-1) : -1;
+      int c = u.path("completion_tokens").canConvertToInt() ? u.path("completion_tokens").asInt(-1) : -1;
+      return new Usage(p < 0 ? -1 : p, c < 0 ? -1 : c);
+    } catch (JsonProcessingException e) {
+      return Usage.UNKNOWN;
+    }
+  }
+
   private ChatCompletions() {}
 
   /**

@@ -281,6 +281,8 @@ public final class OpenAiPolicyClient implements PolicyClient {
     }
     List<Generation> generations = new ArrayList<>();
     double share = (t1 - t0) / 1e9 / Math.max(1, choices.size());
+    // usage counts the prompt once and the completions together: per choice only with one choice.
+    ChatCompletions.Usage usage = ChatCompletions.usage(answer);
     java.util.Set<Integer> seen = new java.util.HashSet<>();
     for (Choice c : choices) {
       if (c.index() < 0 || c.index() >= indices.size() || !seen.add(c.index())) {
@@ -288,7 +290,7 @@ public final class OpenAiPolicyClient implements PolicyClient {
       }
       int rollout = indices.get(c.index());
       generations.add(new Generation(rollout, request.seed(rollout), c.text(), null, null, c.logprobs(),
-          c.finishReason(), null, share));
+          c.finishReason(), null, share, usage.promptTokens(), choices.size() == 1 ? usage.completionTokens() : -1));
     }
     LOG.debug("openai: {} of {} choices from {} in {} ms", generations.size(), indices.size(), displayEndpoint,
         (t1 - t0) / 1_000_000);

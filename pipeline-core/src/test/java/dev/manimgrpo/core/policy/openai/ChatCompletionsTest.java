@@ -50,6 +50,16 @@ class ChatCompletionsTest {
   }
 
   @Test
+  void usageIsReadWhenTheServerGivesIt() {
+    assertThat(ChatCompletions.usage("{\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":30}}"))
+        .isEqualTo(new ChatCompletions.Usage(12, 30));
+    assertThat(ChatCompletions.usage("{\"choices\":[]}")).isEqualTo(ChatCompletions.Usage.UNKNOWN);
+    assertThat(ChatCompletions.usage("{\"usage\":{\"prompt_tokens\":\"many\",\"completion_tokens\":-3}}"))
+        .isEqualTo(ChatCompletions.Usage.UNKNOWN);
+    assertThat(ChatCompletions.usage("not json")).isEqualTo(ChatCompletions.Usage.UNKNOWN);
+  }
+
+  @Test
   void theWireSeedIsANonNegative31BitNumber() {
     for (long s : new long[] {0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0x0123456789ABCDEFL}) {
       assertThat(ChatCompletions.wireSeed(s)).isBetween(0L, 0x7FFFFFFFL);

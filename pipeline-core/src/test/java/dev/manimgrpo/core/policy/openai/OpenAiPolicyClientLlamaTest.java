@@ -87,7 +87,20 @@ class OpenAiPolicyClientLlamaTest {
           assertThat(lp).isLessThanOrEqualTo(0f);
         }
         assertThat(g.seconds()).isPositive();
+        // usage counts the prompt once for all choices; completions apart only with one choice.
+        assertThat(g.promptTokens()).isPositive();
+        assertThat(g.completionTokens()).isEqualTo(-1);
       }
+    }
+  }
+
+  @Test
+  void oneChoiceCarriesTheServersTokenCounts() {
+    GroupRequest request = group(1);
+    try (OpenAiPolicyClient client = client(config(llama.baseUrl()))) {
+      Generation g = client.generate(request).get(0);
+      assertThat(g.promptTokens()).isPositive();
+      assertThat(g.completionTokens()).isBetween(1, 16); // max-tokens 16
     }
   }
 
