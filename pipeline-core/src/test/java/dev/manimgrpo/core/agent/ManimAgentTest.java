@@ -153,6 +153,16 @@ class ManimAgentTest {
   }
 
   @Test
+  void everyReplacementOfAnOlderNameIsARealNameOfTheInstalledManim() {
+    ManimApiIndex index = ManimApiIndex.build(pool.manimVersion(), pool.apiDump());
+    for (var e : dev.manimgrpo.core.agent.docs.LegacyNames.REPLACEMENTS.entrySet()) {
+      for (String current : e.getValue()) {
+        assertTrue(index.exact(current).isPresent(), e.getKey() + " -> " + current + " is not in manim");
+      }
+    }
+  }
+
+  @Test
   void theApiDumpListsClassesMethodsAndConstants() {
     List<ApiDoc> all = pool.apiDump();
     assertTrue(all.size() > 1000, "entries: " + all.size());

@@ -133,8 +133,21 @@ public final class ManimApiIndex implements AutoCloseable {
       return List.of();
     }
     String name = NameQuery.lastSegment(unknownName);
+    List<Suggestion> out = new java.util.ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    // A name of older manim first: its replacement is the answer, however different the spelling.
+    for (String current : LegacyNames.replacements(name)) {
+      exact(current).filter(d -> seen.add(d.qualifiedName())).ifPresent(d -> out.add(new Suggestion(d, 1.0)));
+    }
     Query q = NameQuery.of(name);
-    return q == null ? List.of() : search(q, NAME_CANDIDATES, k, hit -> NameSimilarity.score(name, hit.doc.name()));
+    if (q != null && out.size() < k) {
+      for (Suggestion s : search(q, NAME_CANDIDATES, k, hit -> NameSimilarity.score(name, hit.doc.name()))) {
+        if (out.size() < k && seen.add(s.entry().qualifiedName())) {
+          out.add(s);
+        }
+      }
+    }
+    return out.size() > k ? out.subList(0, k) : out;
   }
 
   /**

@@ -51,6 +51,16 @@ class ManimApiIndexTest {
   }
 
   @Test
+  void namesOfOlderManimSuggestWhatReplacedThem() {
+    assertThat(closest("ShowCreation")).first().isEqualTo("Create");
+    assertThat(closest("TextMobject").subList(0, 2)).containsExactly("Text", "Tex");
+    assertThat(closest("TexMobject")).first().isEqualTo("MathTex");
+    assertThat(closest("get_graph")).first().isEqualTo("CoordinateSystem.plot");
+    assertThat(index.closestNames("ShowCreation", 1)).hasSize(1);
+    assertThat(closest("ShowCreation")).doesNotHaveDuplicates();
+  }
+
+  @Test
   void aMisspeltMethodSuggestsItsPreferredDefinition() {
     // set_color is defined by Mobject, VMobject and PMobject: one suggestion, the base class's
     List<String> s = closest("set_colour");
