@@ -36,6 +36,17 @@ public final class ManimBenchLoader {
     return select(all, config);
   }
 
+  /** As {@link #load}, refusing an empty selection with a message that names the keys to widen. */
+  public static List<ManimBenchSample> loadSome(SparkSession spark, DatasetConfig config) {
+    List<ManimBenchSample> samples = load(spark, config);
+    if (samples.isEmpty()) {
+      throw new IllegalArgumentException("no prompts: the data set selection is empty (dataset.path="
+          + (config.bundled() ? "(bundled)" : config.path()) + ", dataset.split=" + config.split() + ", dataset.type="
+          + config.type() + ", dataset.limit=" + config.limit() + "); widen it");
+    }
+    return samples;
+  }
+
   /** The split and type filters, then the limit, in sample-id order (the same list every run). */
   public static List<ManimBenchSample> select(List<ManimBenchSample> all, DatasetConfig config) {
     java.util.stream.Stream<ManimBenchSample> s = all.stream()

@@ -98,12 +98,7 @@ public final class EvalJob {
     String samplesDir = dir + "/samples";
     String partition = samplesDir + "/eval_id=" + evalId;
 
-    List<ManimBenchSample> data = ManimBenchLoader.load(spark, config.dataset());
-    if (data.isEmpty()) {
-      throw new IllegalArgumentException("no prompts: the data set selection is empty (dataset.split="
-          + config.dataset().split() + ", dataset.type=" + config.dataset().type() + ", dataset.limit="
-          + config.dataset().limit() + "); widen it");
-    }
+    List<ManimBenchSample> data = ManimBenchLoader.loadSome(spark, config.dataset());
     List<RolloutPrompt> prompts = new ArrayList<>();
     for (int i = 0; i < data.size(); i++) {
       prompts.add(RolloutPrompt.of(data.get(i), config.dataset().promptColumn(), i));

@@ -74,12 +74,7 @@ public final class RolloutJob {
     String dir = rc.resolvedDir(config.output());
     String partition = ShardState.partition(dir, runId, step);
 
-    List<ManimBenchSample> samples = ManimBenchLoader.load(spark, config.dataset());
-    if (samples.isEmpty()) {
-      throw new IllegalArgumentException("no prompts: the data set selection is empty (dataset.split="
-          + config.dataset().split() + ", dataset.type=" + config.dataset().type() + ", dataset.limit="
-          + config.dataset().limit() + "); widen it");
-    }
+    List<ManimBenchSample> samples = ManimBenchLoader.loadSome(spark, config.dataset());
     List<ManimBenchSample> order = StepPrompts.order(samples, config.policy().sampling().seed(), step,
         rc.promptsPerStep() > 0);
     List<RolloutPrompt> prompts = new ArrayList<>();
