@@ -167,7 +167,8 @@ final class RenderWorker implements AutoCloseable {
         .put("max_file_mb", config.maxFileMb())
         .put("max_frames", config.maxFrames())
         .put("keep_video", request.outputDir() != null)
-        .put("stderr_lines", config.stderrLines());
+        .put("stderr_lines", config.stderrLines())
+        .put("latex_formats", config.latexFormats());
     if (request.sceneName() != null) {
       req.put("scene", request.sceneName());
     }

@@ -395,6 +395,29 @@ class RenderWorkerPoolTest {
   }
 
   @Test
+  void preloadedLatexFormatsDrawTheSameFormulasAndReportTheSameErrors() throws Exception {
+    String formulas = "from manim import *\nclass F(Scene):\n    def construct(self):\n"
+        + "        a = MathTex(r'\\int_0^1 x^2\\,dx = \\frac{1}{3}')\n        b = Tex(r'Euler: $e^{i\\pi}+1=0$')\n"
+        + "        self.play(Write(VGroup(a, b).arrange(DOWN)))\n";
+    String broken = "from manim import *\nclass B(Scene):\n    def construct(self):\n"
+        + "        self.add(MathTex(r'\\undefinedmacro x'))\n";
+    RenderConfig plain = ManimRuntimeFixture.config().render().withWorkers(1).withTimeoutSeconds(60)
+        .withLatexFormats(false);
+    try (RenderWorkerPool without = ManimRuntimeFixture.pool(plain, scratch.resolve("no-formats"))) {
+      RenderResult a = pool.render(RenderRequest.frames("fmt", formulas));
+      RenderResult b = without.render(RenderRequest.frames("plain", formulas));
+      assertThat(a.status()).isEqualTo(RenderStatus.RENDERED);
+      assertThat(b.status()).isEqualTo(RenderStatus.RENDERED);
+      assertThat(a.frames().gray()).isEqualTo(b.frames().gray());
+      assertThat(a.frames().chroma()).isEqualTo(b.frames().chroma());
+      RenderResult c = pool.render(RenderRequest.frames("fmt-bad", broken));
+      RenderResult d = without.render(RenderRequest.frames("plain-bad", broken));
+      assertThat(c.status()).isEqualTo(RenderStatus.RUNTIME_ERROR);
+      assertThat(c.message()).isEqualTo(d.message()).contains("LaTeX");
+    }
+  }
+
+  @Test
   void aRenderCannotPoisonTheLatexCache() {
     // Prime the cache, then let hostile code scribble SVGs wherever it can and leave a
     // background process rewriting them; the next render of the formula must be unchanged.
