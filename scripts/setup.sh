@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Brings a fresh Debian machine to the point where manim-grpo builds, runs and tests:
 # host packages (JDK 17, Maven, bubblewrap, debootstrap; Jupyter's nbconvert with JPype, pandas and
-# matplotlib for the notebooks), then the Manim runtime and the
-# llama-server root the openai backend's tests use (both cached under ~/.cache/manim-grpo,
-# built once). Safe to run again: it skips what is there. MANIM_GRPO_LLAMA_SERVER=skip leaves
-# the llama-server root out (then run the tests with -Dtest.excludedGroups=llama).
+# matplotlib for the notebooks), then the Manim runtime, the llama-server root the openai
+# backend's tests use and the Hugging Face oracle root (transformers, torch) the checkpoint
+# loader's tests compare against (all cached under ~/.cache/manim-grpo, built once). Safe to run
+# again: it skips what is there. MANIM_GRPO_LLAMA_SERVER=skip leaves the llama-server root out
+# (then run the tests with -Dtest.excludedGroups=llama); MANIM_GRPO_HF_ORACLE=skip leaves the
+# Hugging Face oracle out (then -Dtest.excludedGroups=hf).
 # Used by scripts/run.sh and scripts/test.sh; rarely needed on its own.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,4 +51,11 @@ if [ "${MANIM_GRPO_LLAMA_SERVER:-}" = skip ]; then
 else
   say "llama.cpp's llama-server for the openai backend's tests (built once, about 1.5 minutes, then reused)"
   bash "$HERE/cluster-conf/provision/llama-server.sh"
+fi
+
+if [ "${MANIM_GRPO_HF_ORACLE:-}" = skip ]; then
+  say "MANIM_GRPO_HF_ORACLE=skip: not provisioning the Hugging Face oracle (tests tagged 'hf' will fail; exclude them)"
+else
+  say "the Hugging Face oracle (transformers, torch) for the checkpoint loader's tests (built once, about 4 minutes and 1.6 GB, then reused)"
+  bash "$HERE/cluster-conf/provision/hf-oracle.sh"
 fi
