@@ -1,0 +1,72 @@
+package dev.manimgrpo.policy.hf;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Tiny random Llama / Qwen2 / Qwen3 models for tests that need no oracle: weights N(0, 0.2) as in
+ * the oracle's models, biases N(0, 0.2) and norm weights 1 + 0.2 N(0, 1) so that none of them is
+ * a no-op.
+ */
+final class RandomHfModels {
+
+  private RandomHfModels() {}
+
+  static HfModelConfig llama() {
+    return HfModelConfig.parse(HfModelConfigTest.LLAMA, "llama");
+  }
+
+  static HfModelConfig qwen2() {
+    return HfModelConfig.parse(HfModelConfigTest.QWEN2, "qwen2");
+  }
+
+  static HfModelConfig qwen3() {
+    return HfModelConfig.parse(HfModelConfigTest.QWEN3, "qwen3");
+  }
+
+  /** Random tensors under the config's names, in layout order. */
+  static Map<String, INDArray> tensors(HfModelConfig c, long seed) {
+    Random r = new Random(seed);
+    Map<String, INDArray> m = new LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : HfWeights.layout(c).entrySet()) {
+      long[] shape = e.getValue();
+      int n = (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+      float[] v = new float[n];
+      boolean norm = e.getKey().contains("norm");
+      for (int i = 0; i < n; i++) {
+        v[i] = (float) ((norm ? 1 : 0) + 0.2 * r.nextGaussian());
+      }
+      m.put(e.getKey(), Nd4j.create(v, shape, 'c'));
+    }
+    return m;
+  }
+
+  static HfCausalLm model(HfModelConfig c, long seed) {
+    return HfCausalLm.of(HfWeights.of(c, tensors(c, seed)));
+  }
+
+  /** Writes config.json and model.safetensors (F32) to a folder. */
+  static Path save(Path folder, String configJson, Map<String, INDArray> tensors)
+      throws IOException {
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve(HfModelConfig.FILE), configJson);
+    SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
+    tensors.forEach(w::f32);
+    w.write(folder.resolve(SafetensorsCheckpoint.SINGLE_FILE));
+    return folder;
+  }
+
+  static int[] randomTokens(Random r, int n, int vocab) {
+    int[] t = new int[n];
+    for (int i = 0; i < n; i++) {
+      t[i] = r.nextInt(vocab);
+    }
+    return t;
+  }
+}
