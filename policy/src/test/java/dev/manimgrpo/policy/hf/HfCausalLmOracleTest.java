@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -69,6 +70,23 @@ class HfCausalLmOracleTest {
           .containsExactly(expected);
       assertThat(lm.greedy(prompt, n, false)).as(name + " row " + b + " without the cache")
           .containsExactly(expected);
+    }
+  }
+
+  @Test
+  void theVariantsAreWhatTheirNamesSay() throws IOException {
+    try (SafetensorsCheckpoint bf16 = SafetensorsCheckpoint.open(models.resolve("llama-bf16"));
+        SafetensorsCheckpoint f32 = SafetensorsCheckpoint.open(models.resolve("llama"));
+        SafetensorsCheckpoint sharded = SafetensorsCheckpoint.open(models.resolve("qwen2-sharded"));
+        SafetensorsCheckpoint single = SafetensorsCheckpoint.open(models.resolve("qwen2"))) {
+      assertThat(bf16.info(HfWeights.EMBED).dtype()).isEqualTo(SafetensorsDtype.BF16);
+      assertThat(f32.info(HfWeights.EMBED).dtype()).isEqualTo(SafetensorsDtype.F32);
+      assertThat(bf16.names()).isEqualTo(f32.names());
+      assertThat(sharded.fileCount()).isGreaterThan(1);
+      assertThat(sharded.names()).isEqualTo(single.names()).doesNotContain(HfWeights.LM_HEAD);
+      for (String name : single.names()) {
+        assertThat(sharded.tensor(name)).as(name).isEqualTo(single.tensor(name));
+      }
     }
   }
 
