@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -37,6 +39,7 @@ public final class HfOracle {
   static final String PROVISION_SCRIPT = "cluster-conf/provision/hf-oracle.sh";
   static final String SCRIPT = "scripts/hf-oracle/tiny_models.py";
   static final String SCENES = "pipeline-core/src/main/resources/manimbench-sample/scenes";
+  private static final int SCRIPT_LIMIT_MINUTES = 5;
 
   private static Path models;
 
@@ -84,10 +87,11 @@ public final class HfOracle {
     Path script = repo.resolve(SCRIPT);
     Path scenes = repo.resolve(SCENES);
     Path target = cacheHome().resolve("manim-grpo/hf-oracle-models").resolve(cacheKey(script, scenes, root));
+    Files.createDirectories(target.getParent());
+    deleteAbandoned(target.getParent());
     if (Files.isRegularFile(target.resolve("manifest.json"))) {
       return target;
     }
-    Files.createDirectories(target.getParent());
     Path partial = Files.createTempDirectory(target.getParent(), target.getFileName() + ".partial-");
     Path log = Files.createTempFile("hf-oracle", ".log");
     try {
@@ -99,13 +103,13 @@ public final class HfOracle {
           "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "OPENBLAS_NUM_THREADS", "1",
           "python3", "/opt/hf-oracle/" + script.getFileName(), "/out", "/in"));
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      boolean finished = p.waitFor(5, TimeUnit.MINUTES);
+      boolean finished = p.waitFor(SCRIPT_LIMIT_MINUTES, TimeUnit.MINUTES);
       if (!finished) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
       if (!finished || p.exitValue() != 0 || !Files.isRegularFile(partial.resolve("manifest.json"))) {
         throw new AssertionError(SCRIPT + " failed in " + root + " ("
-            + (finished ? "exit " + p.exitValue() : "still running after 5 minutes") + "; " + String.join(" ", cmd)
+            + (finished ? "exit " + p.exitValue() : "still running after " + SCRIPT_LIMIT_MINUTES + " minutes") + "; " + String.join(" ", cmd)
             + "):\n" + tail(log, 25));
       }
       try {
@@ -120,6 +124,21 @@ public final class HfOracle {
     } finally {
       delete(partial);
       Files.deleteIfExists(log);
+    }
+  }
+
+  /**
+   * Removes partial folders that a JVM killed while the script ran left behind: older than twice
+   * the script's time limit, so no live run's folder is touched.
+   */
+  private static void deleteAbandoned(Path parent) throws IOException {
+    Instant before = Instant.now().minus(Duration.ofMinutes(2 * SCRIPT_LIMIT_MINUTES));
+    try (Stream<Path> s = Files.list(parent)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().contains(".partial-")).toList()) {
+        if (Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+          delete(p);
+        }
+      }
     }
   }
 
