@@ -108,9 +108,9 @@ public final class HfOracle {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
       if (!finished || p.exitValue() != 0 || !Files.isRegularFile(partial.resolve("manifest.json"))) {
-        throw new AssertionError(SCRIPT + " failed in " + root + " ("
-            + (finished ? "exit " + p.exitValue() : "still running after " + SCRIPT_LIMIT_MINUTES + " minutes") + "; " + String.join(" ", cmd)
-            + "):\n" + tail(log, 25));
+        String why = finished ? "exit " + p.exitValue() : "still running after " + SCRIPT_LIMIT_MINUTES + " minutes";
+        throw new AssertionError(SCRIPT + " failed in " + root + " (" + why + "; " + String.join(" ", cmd) + "):\n"
+            + tail(log, 25));
       }
       try {
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
@@ -135,8 +135,12 @@ public final class HfOracle {
     Instant before = Instant.now().minus(Duration.ofMinutes(2 * SCRIPT_LIMIT_MINUTES));
     try (Stream<Path> s = Files.list(parent)) {
       for (Path p : s.filter(p -> p.getFileName().toString().contains(".partial-")).toList()) {
-        if (Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
-          delete(p);
+        try {
+          if (Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+            delete(p);
+          }
+        } catch (IOException alsoCleaning) {
+          // another JVM removed it first
         }
       }
     }

@@ -105,7 +105,8 @@ class HfOracleTest {
     }
     assertThat(o.path("cases").get(0).path("text").asText()).isEmpty();
     assertThat(o.path("cases").get(0).path("ids_tokenizers")).isEmpty();
-    assertThat(o.path("chat").path("ids").get(0).asInt()).isEqualTo(o.path("special_tokens").path("<|begin_of_text|>").asInt());
+    int bos = o.path("special_tokens").path("<|begin_of_text|>").asInt();
+    assertThat(o.path("chat").path("ids").get(0).asInt()).isEqualTo(bos);
     JsonNode config = JSON.readTree(dir.resolve("tokenizer/tokenizer_config.json").toFile());
     assertThat(config.path("chat_template").asText()).contains("<|im_start|>");
   }
