@@ -48,7 +48,7 @@ public record RoundRecovery(String policy, String stage, String strategy, int n,
   public static RoundRecovery of(EvalGroup g, List<EvalSample> list) {
     int horizon = 1;
     for (EvalSample s : list) {
-      horizon = Math.max(horizon, Math.max(s.roundsUsed(), s.rounds().size()));
+      horizon = Math.max(horizon, Math.max(s.roundsUsed(), loopRounds(s)));
     }
     int[] firstRenderedAt = new int[horizon + 1];
     for (EvalSample s : list) {
@@ -64,17 +64,21 @@ public record RoundRecovery(String policy, String stage, String strategy, int n,
   }
 
   /**
-   * The 1-based position of the first round that rendered, or 0 when none did. Taken from the recorded
-   * rounds; a sample that succeeded with no rendered round on record (its rounds were not kept) counts
-   * its last round.
+   * The number (1..K) of the first round that rendered, or 0 when none did. Taken from the recorded
+   * rounds (RITL-DOC's draft, round 0, is never rendered); a sample that succeeded with no rendered
+   * round on record (its rounds were not kept) counts its last round.
    */
   public static int firstRenderedRound(EvalSample s) {
-    List<AgentRound> rounds = s.rounds();
-    for (int i = 0; i < rounds.size(); i++) {
-      if (rounds.get(i).rendered()) {
-        return i + 1;
+    for (AgentRound r : s.rounds()) {
+      if (r.round() >= 1 && r.rendered()) {
+        return r.round();
       }
     }
-    return s.success() ? Math.max(1, Math.max(s.roundsUsed(), rounds.size())) : 0;
+    return s.success() ? Math.max(1, Math.max(s.roundsUsed(), loopRounds(s))) : 0;
+  }
+
+  /** Rounds of the loop on record: round 0 (a draft) is not one. */
+  private static int loopRounds(EvalSample s) {
+    return (int) s.rounds().stream().filter(r -> r.round() >= 1).count();
   }
 }

@@ -135,4 +135,17 @@ class EvalAggregatesTest {
     assertThat(RoundRecovery.firstRenderedRound(bare)).isEqualTo(2);
     assertThat(RoundRecovery.firstRenderedRound(sample("p", "base", "ritl", "y").rounds("timeout").build())).isZero();
   }
+
+  @Test
+  void ritlDocsDraftIsNotARoundOfTheLoop() {
+    EvalSample firstTime = sample("p", "sft", "ritl_doc", "a").draft().rounds("rendered").build();
+    EvalSample second = sample("p", "sft", "ritl_doc", "b").draft().rounds("runtime_error", "rendered").build();
+    assertThat(RoundRecovery.firstRenderedRound(firstTime)).isEqualTo(1);
+    assertThat(RoundRecovery.firstRenderedRound(second)).isEqualTo(2);
+    RoundRecovery curve = RoundRecovery.compute(List.of(firstTime, second)).get(0);
+    assertThat(curve.cumulativeSuccess()).containsExactly(0.5, 1.0);
+    EvalAggregate a = EvalAggregates.compute(List.of(firstTime, second)).get(0);
+    assertThat(a.recoveredByFeedback()).isEqualTo(1);
+    assertThat(a.firstRoundSuccessRate()).isEqualTo(0.5);
+  }
 }

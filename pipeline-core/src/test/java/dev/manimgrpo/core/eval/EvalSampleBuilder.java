@@ -25,6 +25,7 @@ public final class EvalSampleBuilder {
   private long completionTokens = -1;
   private Integer renders;
   private double wallSeconds = 1;
+  private boolean draft;
 
   private EvalSampleBuilder(String policy, String stage, String strategy, String promptId) {
     this.policy = policy;
@@ -35,6 +36,12 @@ public final class EvalSampleBuilder {
 
   public static EvalSampleBuilder sample(String policy, String stage, String strategy, String promptId) {
     return new EvalSampleBuilder(policy, stage, strategy, promptId);
+  }
+
+  /** A RITL-DOC draft (round 0, never rendered) before the rounds. */
+  public EvalSampleBuilder draft() {
+    this.draft = true;
+    return this;
   }
 
   /** Each round's status, in order; the last is the final status. */
@@ -91,6 +98,10 @@ public final class EvalSampleBuilder {
 
   public EvalSample build() {
     List<AgentRound> rounds = new ArrayList<>();
+    if (draft) {
+      rounds.add(new AgentRound(0, "task " + promptId, "draft", code, "draft", null, null, "", List.of(), -1, -1, 0.5,
+          0, List.of(), List.of(), List.of(), List.of()));
+    }
     for (int i = 0; i < statuses.size(); i++) {
       String status = statuses.get(i);
       boolean ok = "rendered".equals(status);
