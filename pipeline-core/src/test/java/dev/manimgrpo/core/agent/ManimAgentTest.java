@@ -163,6 +163,22 @@ class ManimAgentTest {
   }
 
   @Test
+  void programsMadeToChokeTheParserCostNothingButAParseError() {
+    String nested = "x = " + "(".repeat(100_000) + ")".repeat(100_000) + "\n";
+    CodeDocs deep = pool.apiDocs(nested).orElseThrow();
+    assertNotNull(deep.parseError());
+    assertTrue(deep.names().isEmpty());
+    CodeDocs huge = pool.apiDocs("x = 1\n".repeat(50_000)).orElseThrow();
+    assertEquals("no code, or code too long", huge.parseError());
+    String calls = "from manim import *\n" + "Circle()\n".repeat(20_000);
+    assertEquals(List.of("Circle"), pool.apiDocs(calls).orElseThrow().names());
+    // The worker that parsed them still renders.
+    ManimAgent.Outcome out = new ManimAgent(new ScriptedPolicy(FIXED), pool, null, 0)
+        .solve("basic_01", TASK, Strategy.DIRECT, 1, SAMPLING);
+    assertTrue(out.finalRender().succeeded());
+  }
+
+  @Test
   void theApiDumpListsClassesMethodsAndConstants() {
     List<ApiDoc> all = pool.apiDump();
     assertTrue(all.size() > 1000, "entries: " + all.size());
