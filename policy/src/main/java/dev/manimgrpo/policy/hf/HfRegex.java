@@ -28,7 +28,7 @@ import java.util.regex.PatternSyntaxException;
  *       {@code \p{Alpha}}; property names Java knows only with {@code Is} ({@code \p{Han}}) get it;
  *       {@code \p{^X}} becomes {@code \P{X}};
  *   <li>an interval followed by {@code +} repeats the interval ({@code X{1,3}+} is {@code
- *       (?:X{1,3})+}), where Java would make it possessive; {@code {,n}} becomes {@code {0,n}}; a
+ *       (?:X{1,3})+}, written {@code X{1,}}), where Java would make it possessive; {@code {,n}} becomes {@code {0,n}}; a
  *       {@code {} that starts no interval is a literal;
  *       {@code (?m)} (Ruby's dot-all) becomes {@code (?s)}; {@code (?#...)} comments are dropped.
  * </ul>
@@ -241,7 +241,8 @@ final class HfRegex {
   /**
    * A {@code {} outside a class: an interval quantifier, or a literal brace. An interval followed
    * by {@code +} is not possessive in Oniguruma's syntax but repeats the interval: {@code
-   * \\p{N}{1,3}+} is {@code (?:\\p{N}{1,3})+}, which is how Java is told.
+   * \\p{N}{1,3}+} is {@code (?:\\p{N}{1,3})+}, which matches what {@code \\p{N}{1,}} matches
+   * (the repeats reach every count from 1 up, the longest tried first), and is written so.
    */
   private static int brace(String p, int i, StringBuilder out, int atomStart) {
     Matcher m = INTERVAL.matcher(p).region(i, p.length());
@@ -256,7 +257,16 @@ final class HfRegex {
         if (atomStart < 0) {
           throw refused(p, "an interval followed by + with nothing to repeat");
         }
-        out.insert(atomStart, "(?:").append(interval).append(")+");
+        int min = m.group(1).isEmpty() ? 0 : Integer.parseInt(m.group(1));
+        boolean open = m.group(2) != null && m.group(3).isEmpty();
+        int max = m.group(2) == null ? min : open ? Integer.MAX_VALUE : Integer.parseInt(m.group(3));
+        if (min >= 1 && (open || max >= 2 * min - 1)) {
+          // Repeats of [min, max] reach every count from min up: X{min,}, greedy the same way,
+          // without the group Java would match by recursion (a stack overflow on a long run).
+          out.append('{').append(min).append(",}");
+        } else {
+          out.insert(atomStart, "(?:").append(interval).append(")+");
+        }
         return end + 1;
       }
       out.append(interval);

@@ -303,7 +303,8 @@ public final class HfTokenizer {
   /**
    * The added tokens with the ids the library gives them when it reads the file: a token already in
    * the vocabulary (or added before) keeps that id, a new one takes the next id after the
-   * vocabulary; empty contents are ignored.
+   * vocabulary; empty contents are ignored. A new id the vocabulary already uses (its ids have a
+   * gap) is refused: the library would give two tokens one id.
    */
   private static List<HfAddedVocabulary.AddedToken> addedTokens(JsonNode list, HfBpe bpe) {
     if (list.isMissingNode() || list.isNull()) {
@@ -313,6 +314,8 @@ public final class HfTokenizer {
       throw new IllegalArgumentException("added_tokens is not a list");
     }
     Map<String, Integer> vocab = bpe.vocab();
+    Map<Integer, String> vocabIds = new HashMap<>(vocab.size() * 2);
+    vocab.forEach((token, id) -> vocabIds.put(id, token));
     Map<String, Integer> seen = new HashMap<>();
     Map<Integer, HfAddedVocabulary.AddedToken> byId = new LinkedHashMap<>();
     int next = vocab.size();
@@ -327,6 +330,11 @@ public final class HfTokenizer {
       }
       if (id == null) {
         id = next++;
+        if (vocabIds.containsKey(id)) {
+          throw new IllegalArgumentException("added token \"" + content + "\" gets id " + id + " (the next after the "
+              + "vocabulary's " + vocab.size() + " entries, as the tokenizers library counts), which the vocabulary "
+              + "already gives to \"" + vocabIds.get(id) + "\": the vocabulary's ids have a gap");
+        }
       }
       seen.put(content, id);
       byId.put(id, new HfAddedVocabulary.AddedToken(id, content, t.path("special").asBoolean(false),
