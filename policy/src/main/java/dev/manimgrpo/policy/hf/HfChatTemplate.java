@@ -23,8 +23,10 @@ import java.util.Objects;
  *
  * Any other template (Llama 3's, Qwen2.5's and Qwen3's with tools and thinking) fails with an error
  * that says so. The Jinja library that Maven Central offers (jinjava) was not taken: it brings its
- * own Guava, javassist and commons-net, which the dependency-convergence rule holds against Spark's
- * and ND4J's, and it would not render those templates anyway (they call Python string methods).
+ * own Guava, javassist and commons-net, which the dependency-convergence rule holds against the
+ * versions Spark, Hadoop and ND4J bring, and it would not render Qwen3's template anyway (that one
+ * calls Python string methods such as {@code startswith} and {@code split}, and slices with
+ * {@code [::-1]}).
  */
 public final class HfChatTemplate {
 
