@@ -23,6 +23,7 @@ Every model folder is a complete checkpoint (config.json, generation_config.json
 tokenizer files) with an oracle.json; the README of scripts/hf-oracle spells out its fields.
 """
 
+import copy
 import hashlib
 import json
 import os
@@ -76,6 +77,25 @@ TOKENIZER_CASES = [
     "it's we'll they're I'M",
     "<|im_start|>user\nDraw a square<|im_end|>",
     "   \n\n   \n",
+    # Harder cases for the pre-tokenizer regexes and the added-token matcher.
+    "IT'S We'LL they'Re I'd it'\u017f don't",
+    "nbsp\u00a0x ideographic\u3000x line\u2028x nel\u0085x vt\x0bx ff\x0cx fs\x1cx nul\x00x",
+    "a  \n  b   \n\n\tc \r\n",
+    "trailing   ",
+    " \n",
+    "digits 12345678901 \u0661\u0662\u0663\u0664 \u00bd\u00b2 \u216b x2y",
+    "e\u0301 n\u0303 A\u030a \u00e9 \u00c5 cafe\u0301 caf\u00e9",
+    "a+=b;c->d // x...!!!???\n\n\n'''doc'''\n\"\"\"",
+    "'s 'S 'x x's",
+    "<|im_start|><|im_end|><|im_start|><|im_start|  <|im_end|>x<|pad|>y<|begin_of_text|>",
+    "\U0001D4D7\U0001D4EE\U0001D4F5 \U0001D7D9\U0001D7DA \u01c4emal \u01c5 \u01c6",
+    "\U0001F44D\U0001F44D\U0001F3FD\U0001F3F3\uFE0F\u200D\U0001F308 x\U0001F600y",
+    "x <mask> y<sep>   z word words sword word. cafe\u0301 caf\u00e9 <MASK>",
+    "tab\tand  double  spaces\t\t\tthen text",
+    "<tool_call>{\"name\": \"f\"}</tool_call> <|reserved_special_token_0|>",
+    "  a  \n  b  \r\n c \n\n a\rb a\u2028b a\nb a\u0085b axb  ",
+    "x\u00a0\u00a0\u00a0y (\u3000\u3000) a\u2028\u2028b \u0085\u0085x \x1c\x1c( \x0b\x0b. end\u00a0\u00a0",
+    "it'\u017fx I'\u017fm 'Sx 'LLx \u212a'S",
 ]
 CHAT = [
     {"role": "system", "content": "You write Manim scenes."},
@@ -184,6 +204,7 @@ def tokenizer_oracle(out):
             raise SystemExit(f"tokenizers and AutoTokenizer disagree on {text!r} with special tokens")
         cases.append({
             "text": text,
+            "pre_tokens": [p for p, _ in raw.pre_tokenizer.pre_tokenize_str(text)],
             "ids_tokenizers": enc.ids,
             "ids_transformers": ids_auto,
             "ids_with_special_tokens": with_special,
@@ -200,7 +221,192 @@ def tokenizer_oracle(out):
         "bos_token": BOS, "eos_token": EOS, "pad_token": PAD,
         "cases": cases,
         "chat": {"messages": CHAT, "add_generation_prompt": True, "text": chat_text, "ids": list(chat_ids)},
+        "chat_templates": chat_template_oracle(auto),
+        "decode_cases": decode_oracle(raw),
+        "variants": variant_oracles(out),
     }
+
+
+# Split regexes of published tokenizer.json files, and two more a loader may meet.
+QWEN2_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*"
+               r"|\s*[\r\n]+|\s+(?!\S)|\s+")
+# tiktoken's cl100k pattern in its newer form: possessive quantifiers and an end anchor.
+POSSESSIVE_SPLIT = (r"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+"
+                    r"|\s++$|\s*[\r\n]|\s+(?!\S)|\s")
+# o200k's (Llama 4 has the same): letter-case classes and marks, contractions after the word.
+O200K_SPLIT = (r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
+               r"|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
+               r"|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+")
+# Chat templates besides CHAT_TEMPLATE: plain ChatML, and Qwen2-Instruct's (a default system prompt).
+CHATML_TEMPLATE = (
+    "{% for message in messages %}"
+    "{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+QWEN2_INSTRUCT_TEMPLATE = (
+    "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
+    "{{ '<|im_start|>system\\nYou are a helpful assistant.<|im_end|>\\n' }}{% endif %}"
+    "{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+CHAT_CONVERSATIONS = [
+    CHAT,
+    [{"role": "user", "content": "Draw a square."}],
+    [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
+     {"role": "assistant", "content": "```python\nclass A(Scene):\n    pass\n```"},
+     {"role": "user", "content": "  More <|im_end|> caf\u00e9 \U0001F600\n"}],
+]
+
+
+def bytes_to_unicode():
+    """GPT-2's byte-level alphabet: byte -> the printable character that stands for it."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(0xA1, 0xAD)) + list(range(0xAE, 0x100))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return {b: chr(c) for b, c in zip(bs, cs)}
+
+
+def byte_level(add_prefix_space=False, trim_offsets=True, use_regex=True):
+    return {"type": "ByteLevel", "add_prefix_space": add_prefix_space, "trim_offsets": trim_offsets,
+            "use_regex": use_regex}
+
+
+def split(pattern, behavior="Isolated", invert=False, literal=False):
+    return {"type": "Split", "pattern": {"String" if literal else "Regex": pattern}, "behavior": behavior,
+            "invert": invert}
+
+
+def added(token_id, content, special=False, lstrip=False, rstrip=False, single_word=False, normalized=False):
+    return {"id": token_id, "content": content, "single_word": single_word, "lstrip": lstrip, "rstrip": rstrip,
+            "normalized": normalized, "special": special}
+
+
+def tokenizer_variants(base):
+    """tokenizer.json files derived from the trained one, each with a feature a loader must get right:
+    {name: (description, tokenizer.json as a dict)}."""
+    n = len(base["model"]["vocab"])
+    variants = {}
+
+    def derive(name, description, pre_tokenizer=None, **top):
+        d = copy.deepcopy(base)
+        if pre_tokenizer is not None:
+            d["pre_tokenizer"] = pre_tokenizer
+        d.update(copy.deepcopy(top))
+        variants[name] = (description, d)
+        return d
+
+    d = derive("qwen2", "Qwen2's layout: its split (\\p{N} alone), NFC, ByteLevel post-processor, merges as strings, "
+               "empty subword prefix/suffix, non-special added tokens",
+               {"type": "Sequence", "pretokenizers": [split(QWEN2_SPLIT), byte_level(False, False, False)]},
+               normalizer={"type": "NFC"}, post_processor=byte_level(False, False, False),
+               decoder=byte_level(False, False, False))
+    d["model"].update(continuing_subword_prefix="", end_of_word_suffix="",
+                      merges=[" ".join(m) for m in d["model"]["merges"]])
+    d["added_tokens"] += [added(n, "<tool_call>"), added(n + 1, "</tool_call>")]
+
+    d = derive("llama3", "Llama 3's layout: ignore_merges with whole-word vocabulary entries no merge reaches, "
+               "merges as strings, Sequence(ByteLevel, TemplateProcessing), a reserved special token",
+               post_processor={"type": "Sequence", "processors": [byte_level(True, False, True),
+                                                                   base["post_processor"]]},
+               decoder=byte_level(True, True, True))
+    d["model"].update(ignore_merges=True, merges=[" ".join(m) for m in d["model"]["merges"]])
+    d["model"]["vocab"].update({"\u0120leading": n, "\u0120trailing": n + 1})
+    d["added_tokens"] += [added(n + 2, "<|reserved_special_token_0|>", special=True)]
+
+    derive("possessive", "tiktoken's newer cl100k split: possessive quantifiers, \\s++$",
+           {"type": "Sequence", "pretokenizers": [split(POSSESSIVE_SPLIT), byte_level(False, True, False)]})
+    derive("o200k", "o200k's split: letter-case classes, marks, trailing contractions",
+           {"type": "Sequence", "pretokenizers": [split(O200K_SPLIT), byte_level(False, True, False)]})
+    derive("gpt2", "GPT-2's layout: ByteLevel alone, with its own regex and a prefix space",
+           byte_level(True, True, True), post_processor=byte_level(True, True, True),
+           decoder=byte_level(True, True, True))
+    d = derive("added-flags", "added tokens with lstrip, rstrip, single_word and normalized, under NFC",
+               normalizer={"type": "NFC"})
+    d["added_tokens"] += [added(n, "<mask>", special=True, lstrip=True),
+                          added(n + 1, "<sep>", rstrip=True),
+                          added(n + 2, "word", single_word=True, normalized=True),
+                          added(n + 3, "cafe\u0301", normalized=True),
+                          added(n + 4, " <MASK>", special=True, normalized=False)]
+    derive("anchors", "line anchors and the dot of the regex dialect: ^, $, . next to \\r, \\n, U+0085, U+2028",
+           {"type": "Sequence", "pretokenizers": [split(r"^ +| +$|a.b|\p{L}+", "Removed"),
+                                                  byte_level(False, True, False)]})
+    for behavior, pattern, invert in [("Removed", " ", False), ("MergedWithPrevious", r"\s+", False),
+                                      ("MergedWithNext", r"\p{P}", False), ("Contiguous", r"\p{L}", False),
+                                      ("Removed", r"\p{L}+", True), ("MergedWithPrevious", r"\s+", True)]:
+        name = "split-" + behavior.lower() + ("-inverted" if invert else "") + ("-literal" if pattern == " " else "")
+        derive(name, f"Split on {pattern!r}, {behavior}, invert {invert}, then ByteLevel",
+               {"type": "Sequence", "pretokenizers": [split(pattern, behavior, invert, literal=pattern == " "),
+                                                      byte_level(False, True, False)]})
+    return variants
+
+
+def variant_oracles(out):
+    """Writes each variant's tokenizer.json under out/variants/NAME/ and what tokenizers makes of the
+    test strings with it."""
+    with open(os.path.join(out, "tokenizer.json"), encoding="utf-8") as f:
+        base = json.load(f)
+    oracles = []
+    for name, (description, tj) in tokenizer_variants(base).items():
+        d = os.path.join(out, "variants", name)
+        os.makedirs(d, exist_ok=True)
+        path = os.path.join(d, "tokenizer.json")
+        write_json(path, tj)
+        tok = Tokenizer.from_file(path)
+        cases = []
+        for text in TOKENIZER_CASES:
+            ids = tok.encode(text, add_special_tokens=False).ids
+            with_special = tok.encode(text, add_special_tokens=True).ids
+            cases.append({"text": text, "ids": ids, "ids_with_special_tokens": with_special,
+                          "pre_tokens": [p for p, _ in tok.pre_tokenizer.pre_tokenize_str(text)],
+                          "decoded": tok.decode(ids, skip_special_tokens=False),
+                          "decoded_skip_special": tok.decode(with_special, skip_special_tokens=True)})
+        oracles.append({"name": name, "description": description, "file": f"variants/{name}/tokenizer.json",
+                        "vocab_size": tok.get_vocab_size(), "cases": cases})
+    return oracles
+
+
+def decode_oracle(raw):
+    """What tokenizers decodes from id sequences that are not whole UTF-8 text: cut characters,
+    surrogate and overlong forms, special tokens, and random ids."""
+    b2u = bytes_to_unicode()
+
+    def byte(b):
+        return raw.token_to_id(b2u[b])
+
+    sequences = [[byte(0xED), byte(0xA0), byte(0x80)], [byte(0xF0), byte(0x9F)], [byte(0xC0), byte(0x41)],
+                 [byte(0xE2), byte(0x82), byte(0x41)], [byte(0xF4), byte(0x90), byte(0x80), byte(0x80)],
+                 [byte(0xFF), byte(0xE0), byte(0x80), byte(0x80)],
+                 [0, byte(0xF0), byte(0x9F), byte(0x98), byte(0x80), 4, 1], [3, 2, 2]]
+    g = torch.Generator().manual_seed(SEED)
+    for _ in range(30):
+        k = int(torch.randint(1, 13, (1,), generator=g))
+        sequences.append(torch.randint(0, VOCAB, (k,), generator=g).tolist())
+    return [{"ids": s, "decoded": raw.decode(s, skip_special_tokens=False),
+             "decoded_skip_special": raw.decode(s, skip_special_tokens=True)} for s in sequences]
+
+
+def chat_template_oracle(auto):
+    """The three ChatML-like templates rendered for a few conversations, with and without the
+    generation prompt, as text and as ids."""
+    out = []
+    for name, template in [("chatml-bos", CHAT_TEMPLATE), ("chatml", CHATML_TEMPLATE),
+                           ("qwen2-instruct", QWEN2_INSTRUCT_TEMPLATE)]:
+        for messages in CHAT_CONVERSATIONS:
+            for gen in (True, False):
+                text = auto.apply_chat_template(messages, chat_template=template, tokenize=False,
+                                                add_generation_prompt=gen)
+                ids = auto.apply_chat_template(messages, chat_template=template, tokenize=True,
+                                               add_generation_prompt=gen)
+                if hasattr(ids, "keys"):
+                    ids = ids["input_ids"]
+                out.append({"name": name, "template": template, "messages": messages,
+                            "add_generation_prompt": gen, "text": text, "ids": list(ids)})
+    return out
 
 
 def token_rows(seed):
