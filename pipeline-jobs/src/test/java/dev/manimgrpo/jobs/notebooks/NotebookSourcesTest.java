@@ -43,6 +43,26 @@ class NotebookSourcesTest {
     return all.stream();
   }
 
+  /** A notebook nothing executes could rot unseen: each needs a test that runs it against real output. */
+  @ParameterizedTest
+  @MethodSource("notebooks")
+  void isExecutedBySomeTest(Path notebook) throws IOException {
+    String call = ".execute(\"" + notebook.getFileName() + "\"";
+    Path tests = Path.of(System.getProperty("manimgrpo.home", ".."), "pipeline-jobs", "src", "test", "java");
+    boolean executed;
+    try (Stream<Path> s = Files.walk(tests)) {
+      executed = s.filter(p -> p.toString().endsWith(".java")).anyMatch(p -> {
+        try {
+          return Files.readString(p).contains(call);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    }
+    assertThat(executed).as("no test calls NotebookRunner...%s...); add one that runs it on a real run's output",
+        call).isTrue();
+  }
+
   @ParameterizedTest
   @MethodSource("notebooks")
   void isCommittedWithoutOutputsForThePython3Kernel(Path notebook) throws IOException {
