@@ -39,15 +39,7 @@ public final class RenderSamplesJob {
   public record Outcome(String runId, String outputPath, List<Row> rows) {}
 
   public static Outcome run(PipelineConfig config, String runId, boolean showProgress) {
-    SparkSession spark = SparkSessions.start(config, "render-samples");
-    try {
-      return run(spark, config, runId, showProgress);
-    } finally {
-      if (spark.conf().get("spark.master", "").startsWith("local")) {
-        ExecutorRenderPool.shutdown();
-      }
-      spark.stop();
-    }
+    return SparkSessions.run(config, "render-samples", spark -> run(spark, config, runId, showProgress));
   }
 
   public static Outcome run(SparkSession spark, PipelineConfig config, String runId, boolean showProgress) {

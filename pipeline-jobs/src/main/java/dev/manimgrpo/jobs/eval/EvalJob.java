@@ -19,8 +19,6 @@ import dev.manimgrpo.core.spark.EvalSparkSchema;
 import dev.manimgrpo.core.spark.ManimBenchLoader;
 import dev.manimgrpo.jobs.report.ProgressListener;
 import dev.manimgrpo.jobs.rollout.RolloutPrompt;
-import dev.manimgrpo.jobs.spark.ExecutorPolicy;
-import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
 import dev.manimgrpo.jobs.spark.SparkSessions;
 import java.io.IOException;
 import java.net.URI;
@@ -75,16 +73,7 @@ public final class EvalJob {
 
   /** Starts Spark, runs the evaluation, stops Spark. */
   public static Outcome run(PipelineConfig config, boolean showProgress) {
-    SparkSession spark = SparkSessions.start(config, "eval");
-    try {
-      return run(spark, config, showProgress);
-    } finally {
-      if (spark.conf().get("spark.master", "").startsWith("local")) {
-        ExecutorRenderPool.shutdown();
-        ExecutorPolicy.clear();
-      }
-      spark.stop();
-    }
+    return SparkSessions.run(config, "eval", spark -> run(spark, config, showProgress));
   }
 
   public static Outcome run(SparkSession spark, PipelineConfig userConfig, boolean showProgress) {

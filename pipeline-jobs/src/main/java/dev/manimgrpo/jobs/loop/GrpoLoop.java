@@ -9,8 +9,6 @@ import dev.manimgrpo.core.rollout.RolloutIds;
 import dev.manimgrpo.jobs.report.TextTable;
 import dev.manimgrpo.jobs.rollout.RolloutJob;
 import dev.manimgrpo.jobs.rollout.RolloutSummary;
-import dev.manimgrpo.jobs.spark.ExecutorPolicy;
-import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
 import dev.manimgrpo.jobs.spark.SparkSessions;
 import dev.manimgrpo.policy.checkpoint.CheckpointStore;
 import java.io.IOException;
@@ -63,16 +61,7 @@ public final class GrpoLoop {
   public record Outcome(String runId, String runDir, List<StepResult> steps) {}
 
   public static Outcome run(PipelineConfig config, PrintStream console, boolean progress) {
-    SparkSession spark = SparkSessions.start(config, "grpo-loop");
-    try {
-      return run(spark, config, console, progress);
-    } finally {
-      if (spark.conf().get("spark.master", "").startsWith("local")) {
-        ExecutorRenderPool.shutdown();
-        ExecutorPolicy.clear();
-      }
-      spark.stop();
-    }
+    return SparkSessions.run(config, "grpo-loop", spark -> run(spark, config, console, progress));
   }
 
   public static Outcome run(SparkSession spark, PipelineConfig config, PrintStream console, boolean progress) {

@@ -7,8 +7,6 @@ import dev.manimgrpo.core.rollout.RolloutIds;
 import dev.manimgrpo.core.rollout.StepPrompts;
 import dev.manimgrpo.core.spark.ManimBenchLoader;
 import dev.manimgrpo.core.spark.RolloutShardSparkSchema;
-import dev.manimgrpo.jobs.spark.ExecutorPolicy;
-import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
 import dev.manimgrpo.jobs.spark.SparkSessions;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -53,16 +51,7 @@ public final class RolloutJob {
 
   /** Starts Spark, runs the step, stops Spark. */
   public static Outcome run(PipelineConfig config, boolean showProgress) {
-    SparkSession spark = SparkSessions.start(config, "rollout");
-    try {
-      return run(spark, config, showProgress);
-    } finally {
-      if (spark.conf().get("spark.master", "").startsWith("local")) {
-        ExecutorRenderPool.shutdown();
-        ExecutorPolicy.clear();
-      }
-      spark.stop();
-    }
+    return SparkSessions.run(config, "rollout", spark -> run(spark, config, showProgress));
   }
 
   public static Outcome run(SparkSession spark, PipelineConfig config, boolean showProgress) {

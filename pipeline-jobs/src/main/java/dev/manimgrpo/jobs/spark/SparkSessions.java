@@ -9,6 +9,24 @@ public final class SparkSessions {
 
   private SparkSessions() {}
 
+  /**
+   * Starts the job's session, runs {@code job} on it and stops it. On local Spark the executor is
+   * this JVM: its warm render pools and policy client are released too, so the next job in the same
+   * process starts them afresh.
+   */
+  public static <T> T run(PipelineConfig config, String jobName, java.util.function.Function<SparkSession, T> job) {
+    SparkSession spark = start(config, jobName);
+    try {
+      return job.apply(spark);
+    } finally {
+      if (spark.conf().get("spark.master", "").startsWith("local")) {
+        ExecutorRenderPool.shutdown();
+        ExecutorPolicy.clear();
+      }
+      spark.stop();
+    }
+  }
+
   public static SparkSession start(PipelineConfig config, String jobName) {
     SparkConf conf = new SparkConf();
     if (!conf.contains("spark.master")) {
