@@ -22,6 +22,7 @@ import picocli.CommandLine.HelpCommand;
         BenchRewardCommand.class,
         BenchSandboxCommand.class,
         BenchRolloutCommand.class,
+        BenchScaleCommand.class,
         DatasetCommand.class,
         ConfigCommand.class,
         HelpCommand.class
