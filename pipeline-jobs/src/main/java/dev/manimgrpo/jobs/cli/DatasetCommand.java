@@ -1,6 +1,8 @@
 package dev.manimgrpo.jobs.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.dataset.BundledSampleSet;
 import dev.manimgrpo.core.spark.ManimBenchLoader;
@@ -37,12 +39,19 @@ public final class DatasetCommand implements Runnable {
   public static final class Validate implements Callable<Integer> {
     @Mixin ConfigOptions options;
 
+    @Mixin DryRun dryRun;
+
     @Parameters(paramLabel = "PATH", description = "Parquet file or folder; default: the bundled sample set.", arity = "0..1")
     String path;
 
     @Override
     public Integer call() {
       PipelineConfig config = options.load();
+      InputPaths.require("PATH", path, "a ManimBench-format Parquet file or folder, local or s3a://bucket/key; "
+          + "none for the bundled sample set");
+      if (dryRun.requested()) {
+        return dryRun.report(DryRun.facts("dataset", path == null ? "bundled sample set" : path));
+      }
       List<ManimBenchSample> samples;
       if (path == null) {
         samples = BundledSampleSet.load();
@@ -73,12 +82,17 @@ public final class DatasetCommand implements Runnable {
   public static final class Export implements Callable<Integer> {
     @Mixin ConfigOptions options;
 
+    @Mixin DryRun dryRun;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Output file.", defaultValue = "data/manimbench-sample.parquet")
     Path out;
 
     @Override
     public Integer call() throws Exception {
       PipelineConfig config = options.load();
+      if (dryRun.requested()) {
+        return dryRun.report(DryRun.facts("dataset", "bundled sample set", "output", out));
+      }
       SparkSession spark = SparkSessions.start(config, "dataset-export");
       try {
         int n = SampleSetExport.writeSingleFile(spark, BundledSampleSet.load(), out);
