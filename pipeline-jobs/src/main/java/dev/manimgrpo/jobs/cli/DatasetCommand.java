@@ -41,24 +41,28 @@ public final class DatasetCommand implements Runnable {
 
     @Mixin DryRun dryRun;
 
-    @Parameters(paramLabel = "PATH", description = "Parquet file or folder; default: the bundled sample set.", arity = "0..1")
+    @Parameters(paramLabel = "PATH", arity = "0..1",
+        description = "Parquet file or folder; default: dataset.path, else the bundled sample set.")
     String path;
 
     @Override
     public Integer call() {
       PipelineConfig config = options.load();
-      InputPaths.require("PATH", path, "a ManimBench-format Parquet file or folder, local or s3a://bucket/key; "
-          + "none for the bundled sample set");
+      // The argument wins; without one, the configured data set is the one meant.
+      String target = path != null ? path : config.dataset().bundled() ? null : config.dataset().path();
+      InputPaths.require(path != null ? "PATH" : "dataset.path", target, "a ManimBench-format Parquet file or "
+          + "folder, local or s3a://bucket/key; none for the bundled sample set");
+      String shown = target == null ? "bundled sample set" : target;
       if (dryRun.requested()) {
-        return dryRun.report(DryRun.facts("dataset", path == null ? "bundled sample set" : path));
+        return dryRun.report(DryRun.facts("dataset", shown));
       }
       List<ManimBenchSample> samples;
-      if (path == null) {
+      if (target == null) {
         samples = BundledSampleSet.load();
       } else {
         SparkSession spark = SparkSessions.start(config, "dataset-validate");
         try {
-          samples = ManimBenchLoader.read(spark, path, config.dataset().promptColumn());
+          samples = ManimBenchLoader.read(spark, target, config.dataset().promptColumn());
         } finally {
           spark.stop();
         }
@@ -70,7 +74,7 @@ public final class DatasetCommand implements Runnable {
       }
       TextTable t = new TextTable("type", "train", "test").right(1, 2);
       counts.forEach((k, v) -> t.add(k, v[0], v[1]));
-      System.out.println((path == null ? "bundled sample set" : path) + ": " + samples.size() + " valid samples");
+      System.out.println(shown + ": " + samples.size() + " valid samples");
       System.out.print(t.render());
       return 0;
     }

@@ -58,6 +58,8 @@ class OperatorErrorsTest {
           "dataset.path: " + missing + " does not exist", "accepted: a ManimBench-format Parquet file or folder");
     }
     assertOneCleanLine(run("dataset", "validate", missing), "PATH: " + missing + " does not exist");
+    assertOneCleanLine(run("dataset", "validate", "--conf", "dataset.path=" + missing),
+        "dataset.path: " + missing + " does not exist");
     assertOneCleanLine(run("rollout", "--checkpoint", dir.resolve("ckpt").toString()),
         "policy.checkpoint: " + dir.resolve("ckpt") + " does not exist", "empty for the bundled starter policy");
     assertOneCleanLine(run("eval", "--conf", "policy.checkpoint=" + dir.resolve("ckpt")), "policy.checkpoint");
