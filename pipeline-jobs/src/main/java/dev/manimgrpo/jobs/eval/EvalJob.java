@@ -97,7 +97,10 @@ public final class EvalJob {
     List<ManimBenchSample> data = selection.samples();
     String quarantine = QuarantineTable.partition(samplesDir, "eval_id=" + evalId);
     // Prompts whose reference failed in an earlier run of this evaluation stay quarantined, not retried.
-    List<Rejection> carried = QuarantineTable.referenceFailures(spark, quarantine);
+    Set<String> selected = new HashSet<>();
+    data.forEach(d -> selected.add(d.sampleId()));
+    List<Rejection> carried = QuarantineTable.referenceFailures(spark, quarantine).stream()
+        .filter(r -> selected.contains(r.promptId())).toList();
     Set<String> carriedIds = new HashSet<>();
     carried.forEach(r -> carriedIds.add(r.promptId()));
     List<RolloutPrompt> prompts = new ArrayList<>();

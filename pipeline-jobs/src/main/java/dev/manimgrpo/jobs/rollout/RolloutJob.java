@@ -83,7 +83,10 @@ public final class RolloutJob {
     Set<String> attempted = new HashSet<>(state.complete().keySet());
     // A prompt whose reference failed in an earlier run of this step stays quarantined, like a complete group stays.
     String quarantine = quarantinePartition(dir, runId, step);
-    List<Rejection> carried = QuarantineTable.referenceFailures(spark, quarantine);
+    Set<String> promptIds = new HashSet<>();
+    prompts.forEach(p -> promptIds.add(p.promptId()));
+    List<Rejection> carried = QuarantineTable.referenceFailures(spark, quarantine).stream()
+        .filter(r -> promptIds.contains(r.promptId())).toList();
     carried.forEach(r -> attempted.add(r.promptId()));
     long spread = state.complete().values().stream().filter(x -> !x.zeroVariance()).count();
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
