@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bad input rows on the rollout job (and the evaluation job): a ManimBench file with two good rows
+ * Bad input rows on the rollout job (and the evaluation and render-samples jobs): a ManimBench file with two good rows
  * and one of each defect (null and empty prompt, prompt bytes that are not UTF-8, a prompt over the
  * limit, a duplicate id, a reference that raises at import). The good prompts run, each bad row is in
  * the quarantine once with its reason, and a rerun of the step changes nothing. A file without a
@@ -219,5 +219,20 @@ class RolloutQuarantineTest {
     List<Row> q = spark.read().parquet(out.quarantine()).where(col("reason").equalTo("reference_failed"))
         .collectAsList();
     assertThat(q).singleElement().satisfies(r -> assertThat((Long) r.getAs("row_number")).isEqualTo(7L));
+  }
+
+  @Test
+  void renderSamplesGoesOnPastABrokenReferenceAndCountsIt() {
+    PipelineConfig c = config("unused");
+    dev.manimgrpo.jobs.RenderSamplesJob.Outcome out = dev.manimgrpo.jobs.RenderSamplesJob.run(spark, c, "rs", false);
+    assertThat(out.rows()).hasSize(3);
+    assertThat(out.rows()).filteredOn(r -> !"rendered".equals(r.getAs("status")))
+        .extracting(r -> (String) r.getAs("sample_id")).containsExactly(ManimBenchSample.idFor(BROKEN));
+    // The input rejections are quarantined; the broken reference is its own row with its status, as always.
+    assertThat(out.quarantined()).extracting(r -> r.rowNumber()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 6L);
+    assertThat(out.quarantine()).endsWith("reference_renders/_quarantine/run_id=rs");
+    assertThat(spark.read().parquet(out.quarantine()).count()).isEqualTo(5);
+    assertThat(dev.manimgrpo.jobs.report.RenderSummary.render(out)).contains("References that did not render: 1 of 3")
+        .contains("Input rows quarantined: 5");
   }
 }
