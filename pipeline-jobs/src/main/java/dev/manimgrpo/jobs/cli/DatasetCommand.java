@@ -62,7 +62,8 @@ public final class DatasetCommand implements Runnable {
       } else {
         SparkSession spark = SparkSessions.start(config, "dataset-validate");
         try {
-          samples = ManimBenchLoader.read(spark, target, config.dataset().promptColumn());
+          samples = ManimBenchLoader.read(spark, target, config.dataset().promptColumn(),
+              config.dataset().maxPromptChars());
         } finally {
           spark.stop();
         }
