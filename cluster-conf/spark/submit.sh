@@ -18,6 +18,8 @@
 #   MANIM_GRPO_DEPLOY_MODE       client (default) | cluster (YARN, Kubernetes: the driver runs in the cluster)
 #   MANIM_GRPO_SUBMIT_ARGS       more spark-submit options, split at spaces (e.g. "--num-executors 8")
 #   MANIM_GRPO_JAVACPP_CACHE     where executors unpack ND4J's natives (default /tmp/manim-grpo-javacpp)
+#   MANIM_GRPO_EXECUTOR_JAVA_OPTS  more executor JVM options, e.g. "-Dorg.bytedeco.javacpp.maxbytes=1g" (sizing:
+#                                cluster-conf/README.md)
 # YARN:
 #   MANIM_GRPO_RUNTIME           the Manim runtime on every node (default /opt/manim-grpo/runtime/manim-sid,
 #                                installed by cluster-conf/provision/yarn-node.sh)
@@ -30,7 +32,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CONF="$HERE/cluster-conf/spark"
-usage() { sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
 DRY=0
 case "${1:-}" in
   -h|--help) usage; exit 0 ;;
@@ -91,7 +93,7 @@ case "$MASTER" in
   *) echo "unknown master '$MASTER': spark://..., yarn, k8s://... or local[N]" >&2; exit 2 ;;
 esac
 ARGS+=(--driver-java-options "$JAVA17 $DRIVER_LOG"
-  --conf "spark.executor.extraJavaOptions=$JAVA17 $EXEC_LOG $JAVACPP")
+  --conf "spark.executor.extraJavaOptions=$JAVA17 $EXEC_LOG $JAVACPP${MANIM_GRPO_EXECUTOR_JAVA_OPTS:+ $MANIM_GRPO_EXECUTOR_JAVA_OPTS}")
 # shellcheck disable=SC2206
 [ -n "${MANIM_GRPO_SUBMIT_ARGS:-}" ] && ARGS+=(${MANIM_GRPO_SUBMIT_ARGS})
 ARGS+=(--class dev.manimgrpo.jobs.cli.ManimGrpoCommand "$JAR" "$COMMAND" "$@")
