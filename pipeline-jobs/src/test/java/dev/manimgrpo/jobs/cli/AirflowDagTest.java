@@ -200,7 +200,7 @@ class AirflowDagTest {
     variables.put("manim_grpo_home", HOME.toString());
     Path json = Files.createTempFile(out, "dag-", ".json");
     Path err = Files.createTempFile(out, "dag-", ".err");
-    Process p = new ProcessBuilder("/usr/bin/python3", RENDER.toString(), DAG.toString(),
+    Process p = new ProcessBuilder("/usr/bin/python3", "-B", RENDER.toString(), DAG.toString(),
         "--params", JSON.writeValueAsString(params), "--variables", JSON.writeValueAsString(variables),
         "--logical-date", "2026-12-01")
         .redirectOutput(json.toFile()).redirectError(err.toFile()).start();
