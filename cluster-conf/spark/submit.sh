@@ -18,6 +18,7 @@
 #   MANIM_GRPO_DEPLOY_MODE       client (default) | cluster (YARN, Kubernetes: the driver runs in the cluster)
 #   MANIM_GRPO_SUBMIT_ARGS       more spark-submit options, split at spaces (e.g. "--num-executors 8")
 #   MANIM_GRPO_JAVACPP_CACHE     where executors unpack ND4J's natives (default /tmp/manim-grpo-javacpp)
+#   MANIM_GRPO_EXECUTOR_LOG4J    standalone: the log4j2 file on the workers (default file:<this checkout>/cluster-conf/spark/log4j2.properties)
 #   MANIM_GRPO_EXECUTOR_JAVA_OPTS  more executor JVM options, e.g. "-Dorg.bytedeco.javacpp.maxbytes=1g" (sizing:
 #                                cluster-conf/README.md)
 # YARN:
@@ -54,7 +55,8 @@ case "$DEPLOY" in client|cluster) ;; *) echo "MANIM_GRPO_DEPLOY_MODE must be cli
 JAVA17=$(sed -n 's/^spark.driver.extraJavaOptions[[:space:]]*//p' "$CONF/spark-defaults.conf")
 JAVACPP="-Dorg.bytedeco.javacpp.cachedir=${MANIM_GRPO_JAVACPP_CACHE:-/tmp/manim-grpo-javacpp}"
 LOG4J_FILE="$CONF/log4j2.properties"
-# Executors find log4j2.properties in their working directory (--files); so does a driver in cluster mode.
+# YARN localizes --files into each container's working directory before the JVM starts: executors, and a
+# driver in cluster mode, find log4j2.properties there.
 DRIVER_LOG="-Dlog4j2.configurationFile=file:$LOG4J_FILE"
 EXEC_LOG="-Dlog4j2.configurationFile=log4j2.properties"
 [ "$DEPLOY" = cluster ] && DRIVER_LOG="-Dlog4j2.configurationFile=log4j2.properties"
@@ -63,7 +65,10 @@ ARGS=(--master "$MASTER" --deploy-mode "$DEPLOY" --name "manim-grpo $COMMAND"
   --properties-file "$CONF/spark-defaults.conf")
 case "$MASTER" in
   spark://*|local*)
-    ARGS+=(--files "$LOG4J_FILE") ;;
+    # Standalone executors fetch --files only after their JVM has started (and log4j2 configured itself):
+    # they read the file where the workers have it, by default this checkout's path.
+    EXEC_LOG="-Dlog4j2.configurationFile=${MANIM_GRPO_EXECUTOR_LOG4J:-file:$LOG4J_FILE}"
+    [ "$DEPLOY" = cluster ] && DRIVER_LOG="$EXEC_LOG" ;;
   yarn)
     RUNTIME="${MANIM_GRPO_RUNTIME:-/opt/manim-grpo/runtime/manim-sid}"
     ARGS+=(--files "$LOG4J_FILE"

@@ -104,6 +104,11 @@ class ClusterConfTest {
           .endsWith("-Dlog4j2.configurationFile=file:" + CONF.resolve("spark/log4j2.properties"));
       assertThat(conf(l, "spark.executor.extraJavaOptions")).startsWith(flags)
           .contains("-Dlog4j2.configurationFile=").contains("-Dorg.bytedeco.javacpp.cachedir=");
+      if (master.startsWith("spark://")) {
+        // Standalone executors configure logging before they fetch --files: they read the checkout's file.
+        assertThat(conf(l, "spark.executor.extraJavaOptions"))
+            .contains("-Dlog4j2.configurationFile=file:" + CONF.resolve("spark/log4j2.properties"));
+      }
       // The job's own arguments come last, untouched, one word each.
       assertThat(l.subList(l.size() - 8, l.size())).containsExactly("--class", "dev.manimgrpo.jobs.cli.ManimGrpoCommand",
           JAR, "rollout", "--run-id", "r 1", "--step", "2");
