@@ -40,6 +40,17 @@ class AirflowDagTest {
     defaults = render(Map.of("output", out.toString()));
   }
 
+  /**
+   * What the earlier tasks of a run leave behind (each step's shard and trainer folder), so that a
+   * later task's --dry-run finds its local inputs, as it would when the DAG gets to it.
+   */
+  static void earlierTasksRan(Path output, String run) throws IOException {
+    for (int s = 0; s < 3; s++) {
+      Files.createDirectories(output.resolve("grpo-runs/" + run + "/rollouts/run_id=" + run + "/step=" + s));
+      Files.createDirectories(output.resolve("grpo-runs/" + run + "/train/step-00000" + s));
+    }
+  }
+
   @Test
   void theDagIsOneRunFromDataToReportWithOneRolloutAndTrainerPerStep() {
     assertThat(defaults.path("dag_id").asText()).isEqualTo("manim_grpo");
@@ -122,10 +133,23 @@ class AirflowDagTest {
 
   @Test
   void everyManimGrpoCommandTheDagBuildsPassesTheCliDryRun() throws Exception {
+    // Before step 0 has trained, step 1's rollout has no checkpoint to sample with: the dry run says so.
+    JsonNode fresh = render(Map.of("output", out.resolve("fresh").toString()));
+    List<String> early = new ArrayList<>(firstCommand(task(fresh, "rollout_1")));
+    early = new ArrayList<>(early.subList(2, early.size()));
+    early.add("--dry-run");
+    ManimGrpoCommandTest.Run tooEarly = ManimGrpoCommandTest.run(early.toArray(String[]::new));
+    assertThat(tooEarly.exit()).isNotZero();
+    assertThat(tooEarly.err()).contains("policy.checkpoint");
+
+    earlierTasksRan(out, "grpo-20261201");
     JsonNode withDataset = render(Map.of("output", out.toString(), "dataset", HOME.resolve("data/manimbench-sample.parquet").toString(),
         "start_checkpoint", "", "eval_every", 1));
+    // Remote paths are checked for their syntax only.
+    JsonNode inS3 = render(Map.of("output", "s3a://bucket/manim-grpo", "dataset", "s3a://bucket/manimbench/v1",
+        "start_checkpoint", "s3a://bucket/sft/step-000400", "run_id", "exp1"));
     int checked = 0;
-    for (JsonNode dag : List.of(defaults, withDataset)) {
+    for (JsonNode dag : List.of(defaults, withDataset, inS3)) {
       for (JsonNode t : dag.path("tasks")) {
         List<String> argv = firstCommand(t);
         if (!argv.get(0).endsWith("cluster-conf/spark/submit.sh")) {
@@ -139,8 +163,8 @@ class AirflowDagTest {
         checked++;
       }
     }
-    // validate, references, 3 rollouts each; evals and reports after steps 1 and 2, then after every step.
-    assertThat(checked).isEqualTo((2 + 3 + 4) + (2 + 3 + 6));
+    // validate, references, 3 rollouts each; evals and reports after steps 1 and 2 (twice), after every step.
+    assertThat(checked).isEqualTo((2 + 3 + 4) + (2 + 3 + 6) + (2 + 3 + 4));
 
     List<String> rollout = new ArrayList<>(firstCommand(task(defaults, "rollout_1")).subList(2, firstCommand(task(defaults,
         "rollout_1")).size()));
@@ -153,6 +177,7 @@ class AirflowDagTest {
   void everyTrainerCommandTheDagBuildsPassesTheTrainerDryRun() throws Exception {
     assertThat(HOME.resolve("trainer/target/trainer.jar"))
         .as("the trainer must be packaged first (mvn package builds it before pipeline-jobs)").exists();
+    earlierTasksRan(out, "grpo-20261201");
     for (int s = 0; s < 3; s++) {
       List<String> argv = firstCommand(task(defaults, "train_" + s));
       assertThat(argv.get(0)).isEqualTo(HOME.resolve("bin/manim-grpo-trainer").toString());
