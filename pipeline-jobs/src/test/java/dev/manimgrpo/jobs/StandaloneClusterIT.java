@@ -52,9 +52,21 @@ class StandaloneClusterIT {
           "--conf", "rollout.dir=" + dir.resolve("rollouts"),
           "--conf", "cache.dir=" + dir.resolve("cache"));
       assertThat(rollout).as("rollout submit exit code; see " + dir.resolve("log.txt")).isZero();
+      // Expected failures under spark-submit: one line naming the key or path, no stack trace (seconds each).
+      int badValue = run(dir.resolve("bad-value.txt"), env, script.toString(), "submit", "rollout",
+          "--conf", "render.workers=abc");
+      assertThat(badValue).isNotZero();
+      int missingPath = run(dir.resolve("missing-path.txt"), env, script.toString(), "submit", "render-samples",
+          "--conf", "dataset.path=" + dir.resolve("no-such.parquet"));
+      assertThat(missingPath).isNotZero();
     } finally {
       run(env, script.toString(), "stop");
     }
+    String badValueLog = Files.readString(dir.resolve("bad-value.txt"));
+    assertThat(badValueLog).contains("render.workers: 'abc' is not a whole number").doesNotContain("\tat ");
+    String missingLog = Files.readString(dir.resolve("missing-path.txt"));
+    assertThat(missingLog).contains("dataset.path: " + dir.resolve("no-such.parquet") + " does not exist")
+        .doesNotContain("\tat ");
     String log = Files.readString(dir.resolve("log.txt"));
     assertThat(log).contains("0 of 11 served from the reference cache");
     // the executors rendered (their stderr has the pool's start), not the driver
@@ -97,10 +109,14 @@ class StandaloneClusterIT {
   }
 
   private int run(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+    return run(dir.resolve("log.txt"), env, cmd);
+  }
+
+  private int run(Path log, Map<String, String> env, String... cmd) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(List.of("bash"));
     argv.addAll(List.of(cmd));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("log.txt").toFile()));
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     Process p = pb.start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {

@@ -29,7 +29,9 @@ public final class ConfigLoader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
-      .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+      .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+      // render.workers=2.5 is a mistake to report, not a 2.
+      .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
 
   private ConfigLoader() {}
 
@@ -40,25 +42,43 @@ public final class ConfigLoader {
    * @param overrides dotted kebab-case keys to values, e.g. {@code render.workers -> 4}
    */
   public static PipelineConfig load(Path file, Map<String, String> overrides) {
-    ObjectNode tree = reference();
+    ObjectNode reference = reference();
+    ObjectNode tree = reference.deepCopy();
+    KeyOrigins origins = new KeyOrigins();
     if (file != null) {
-      JsonNode user;
-      try {
-        user = YAML.readTree(file.toFile());
-      } catch (IOException e) {
-        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
-      }
+      JsonNode user = readUserFile(file, origins);
       if (user != null && !user.isMissingNode() && !user.isNull()) {
         if (!user.isObject()) {
-          throw new ConfigException("config file " + file + " must hold a mapping of sections (runtime, render, ...)");
+          throw new ConfigException(file + ": must hold a mapping of sections (runtime, render, ...), not "
+              + describe(user));
         }
-        merge(tree, (ObjectNode) user, "");
+        merge(tree, (ObjectNode) user, "", origins);
       }
     }
     for (Map.Entry<String, String> e : new TreeMap<>(overrides).entrySet()) {
+      origins.overridden(e.getKey());
       override(tree, e.getKey(), e.getValue());
     }
-    return bind(tree);
+    return bind(tree, reference, origins);
+  }
+
+  /** The user's file as a tree, with the line of every key noted for error messages. */
+  private static JsonNode readUserFile(Path file, KeyOrigins origins) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("config file " + file + (Files.exists(file) ? " is not a file" : " does not exist")
+          + " (--config takes a YAML or JSON file; `manim-grpo config` prints every key)");
+    }
+    try {
+      origins.readLines(file);
+      return YAML.readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      var where = e.getLocation();
+      String first = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+      throw new ConfigException(file + (where == null ? "" : ":" + where.getLineNr()) + ": not valid YAML or JSON: "
+          + first, e);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Key fragments whose values are masked when a configuration is printed. */
@@ -107,19 +127,20 @@ public final class ConfigLoader {
     }
   }
 
-  private static void merge(ObjectNode target, ObjectNode source, String prefix) {
+  private static void merge(ObjectNode target, ObjectNode source, String prefix, KeyOrigins origins) {
     Iterator<Map.Entry<String, JsonNode>> fields = source.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> f = fields.next();
       String key = prefix + f.getKey();
       JsonNode existing = target.get(f.getKey());
       if (existing == null) {
-        throw new ConfigException("unknown config key '" + key + "'; valid keys here: " + names(target, prefix));
+        throw new ConfigException(origins.where(key) + "unknown config key '" + key + "'; valid keys here: "
+            + names(target, prefix));
       }
       if (FREE_FORM_SECTIONS.contains(key)) {
         target.set(f.getKey(), f.getValue());
       } else if (existing.isObject() && f.getValue().isObject()) {
-        merge((ObjectNode) existing, (ObjectNode) f.getValue(), key + ".");
+        merge((ObjectNode) existing, (ObjectNode) f.getValue(), key + ".", origins);
       } else {
         target.set(f.getKey(), f.getValue());
       }
@@ -178,18 +199,29 @@ public final class ConfigLoader {
     }
   }
 
-  private static PipelineConfig bind(ObjectNode tree) {
+  private static PipelineConfig bind(ObjectNode tree, ObjectNode reference, KeyOrigins origins) {
     try {
       return YAML.treeToValue(tree, PipelineConfig.class);
     } catch (IOException e) {
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      String msg = root instanceof IllegalArgumentException ? root.getMessage()
-          : e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-      throw new ConfigException("invalid configuration: " + msg, e);
+      throw BindErrors.explain(e, tree, reference, origins);
+    } catch (IllegalArgumentException e) {
+      // A record's own check (e.g. "render.workers must be > 0, got 0"): it names its key already.
+      throw new ConfigException(origins.whereMentioned(e.getMessage(), "") + e.getMessage(), e);
     }
+  }
+
+  /** A node's kind, for messages: "a mapping", "a list", "'abc'". */
+  static String describe(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return "no value";
+    }
+    if (node.isObject()) {
+      return "a mapping";
+    }
+    if (node.isArray()) {
+      return "a list";
+    }
+    return "'" + node.asText() + "'";
   }
 
   private static List<String> names(ObjectNode node, String prefix) {

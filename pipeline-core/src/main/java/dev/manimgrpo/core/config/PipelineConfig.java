@@ -61,6 +61,11 @@ public record PipelineConfig(
     return new PipelineConfig(runtime, render, r, cache, dataset, output, spark, policy, rollout, trainer, eval);
   }
 
+  /** The same configuration with another spark section. */
+  public PipelineConfig withSpark(SparkConfig s) {
+    return new PipelineConfig(runtime, render, reward, cache, dataset, output, s, policy, rollout, trainer, eval);
+  }
+
   /** The same configuration with another eval section. */
   public PipelineConfig withEval(EvalConfig e) {
     return new PipelineConfig(runtime, render, reward, cache, dataset, output, spark, policy, rollout, trainer, e);

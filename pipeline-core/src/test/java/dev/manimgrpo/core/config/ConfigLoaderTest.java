@@ -122,4 +122,51 @@ class ConfigLoaderTest {
     assertThat(c.dataset().limit()).isEqualTo(5);
     assertThat(c.rollout().resolvedDir(c.output())).isEqualTo("outputs/rollouts");
   }
+
+  @Test
+  void aValueOfTheWrongKindNamesTheKeyWhatItAcceptsAndTheDefault() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("render.workers", "abc")))
+        .hasMessage("render.workers: 'abc' is not a whole number (accepted: a whole number, e.g. the default 2)");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("render.workers", "2.5")))
+        .hasMessageStartingWith("render.workers: '2.5' is not a whole number");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("render.sample-fps", "fast")))
+        .hasMessageStartingWith("render.sample-fps: 'fast' is not a number");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("render.latex-formats", "maybe")))
+        .hasMessageStartingWith("render.latex-formats: 'maybe' is not true or false");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("render.workers", "[1, 2]")))
+        .hasMessageStartingWith("render.workers: a list is not a whole number");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("render.workers", "-1")))
+        .hasMessage("render.workers must be > 0, got -1");
+  }
+
+  @Test
+  void errorsInTheUsersFileNameTheFileAndLine() throws Exception {
+    Path yaml = dir.resolve("run.yaml");
+    Files.writeString(yaml, "# my run\nrender:\n  quality: low_quality\n  workers: abc\n");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
+        .hasMessageStartingWith(yaml + ":4: render.workers: 'abc' is not a whole number");
+    Files.writeString(yaml, "render:\n  workers: 0\n");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
+        .hasMessage(yaml + ":2: render.workers must be > 0, got 0");
+    // --conf wins over the file, so the file is not blamed for the override's value.
+    assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of("render.workers", "-3")))
+        .hasMessage("render.workers must be > 0, got -3");
+    Files.writeString(yaml, "render:\n  workers:\n");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
+        .hasMessageStartingWith(yaml + ":2: render.workers: has no value (accepted: a whole number");
+    Files.writeString(yaml, "render:\n  wrkers: 2\n");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
+        .hasMessageStartingWith(yaml + ":2: unknown config key 'render.wrkers'").hasMessageContaining("render.workers");
+    Files.writeString(yaml, "render:\n  workers: [2\n");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
+        .hasMessageStartingWith(yaml.toString()).hasMessageContaining("not valid YAML or JSON");
+  }
+
+  @Test
+  void aMissingConfigFileSaysSo() {
+    Path none = dir.resolve("none.yaml");
+    assertThatThrownBy(() -> ConfigLoader.load(none, Map.of()))
+        .hasMessage("config file " + none + " does not exist (--config takes a YAML or JSON file; "
+            + "`manim-grpo config` prints every key)");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.manimgrpo.jobs.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.jobs.bench.RenderBenchmark;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ public final class BenchRenderCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Only the first N scenes (0 = all).")
   int limit;
 
@@ -29,6 +32,10 @@ public final class BenchRenderCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = options.load();
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("limit", limit, "workers", config.render().workers(), "output",
+          reportDir.resolve("render-bench.json")));
+    }
     new RenderBenchmark(config, System.out).run(limit, reportDir);
     return 0;
   }

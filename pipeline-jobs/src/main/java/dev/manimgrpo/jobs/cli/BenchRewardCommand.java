@@ -1,6 +1,7 @@
 package dev.manimgrpo.jobs.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.jobs.bench.RewardBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,12 +17,18 @@ public final class BenchRewardCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Only the first N scenes (0 = all).")
   int limit;
 
   @Override
   public Integer call() {
-    new RewardBenchmark(options.load(), System.out).run(limit);
+    var config = options.load();
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("limit", limit));
+    }
+    new RewardBenchmark(config, System.out).run(limit);
     return 0;
   }
 }

@@ -1,6 +1,9 @@
 package dev.manimgrpo.jobs.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.RunFacts;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.jobs.bench.RolloutBenchmark;
 import java.nio.file.Files;
@@ -22,6 +25,8 @@ public final class BenchRolloutCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Option(names = "--prompts", paramLabel = "N", defaultValue = "8", description = "Prompts per run (0 = all of the bundled sample).")
   int prompts;
 
@@ -32,6 +37,11 @@ public final class BenchRolloutCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = options.load("rollout.prompts-per-step", prompts);
+    InputPaths.policy("policy", config.policy());
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("prompts", prompts, "policy", RunFacts.describe(config.policy()), "output",
+          reportDir.resolve("rollout-bench.json")));
+    }
     Path dir = Files.createTempDirectory("bench-rollout");
     new RolloutBenchmark(config, System.out).run(dir, reportDir);
     return 0;

@@ -1,6 +1,7 @@
 package dev.manimgrpo.jobs.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.render.RenderProfile;
 import dev.manimgrpo.jobs.bench.SandboxBenchmark;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Option;
 public final class BenchSandboxCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
+
+  @Mixin DryRun dryRun;
 
   @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Only the first N scenes (0 = all).")
   int limit;
@@ -39,6 +42,10 @@ public final class BenchSandboxCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
     }
     PipelineConfig config = options.load();
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("limit", limit, "rounds", rounds, "profile", profile, "output",
+          reportDir.resolve("sandbox-bench.json")));
+    }
     new SandboxBenchmark(config, System.out).run(limit, rounds, profile, reportDir);
     return 0;
   }

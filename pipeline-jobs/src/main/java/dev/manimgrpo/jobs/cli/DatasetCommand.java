@@ -1,6 +1,8 @@
 package dev.manimgrpo.jobs.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.dataset.BundledSampleSet;
 import dev.manimgrpo.core.spark.ManimBenchLoader;
@@ -37,19 +39,30 @@ public final class DatasetCommand implements Runnable {
   public static final class Validate implements Callable<Integer> {
     @Mixin ConfigOptions options;
 
-    @Parameters(paramLabel = "PATH", description = "Parquet file or folder; default: the bundled sample set.", arity = "0..1")
+    @Mixin DryRun dryRun;
+
+    @Parameters(paramLabel = "PATH", arity = "0..1",
+        description = "Parquet file or folder; default: dataset.path, else the bundled sample set.")
     String path;
 
     @Override
     public Integer call() {
       PipelineConfig config = options.load();
+      // The argument wins; without one, the configured data set is the one meant.
+      String target = path != null ? path : config.dataset().bundled() ? null : config.dataset().path();
+      InputPaths.require(path != null ? "PATH" : "dataset.path", target, "a ManimBench-format Parquet file or "
+          + "folder, local or s3a://bucket/key; none for the bundled sample set");
+      String shown = target == null ? "bundled sample set" : target;
+      if (dryRun.requested()) {
+        return dryRun.report(DryRun.facts("dataset", shown));
+      }
       List<ManimBenchSample> samples;
-      if (path == null) {
+      if (target == null) {
         samples = BundledSampleSet.load();
       } else {
         SparkSession spark = SparkSessions.start(config, "dataset-validate");
         try {
-          samples = ManimBenchLoader.read(spark, path, config.dataset().promptColumn());
+          samples = ManimBenchLoader.read(spark, target, config.dataset().promptColumn());
         } finally {
           spark.stop();
         }
@@ -61,7 +74,7 @@ public final class DatasetCommand implements Runnable {
       }
       TextTable t = new TextTable("type", "train", "test").right(1, 2);
       counts.forEach((k, v) -> t.add(k, v[0], v[1]));
-      System.out.println((path == null ? "bundled sample set" : path) + ": " + samples.size() + " valid samples");
+      System.out.println(shown + ": " + samples.size() + " valid samples");
       System.out.print(t.render());
       return 0;
     }
@@ -73,12 +86,17 @@ public final class DatasetCommand implements Runnable {
   public static final class Export implements Callable<Integer> {
     @Mixin ConfigOptions options;
 
+    @Mixin DryRun dryRun;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Output file.", defaultValue = "data/manimbench-sample.parquet")
     Path out;
 
     @Override
     public Integer call() throws Exception {
       PipelineConfig config = options.load();
+      if (dryRun.requested()) {
+        return dryRun.report(DryRun.facts("dataset", "bundled sample set", "output", out));
+      }
       SparkSession spark = SparkSessions.start(config, "dataset-export");
       try {
         int n = SampleSetExport.writeSingleFile(spark, BundledSampleSet.load(), out);

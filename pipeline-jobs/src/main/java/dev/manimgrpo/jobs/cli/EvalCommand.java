@@ -1,6 +1,9 @@
 package dev.manimgrpo.jobs.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.RunFacts;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.jobs.eval.EvalJob;
 import java.util.concurrent.Callable;
@@ -27,6 +30,8 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Option(names = "--eval-id", paramLabel = "ID", description = "Evaluation run (eval.eval-id; default: eval-<UTC time>).")
   String evalId;
 
@@ -49,6 +54,19 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     PipelineConfig config = options.load("eval.eval-id", evalId, "dataset.split", split, "dataset.limit", limit,
         "eval.strategies", strategies == null ? null : "[" + strategies + "]", "eval.max-rounds", rounds);
+    InputPaths.dataset(config.dataset());
+    var policies = config.eval().resolve(config.policy());
+    for (int i = 0; i < policies.size(); i++) {
+      InputPaths.policy(config.eval().policies().isEmpty() ? "policy" : "eval.policies[" + i + "]",
+          policies.get(i).policy());
+    }
+    if (dryRun.requested()) {
+      var e = config.eval();
+      return dryRun.report(DryRun.facts("eval-id", e.evalId().isEmpty() ? "eval-<UTC time>" : e.evalId(),
+          "dataset", RunFacts.describe(config.dataset()), "policies", policies.stream()
+              .map(p -> p.name() + " (" + RunFacts.describe(p.policy()) + ")").toList(),
+          "strategies", e.strategyList(), "output", e.resolvedDir(config.output())));
+    }
     EvalJob.Outcome out = EvalJob.run(config, !noProgress && System.console() != null);
     System.out.print(out.render(config.eval().confidence()));
     System.out.printf("%n%d samples (%d evaluated by this run) in %.1f s; tables under %s%n", out.samples().size(),

@@ -1,6 +1,9 @@
 package dev.manimgrpo.jobs.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.RunFacts;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.jobs.loop.GrpoLoop;
 import java.util.concurrent.Callable;
@@ -20,6 +23,8 @@ import picocli.CommandLine.Option;
 public final class GrpoLoopCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
+
+  @Mixin DryRun dryRun;
 
   @Option(names = "--run-id", paramLabel = "ID", description = "Run (rollout.run-id; default: grpo-<UTC time>).")
   String runId;
@@ -41,6 +46,16 @@ public final class GrpoLoopCommand implements Callable<Integer> {
   public Integer call() {
     PipelineConfig config = options.load("rollout.run-id", runId, "rollout.loop.steps", steps,
         "rollout.prompts-per-step", prompts, "rollout.loop.dir", runDir);
+    InputPaths.dataset(config.dataset());
+    InputPaths.policy("policy", config.policy());
+    if (dryRun.requested()) {
+      var r = config.rollout();
+      String id = r.runId().isEmpty() ? "grpo-<UTC time>" : r.runId();
+      return dryRun.report(DryRun.facts("run-id", id, "steps", r.loop().steps(), "prompts",
+          r.promptsPerStep() == 0 ? "all" : r.promptsPerStep(), "dataset", RunFacts.describe(config.dataset()),
+          "policy", RunFacts.describe(config.policy()),
+          "output", r.loop().dir().isEmpty() ? config.output().dir() + "/grpo-runs/" + id : r.loop().dir()));
+    }
     GrpoLoop.Outcome o = GrpoLoop.run(config, System.out, !noProgress && System.console() != null);
     System.out.printf("%ngrpo-loop %s done: %d steps in %s%n", o.runId(), o.steps().size(), o.runDir());
     return 0;

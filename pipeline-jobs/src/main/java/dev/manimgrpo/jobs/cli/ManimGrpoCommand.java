@@ -22,6 +22,7 @@ import picocli.CommandLine.HelpCommand;
         BenchRewardCommand.class,
         BenchSandboxCommand.class,
         BenchRolloutCommand.class,
+        BenchScaleCommand.class,
         DatasetCommand.class,
         ConfigCommand.class,
         HelpCommand.class
@@ -47,7 +48,6 @@ public final class ManimGrpoCommand implements Runnable {
   /** The configured command line, also used by tests. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new ManimGrpoCommand());
-    cl.setExecutionExceptionHandler(new CommandErrors("manim-grpo"));
-    return cl;
+    return CommandErrors.install(cl);
   }
 }

@@ -3,6 +3,7 @@ package dev.manimgrpo.jobs.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.code.CodeExtractor;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.render.ManimRuntime;
@@ -56,6 +57,8 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Spec CommandSpec spec;
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Manim source files; - reads standard input.")
@@ -94,6 +97,10 @@ public final class RenderCommand implements Callable<Integer> {
       sources.add(read(f, sources.size()));
     }
     int n = Math.max(1, Math.min(sources.size(), workers > 0 ? workers : config.render().workers()));
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("files", files, "profile", profile.name().toLowerCase(Locale.ROOT),
+          "workers", n, "output", out == null ? "(none kept)" : out));
+    }
     ManimRuntime runtime = ManimRuntime.locate(config.runtime());
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

@@ -1,6 +1,9 @@
 package dev.manimgrpo.jobs.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.RunFacts;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.jobs.RenderSamplesJob;
 import dev.manimgrpo.jobs.report.RenderSummary;
@@ -22,6 +25,8 @@ public final class RenderSamplesCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Option(names = "--run-id", paramLabel = "ID", description = "Run identifier (default: render-<timestamp>).")
   String runId;
 
@@ -31,7 +36,12 @@ public final class RenderSamplesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineConfig config = options.load();
+    InputPaths.dataset(config.dataset());
     String id = runId != null ? runId : "render-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("run-id", id, "dataset", RunFacts.describe(config.dataset()),
+          "output", config.output().dir() + "/reference_renders/run_id=" + id));
+    }
     RenderSamplesJob.Outcome outcome = RenderSamplesJob.run(config, id, !noProgress && System.console() != null);
     System.out.print(RenderSummary.render(outcome));
     return 0;

@@ -1,6 +1,9 @@
 package dev.manimgrpo.jobs.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.RunFacts;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.jobs.rollout.RolloutJob;
 import java.util.concurrent.Callable;
@@ -23,6 +26,8 @@ public final class RolloutCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Option(names = "--run-id", paramLabel = "ID", description = "Run (rollout.run-id; default: rollout-<UTC time>).")
   String runId;
 
@@ -42,6 +47,16 @@ public final class RolloutCommand implements Callable<Integer> {
   public Integer call() {
     PipelineConfig config = options.load("rollout.run-id", runId, "rollout.step", step,
         "rollout.prompts-per-step", prompts, "policy.checkpoint", checkpoint);
+    InputPaths.dataset(config.dataset());
+    InputPaths.policy("policy", config.policy());
+    if (dryRun.requested()) {
+      var r = config.rollout();
+      String id = r.runId().isEmpty() ? "rollout-<UTC time>" : r.runId();
+      return dryRun.report(DryRun.facts("run-id", id, "step", r.step(), "prompts",
+          r.promptsPerStep() == 0 ? "all" : r.promptsPerStep(), "dataset", RunFacts.describe(config.dataset()),
+          "policy", RunFacts.describe(config.policy()), "group-size", config.policy().sampling().groupSize(),
+          "output", r.resolvedDir(config.output()) + "/run_id=" + id + "/step=" + r.step()));
+    }
     RolloutJob.Outcome outcome = RolloutJob.run(config, !noProgress && System.console() != null);
     System.out.print(outcome.summary().render());
     return 0;

@@ -3,6 +3,8 @@ package dev.manimgrpo.jobs.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.config.RenderConfig;
 import dev.manimgrpo.core.config.RewardConfig;
@@ -46,6 +48,8 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Parameters(index = "0", paramLabel = "CANDIDATE", description = "Candidate: .py file, or .mp4/.png video.")
   Path candidate;
 
@@ -60,6 +64,11 @@ public final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig c = options.load();
+    InputPaths.require("CANDIDATE", candidate.toString(), "a .py Manim file, or an .mp4/.png video");
+    InputPaths.require("REFERENCE", reference.toString(), "a .py Manim file, or an .mp4/.png video");
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("candidate", candidate, "reference", reference, "output", json ? "json" : "table"));
+    }
     // Both definitions, whatever the training configuration says; vs_study is defined at
     // reward.visual.study-width, so frames are rendered at least that wide.
     PipelineConfig both = c.withStudyScores();

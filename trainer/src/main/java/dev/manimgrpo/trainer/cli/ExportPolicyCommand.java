@@ -1,6 +1,8 @@
 package dev.manimgrpo.trainer.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.policy.checkpoint.Checkpoint;
 import dev.manimgrpo.policy.checkpoint.CheckpointStore;
@@ -28,6 +30,8 @@ public final class ExportPolicyCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Option(names = "--from", required = true, paramLabel = "DIR", description = "Checkpoint or run directory.")
   String from;
 
@@ -37,6 +41,10 @@ public final class ExportPolicyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = options.load();
+    InputPaths.require("--from", from, "a checkpoint or run folder written by manim-grpo-trainer, local or s3a://");
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("from", from, "output", to));
+    }
     var hadoop = Hadoop.of(config);
     Policy p = new PolicyLoader(hadoop).load(from);
     CheckpointStore store = new CheckpointStore(hadoop);

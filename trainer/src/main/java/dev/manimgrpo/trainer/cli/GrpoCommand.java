@@ -1,6 +1,9 @@
 package dev.manimgrpo.trainer.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.RunFacts;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.rollout.RolloutRow;
 import dev.manimgrpo.trainer.data.RolloutShardReader;
@@ -24,6 +27,8 @@ public final class GrpoCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Option(names = "--shard", required = true, paramLabel = "DIR", description = "Rollout shard: a Parquet folder, local "
       + "or s3a://.")
   String shard;
@@ -46,6 +51,17 @@ public final class GrpoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = options.load();
+    InputPaths.require("--shard", shard, "a rollout shard: a Parquet folder such as "
+        + "outputs/rollouts/run_id=R/step=S, local or s3a://");
+    InputPaths.policy("policy", config.policy());
+    if (reference != null && !"bundled".equals(reference)) {
+      InputPaths.require("--reference", reference, "a checkpoint or run folder written by manim-grpo-trainer, local or s3a://" + ", or 'bundled'");
+    }
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("shard", shard, "policy", RunFacts.describe(config.policy()), "reference",
+          reference == null ? "the starting policy" : reference, "engine", config.trainer().engine().configName(),
+          "output", runDir != null ? runDir : config.trainer().outputDir() + "/grpo"));
+    }
     var hadoop = Hadoop.of(config);
     URI shardUri = SftCommand.location(shard);
     List<RolloutRow> rows = new RolloutShardReader(hadoop).readAll(shardUri);

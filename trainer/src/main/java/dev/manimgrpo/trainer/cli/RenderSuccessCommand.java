@@ -1,6 +1,9 @@
 package dev.manimgrpo.trainer.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.RunFacts;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.DatasetConfig;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.trainer.data.SftDataset;
@@ -20,6 +23,8 @@ public final class RenderSuccessCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Option(names = "--split", defaultValue = "test", description = "train, test or all.")
   String split;
 
@@ -29,6 +34,12 @@ public final class RenderSuccessCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = options.load();
+    InputPaths.dataset(config.dataset());
+    InputPaths.policy("policy", config.policy());
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("dataset", RunFacts.describe(config.dataset().withSplit(split)), "policy",
+          RunFacts.describe(config.policy()), "completions", n));
+    }
     var hadoop = Hadoop.of(config);
     DatasetConfig d = config.dataset();
     SftDataset data = SftDataset.load(new DatasetConfig(d.path(), d.promptColumn(), split), hadoop);

@@ -1,6 +1,9 @@
 package dev.manimgrpo.trainer.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.RunFacts;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.policy.Policy;
 import dev.manimgrpo.policy.PolicyLoader;
@@ -20,6 +23,8 @@ public final class SampleCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Parameters(index = "0", paramLabel = "PROMPT", description = "The task, e.g. \"Show a blue circle turning into a square.\"")
   String prompt;
 
@@ -29,6 +34,11 @@ public final class SampleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = options.load();
+    InputPaths.policy("policy", config.policy());
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("policy", RunFacts.describe(config.policy()), "completions", n,
+          "max-tokens", config.policy().sampling().maxTokens()));
+    }
     Policy policy = new PolicyLoader(Hadoop.of(config)).load(config.policy().checkpoint());
     var params = PolicySampler.params(config);
     long t0 = System.nanoTime();

@@ -1,6 +1,9 @@
 package dev.manimgrpo.trainer.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.RunFacts;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.DatasetConfig;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.trainer.data.SftDataset;
@@ -21,6 +24,8 @@ public final class SftCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  @Mixin DryRun dryRun;
+
   @Option(names = "--run-dir", paramLabel = "DIR", description = "Run directory (local or s3a://); default "
       + "<trainer.output-dir>/sft.")
   String runDir;
@@ -33,6 +38,12 @@ public final class SftCommand implements Callable<Integer> {
     PipelineConfig config = options.load();
     String split = config.trainer().sft().split();
     DatasetConfig d = config.dataset();
+    InputPaths.dataset(d);
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("dataset", RunFacts.describe(d.withSplit(split)), "steps",
+          config.trainer().sft().steps(), "engine", config.trainer().engine().configName(), "output",
+          runDir != null ? runDir : config.trainer().outputDir() + "/sft"));
+    }
     var hadoop = Hadoop.of(config);
     SftDataset train = SftDataset.load(new DatasetConfig(d.path(), d.promptColumn(), split), hadoop);
     SftDataset heldOut = split.equals("all") ? null

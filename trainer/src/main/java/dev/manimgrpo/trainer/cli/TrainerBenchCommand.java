@@ -1,6 +1,7 @@
 package dev.manimgrpo.trainer.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.config.TrainerConfig;
 import dev.manimgrpo.trainer.bench.TrainerBenchmark;
@@ -21,6 +22,8 @@ import picocli.CommandLine.Option;
 public final class TrainerBenchCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
+
+  @Mixin DryRun dryRun;
 
   @Option(names = "--vocab", defaultValue = "2048", description = "Vocabulary size.")
   int vocab;
@@ -51,6 +54,9 @@ public final class TrainerBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineConfig config = options.load();
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("engines", engines, "batch", batch, "tokens", tokens, "steps", steps));
+    }
     TrainerConfig.ModelShape m = config.trainer().model();
     ModelConfig shape = new ModelConfig(vocab, m.layers(), m.heads(), m.width(), Math.max(m.contextLength(), tokens),
         m.mlpMultiplier(), m.dropout());

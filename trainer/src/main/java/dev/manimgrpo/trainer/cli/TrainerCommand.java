@@ -32,6 +32,10 @@ public final class TrainerCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--dry-run")) {
+      // A dry run checks arguments and inputs only: no backend, no model.
+      System.exit(commandLine().execute(args));
+    }
     // libnd4j's own op threads follow the BLAS threads (OMP_NUM_THREADS, 1 from the launcher):
     // with one of each, training is bit-for-bit reproducible and a resumed run exact.
     try {
@@ -58,7 +62,6 @@ public final class TrainerCommand implements Runnable {
   /** The configured command line, also used by tests. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new TrainerCommand());
-    cl.setExecutionExceptionHandler(new CommandErrors("manim-grpo-trainer"));
-    return cl;
+    return CommandErrors.install(cl);
   }
 }

@@ -1,0 +1,25 @@
+package dev.manimgrpo.core.cli;
+
+import dev.manimgrpo.core.config.DatasetConfig;
+import dev.manimgrpo.core.config.PolicyConfig;
+
+/** How a {@code --dry-run} line names a run's data set and policy. */
+public final class RunFacts {
+
+  private RunFacts() {}
+
+  /** How a run's facts name a data set selection. */
+  public static String describe(DatasetConfig d) {
+    return (d.bundled() ? "bundled sample set" : d.path()) + " (split " + d.split() + ", type " + d.type()
+        + (d.limit() > 0 ? ", first " + d.limit() : "") + ")";
+  }
+
+  /** How a run's facts name a policy. */
+  public static String describe(PolicyConfig p) {
+    return switch (p.backend()) {
+      case DL4J -> "dl4j " + (p.bundled() ? "bundled starter" : p.checkpoint());
+      case OPENAI -> "openai " + p.openai().model() + " at " + p.openai().baseUrl();
+      case REPLAY -> "replay of " + p.replayShard();
+    };
+  }
+}
