@@ -160,6 +160,7 @@ class AirflowDagTest {
         args.add("--dry-run");
         ManimGrpoCommandTest.Run r = ManimGrpoCommandTest.run(args.toArray(String[]::new));
         assertThat(r.exit()).as(t.path("task_id").asText() + ": " + args + "\n" + r.out() + r.err()).isZero();
+        assertThat(r.out()).startsWith("dry run: manim-grpo " + args.get(0));
         checked++;
       }
     }
@@ -185,6 +186,7 @@ class AirflowDagTest {
       dry.add("--dry-run");
       Proc p = exec(dry);
       assertThat(p.exit()).as(dry + "\n" + p.output()).isZero();
+      assertThat(p.output()).contains("dry run: manim-grpo-trainer grpo is valid");
     }
     List<String> broken = new ArrayList<>(firstCommand(task(defaults, "train_0")));
     int shard = broken.indexOf("--shard");
