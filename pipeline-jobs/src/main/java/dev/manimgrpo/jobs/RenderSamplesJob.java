@@ -3,6 +3,7 @@ package dev.manimgrpo.jobs;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.spark.ManimBenchLoader;
 import dev.manimgrpo.core.dataset.ManimBenchSample;
+import dev.manimgrpo.core.dataset.Rejection;
 import dev.manimgrpo.core.render.ReferenceRenderCache;
 import dev.manimgrpo.core.render.RenderProfile;
 import dev.manimgrpo.jobs.report.ProgressListener;
@@ -35,17 +36,34 @@ public final class RenderSamplesJob {
 
   private RenderSamplesJob() {}
 
-  /** What a run produced. */
-  public record Outcome(String runId, String outputPath, List<Row> rows) {}
+  /**
+   * What a run produced.
+   *
+   * @param rows one per sample run, whatever its render's status
+   * @param quarantined input rows not rendered (bad rows), once each
+   * @param quarantine their table's partition, or null when there are none
+   */
+  public record Outcome(String runId, String outputPath, List<Row> rows, List<Rejection> quarantined,
+      String quarantine) {}
 
   public static Outcome run(PipelineConfig config, String runId, boolean showProgress) {
     return SparkSessions.run(config, "render-samples", spark -> run(spark, config, runId, showProgress));
   }
 
   public static Outcome run(SparkSession spark, PipelineConfig config, String runId, boolean showProgress) {
-    List<ManimBenchSample> samples = ManimBenchLoader.load(spark, config.dataset());
+    // Bad rows go to the quarantine with their reason; a reference that does not render is a row with its status.
+    ManimBenchLoader.Selection selection = ManimBenchLoader.loadChecked(spark, config.dataset());
+    List<ManimBenchSample> samples = selection.samples();
+    String out = config.output().dir() + "/" + TABLE;
+    String quarantine = QuarantineTable.replace(spark, QuarantineTable.partition(out, "run_id=" + runId),
+        "render-samples", selection.rejected());
+    if (quarantine != null) {
+      LOG.warn("{} input row(s) quarantined in {}; first: {}", selection.rejected().size(), quarantine,
+          selection.rejected().get(0).message());
+    }
     if (samples.isEmpty()) {
-      throw new IllegalArgumentException("no samples to render (dataset.split=" + config.dataset().split() + ")");
+      throw new IllegalArgumentException("no samples to render (dataset.split=" + config.dataset().split() + ")"
+          + (quarantine == null ? "" : "; " + selection.rejected().size() + " row(s) quarantined in " + quarantine));
     }
     LOG.info("rendering {} reference scenes ({})", samples.size(),
         config.dataset().bundled() ? "bundled sample set" : config.dataset().path());
@@ -57,7 +75,6 @@ public final class RenderSamplesJob {
     // One sample per partition: even load across executors and a progress step per scene.
     JavaRDD<Row> rendered = jsc.parallelize(input, input.size()).mapPartitions(new RenderPartition(config, runId));
     Dataset<Row> table = spark.createDataFrame(rendered, ReferenceRenderRows.SCHEMA);
-    String out = config.output().dir() + "/" + TABLE;
     try (ProgressListener progress = ProgressListener.attach(spark, "render", input.size(), showProgress)) {
       table.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
           .partitionBy("run_id").parquet(out);
@@ -67,7 +84,7 @@ public final class RenderSamplesJob {
     if (rows.size() != samples.size()) {
       throw new IllegalStateException("wrote " + rows.size() + " rows for " + samples.size() + " samples in " + out);
     }
-    return new Outcome(runId, out, rows);
+    return new Outcome(runId, out, rows, QuarantineTable.distinct(selection.rejected()), quarantine);
   }
 
   /** Renders the samples of one partition with the executor's warm pool and reference cache. */

@@ -46,7 +46,7 @@ class ManimBenchS3aTest {
         bad.write().parquet("s3a://manimbench/v1/bad");
         assertThatThrownBy(() -> ManimBenchLoader.read(spark, "s3a://manimbench/v1/bad", ManimBenchSchema.REVIEWED_DESCRIPTION))
             .isInstanceOf(ManimBenchFormatException.class)
-            .hasMessageContaining("s3a://manimbench/v1/bad has 1 problem(s) in 3 rows")
+            .hasMessageContaining("s3a://manimbench/v1/bad has 1 bad row(s) of 3")
             .hasMessageContaining("row 1, column 'Type' is 'Expert'");
       } finally {
         spark.stop();

@@ -40,7 +40,8 @@ public final class InputPaths {
             + "); accepted: " + accepted);
       }
       if ("file".equalsIgnoreCase(uri.getScheme())) {
-        requireLocal(key, Path.of(uri.getPath()), location, accepted);
+        requireLocal(key, Path.of(uri.getPath() != null ? uri.getPath() : uri.getSchemeSpecificPart()), location,
+            accepted);
       } else if (uri.getAuthority() == null || uri.getAuthority().isBlank()) {
         throw new IllegalArgumentException(key + ": '" + location + "' names no bucket or host (write "
             + uri.getScheme() + "://bucket/key); accepted: " + accepted);

@@ -42,7 +42,7 @@ final class BindErrors {
       String example = dflt == null || dflt.isMissingNode() || dflt.isContainerNode() && dflt.isEmpty() ? ""
           : ", e.g. the default " + (dflt.isTextual() ? "'" + dflt.asText() + "'" : dflt.toString());
       String what = value == null || value.isNull() || value.isMissingNode() ? "has no value"
-          : ConfigLoader.describe(value) + " is not " + expected;
+          : (ConfigLoader.looksSecret(key) ? "the value given" : ConfigLoader.describe(value)) + " is not " + expected;
       return new ConfigLoader.ConfigException(origins.where(key) + key + ": " + what + " (accepted: " + expected
           + example + ")", e);
     }
@@ -101,6 +101,13 @@ final class BindErrors {
 
   /** The node at a dotted key, or null. */
   static JsonNode at(JsonNode tree, String key) {
+    for (String section : ConfigLoader.FREE_FORM_SECTIONS) {
+      if (key.startsWith(section + ".")) {
+        // Its keys hold dots themselves (spark.conf's "spark.hadoop.fs.s3a.endpoint").
+        JsonNode s = at(tree, section);
+        return s == null ? null : s.get(key.substring(section.length() + 1));
+      }
+    }
     JsonNode n = tree;
     for (String part : key.split("\\.")) {
       if (n == null) {

@@ -10,9 +10,13 @@ import java.util.Locale;
  * @param split train, test or all
  * @param type Basic, Intermediate, Advanced or all
  * @param limit most samples taken after the split and type filters, in sample-id order (0 = all)
+ * @param maxPromptChars the longest prompt a job runs; longer rows go to the job's quarantine
  */
-public record DatasetConfig(String path, String promptColumn, String split, String type, int limit)
-    implements java.io.Serializable {
+public record DatasetConfig(String path, String promptColumn, String split, String type, int limit,
+    int maxPromptChars) implements java.io.Serializable {
+
+  /** The default of {@code dataset.max-prompt-chars} (reference.yaml), for code that builds a config by hand. */
+  public static final int DEFAULT_MAX_PROMPT_CHARS = 20000;
 
   public DatasetConfig {
     path = path == null ? "" : path;
@@ -30,11 +34,14 @@ public record DatasetConfig(String path, String promptColumn, String split, Stri
     if (limit < 0) {
       throw new IllegalArgumentException("dataset.limit must be >= 0 (0 = every sample), got " + limit);
     }
+    if (maxPromptChars < 1) {
+      throw new IllegalArgumentException("dataset.max-prompt-chars must be >= 1, got " + maxPromptChars);
+    }
   }
 
-  /** Every type, no limit. */
+  /** Every type, no limit, the default prompt length limit. */
   public DatasetConfig(String path, String promptColumn, String split) {
-    this(path, promptColumn, split, "all", 0);
+    this(path, promptColumn, split, "all", 0, DEFAULT_MAX_PROMPT_CHARS);
   }
 
   /** True when no path is set and the bundled sample set is used. */
@@ -48,6 +55,6 @@ public record DatasetConfig(String path, String promptColumn, String split, Stri
   }
 
   public DatasetConfig withSplit(String newSplit) {
-    return new DatasetConfig(path, promptColumn, newSplit, type, limit);
+    return new DatasetConfig(path, promptColumn, newSplit, type, limit, maxPromptChars);
   }
 }

@@ -157,6 +157,11 @@ class ConfigLoaderTest {
     Files.writeString(yaml, "render:\n  wrkers: 2\n");
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
         .hasMessageStartingWith(yaml + ":2: unknown config key 'render.wrkers'").hasMessageContaining("render.workers");
+    // A secret-looking key's value is never echoed.
+    Files.writeString(yaml, "spark:\n  conf:\n    spark.hadoop.fs.s3a.secret.key: {k: s3cr3t}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
+        .hasMessageContaining("spark.conf.spark.hadoop.fs.s3a.secret.key: the value given is not")
+        .hasMessageNotContaining("s3cr3t");
     Files.writeString(yaml, "render:\n  workers: [2\n");
     assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of()))
         .hasMessageStartingWith(yaml.toString()).hasMessageContaining("not valid YAML or JSON");

@@ -40,12 +40,12 @@ class ManimBenchValidatorTest {
         row("print(1)", " ", "Advanced", "validation"));
     assertThatThrownBy(() -> ManimBenchValidator.validate("bench.parquet", rows, ManimBenchSchema.REVIEWED_DESCRIPTION))
         .isInstanceOf(ManimBenchValidator.ManimBenchFormatException.class)
-        .hasMessageContaining("bench.parquet has 5 problem(s) in 3 rows")
-        .hasMessageContaining("row 1, column 'Code' is empty")
-        .hasMessageContaining("row 1, column 'Type' is 'Expert', expected Basic, Intermediate or Advanced")
-        .hasMessageContaining("row 2, column 'Code' defines no Scene subclass")
-        .hasMessageContaining("row 2, column 'Reviewed Description' is empty")
-        .hasMessageContaining("row 2, column 'Split' is 'validation', expected train or test");
+        .hasMessageContaining("bench.parquet has 2 bad row(s) of 3")
+        .hasMessageContaining("bench.parquet row 1, column 'Code' is empty")
+        .hasMessageContaining("column 'Type' is 'Expert', expected Basic, Intermediate or Advanced")
+        .hasMessageContaining("bench.parquet row 2, column 'Code' defines no Scene subclass")
+        .hasMessageContaining("; column 'Reviewed Description' is empty")
+        .hasMessageContaining("; column 'Split' is 'validation', expected train or test");
   }
 
   @Test

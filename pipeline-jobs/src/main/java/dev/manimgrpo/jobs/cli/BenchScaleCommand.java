@@ -1,6 +1,9 @@
 package dev.manimgrpo.jobs.cli;
 
 import dev.manimgrpo.core.cli.ConfigOptions;
+import dev.manimgrpo.core.cli.DryRun;
+import dev.manimgrpo.core.cli.InputPaths;
+import dev.manimgrpo.core.cli.RunFacts;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.rollout.ThroughputModel;
 import dev.manimgrpo.jobs.bench.ScaleBenchmark;
@@ -23,6 +26,8 @@ import picocli.CommandLine.Option;
 public final class BenchScaleCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
+
+  @Mixin DryRun dryRun;
 
   @Option(names = "--prompts", paramLabel = "N", defaultValue = "16", description = "Prompts per run (0 = all of the bundled sample).")
   int prompts;
@@ -64,6 +69,11 @@ public final class BenchScaleCommand implements Callable<Integer> {
     ScaleBenchmark.Plan plan = new ScaleBenchmark.Plan(
         new ThroughputModel.Cluster(planExecutors, planCores, planSlots),
         new ThroughputModel.Services(planTokensPerSecond, planStoreMbPerSecond * 1e6), planPrompts);
+    InputPaths.policy("policy", config.policy());
+    if (dryRun.requested()) {
+      return dryRun.report(DryRun.facts("prompts", prompts, "slots", slots, "policy", RunFacts.describe(config.policy()),
+          "output", reportDir.resolve("scale-bench.json")));
+    }
     Path dir = Files.createTempDirectory("bench-scale");
     new ScaleBenchmark(config, System.out).run(slots, plan, dir, reportDir);
     return 0;

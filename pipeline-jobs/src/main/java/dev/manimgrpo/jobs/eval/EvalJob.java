@@ -4,6 +4,7 @@ import dev.manimgrpo.core.agent.Strategy;
 import dev.manimgrpo.core.config.EvalConfig;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.dataset.ManimBenchSample;
+import dev.manimgrpo.core.dataset.Rejection;
 import dev.manimgrpo.core.eval.BootstrapInterval;
 import dev.manimgrpo.core.eval.EvalAggregate;
 import dev.manimgrpo.core.eval.EvalAggregates;
@@ -17,6 +18,7 @@ import java.util.Map;
 import dev.manimgrpo.core.rollout.RolloutIds;
 import dev.manimgrpo.core.spark.EvalSparkSchema;
 import dev.manimgrpo.core.spark.ManimBenchLoader;
+import dev.manimgrpo.jobs.QuarantineTable;
 import dev.manimgrpo.jobs.report.ProgressListener;
 import dev.manimgrpo.jobs.rollout.RolloutPrompt;
 import dev.manimgrpo.jobs.spark.SparkSessions;
@@ -34,6 +36,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,13 +64,15 @@ public final class EvalJob {
    * @param evaluatedThisRun samples evaluated by this run (0 for a rerun of a finished one)
    * @param report the report's HTML file, or null when eval.report is off
    * @param wallSeconds this run's time
+   * @param quarantined the input rows not evaluated (bad rows, references that did not render), once each
+   * @param quarantine the quarantine partition, or null when nothing was quarantined
    */
   public record Outcome(String evalId, String dir, List<EvalSample> samples, List<EvalAggregate> aggregates,
-      int evaluatedThisRun, String report, double wallSeconds) {
+      int evaluatedThisRun, String report, double wallSeconds, List<Rejection> quarantined, String quarantine) {
 
-    /** The console tables. */
+    /** The console tables, then the quarantined input rows and where they are. */
     public String render(double confidence) {
-      return EvalSummary.render(evalId, aggregates, confidence);
+      return EvalSummary.render(evalId, aggregates, confidence) + EvalSummary.quarantine(quarantined, quarantine);
     }
   }
 
@@ -87,10 +92,22 @@ public final class EvalJob {
     String samplesDir = dir + "/samples";
     String partition = samplesDir + "/eval_id=" + evalId;
 
-    List<ManimBenchSample> data = ManimBenchLoader.loadSome(spark, config.dataset());
+    // Bad rows are set aside with their reason (the quarantine), the rest are evaluated.
+    ManimBenchLoader.Selection selection = ManimBenchLoader.loadCheckedSome(spark, config.dataset());
+    List<ManimBenchSample> data = selection.samples();
+    String quarantine = QuarantineTable.partition(samplesDir, "eval_id=" + evalId);
+    // Prompts whose reference failed in an earlier run of this evaluation stay quarantined, not retried.
+    Set<String> selected = new HashSet<>();
+    data.forEach(d -> selected.add(d.sampleId()));
+    List<Rejection> carried = QuarantineTable.referenceFailures(spark, quarantine).stream()
+        .filter(r -> selected.contains(r.promptId())).toList();
+    Set<String> carriedIds = new HashSet<>();
+    carried.forEach(r -> carriedIds.add(r.promptId()));
     List<RolloutPrompt> prompts = new ArrayList<>();
     for (int i = 0; i < data.size(); i++) {
-      prompts.add(RolloutPrompt.of(data.get(i), config.dataset().promptColumn(), i));
+      if (!carriedIds.contains(data.get(i).sampleId())) {
+        prompts.add(RolloutPrompt.of(data.get(i), config.dataset().promptColumn(), i));
+      }
     }
     Set<String> done = finished(spark, samplesDir, evalId);
     List<EvalConfig.Resolved> policies = ec.resolve(config.policy());
@@ -101,6 +118,8 @@ public final class EvalJob {
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     LongAccumulator rendered = spark.sparkContext().longAccumulator("eval: samples rendered");
+    CollectionAccumulator<QuarantineTable.ReferenceFailure> referenceFailures =
+        spark.sparkContext().collectionAccumulator("eval: references that did not render");
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
     int wave = Math.max(8, 4 * slots);
     int evaluated = 0;
@@ -122,13 +141,32 @@ public final class EvalJob {
           spark.sparkContext().setJobDescription("eval " + evalId + " " + p.name() + ": samples " + (from + 1) + "-"
               + (from + w.size()) + " of " + todo.size());
           JavaRDD<Row> rows = jsc.parallelize(new ArrayList<>(w), w.size())
-              .mapPartitions(new EvalPartition(pc, evalId, rendered));
+              .mapPartitions(new EvalPartition(pc, evalId, rendered, referenceFailures));
           spark.createDataFrame(rows, EvalSparkSchema.samples()).write().mode(SaveMode.Append).parquet(partition);
           evaluated += w.size();
         }
       }
     } finally {
       spark.sparkContext().setJobDescription(null);
+    }
+    List<Rejection> quarantined = new ArrayList<>(selection.rejected());
+    quarantined.addAll(carried);
+    Map<String, String> referenceCode = new java.util.HashMap<>();
+    prompts.forEach(p -> referenceCode.put(p.promptId(), p.referenceCode()));
+    for (QuarantineTable.ReferenceFailure f : referenceFailures.value()) {
+      // One row per prompt, however many policies and strategies met the failed reference.
+      quarantined.add(f.rejection(selection.source(), selection.origins(), referenceCode.get(f.promptId())));
+    }
+    quarantined = QuarantineTable.distinct(quarantined);
+    String quarantineTable = QuarantineTable.replace(spark, quarantine, "eval", quarantined);
+    if (!quarantined.isEmpty()) {
+      LOG.warn("eval {}: {} input row(s) quarantined in {}; first: {}", evalId, quarantined.size(), quarantine,
+          quarantined.get(0).message());
+    }
+    if (!exists(spark, partition)) {
+      throw new IllegalArgumentException("eval " + evalId + ": no sample could be evaluated; all " + quarantined.size()
+          + " input row(s) of the selection are quarantined in " + quarantine + " (first: "
+          + (quarantined.isEmpty() ? "-" : quarantined.get(0).message()) + ")");
     }
     List<EvalSample> samples = read(spark, samplesDir, evalId).collectAsList().stream()
         .map(EvalSparkSchema::fromRow).toList();
@@ -141,7 +179,7 @@ public final class EvalJob {
       LOG.info("eval {}: report {}", evalId, report);
     }
     double wall = (System.nanoTime() - t0) / 1e9;
-    return new Outcome(evalId, dir, samples, aggregates, evaluated, report, wall);
+    return new Outcome(evalId, dir, samples, aggregates, evaluated, report, wall, quarantined, quarantineTable);
   }
 
   /** The aggregate table (replaced for the run) and the study's figures (replaced whole). */

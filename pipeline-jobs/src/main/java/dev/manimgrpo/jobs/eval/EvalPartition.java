@@ -4,8 +4,11 @@ import dev.manimgrpo.core.agent.ManimAgent;
 import dev.manimgrpo.core.agent.WorkerApiDocs;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.policy.PolicyClient;
+import dev.manimgrpo.core.render.RenderProfile;
+import dev.manimgrpo.core.render.RenderResult;
 import dev.manimgrpo.core.render.RenderWorkerPool;
 import dev.manimgrpo.core.spark.EvalSparkSchema;
+import dev.manimgrpo.jobs.QuarantineTable;
 import dev.manimgrpo.jobs.spark.ExecutorPolicy;
 import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
 import dev.manimgrpo.reward.rollout.RolloutScorer;
@@ -14,11 +17,13 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
  * The evaluation job's task: each sample of the partition with the executor's policy client, warm
- * render pool, reference cache and API documentation, all started once per executor and shared.
+ * render pool, reference cache and API documentation, all started once per executor and shared. A
+ * sample whose reference does not render gives no row; its failure goes back to the driver's quarantine.
  */
 final class EvalPartition implements FlatMapFunction<Iterator<EvalTask>, Row> {
 
@@ -27,11 +32,14 @@ final class EvalPartition implements FlatMapFunction<Iterator<EvalTask>, Row> {
   private final PipelineConfig config;
   private final String evalId;
   private final LongAccumulator rendered;
+  private final CollectionAccumulator<QuarantineTable.ReferenceFailure> referenceFailures;
 
-  EvalPartition(PipelineConfig config, String evalId, LongAccumulator rendered) {
+  EvalPartition(PipelineConfig config, String evalId, LongAccumulator rendered,
+      CollectionAccumulator<QuarantineTable.ReferenceFailure> referenceFailures) {
     this.config = config;
     this.evalId = evalId;
     this.rendered = rendered;
+    this.referenceFailures = referenceFailures;
   }
 
   @Override
@@ -45,6 +53,13 @@ final class EvalPartition implements FlatMapFunction<Iterator<EvalTask>, Row> {
     List<Row> out = new ArrayList<>();
     while (tasks.hasNext()) {
       EvalTask t = tasks.next();
+      // The reference first (cached by content): a sample that cannot be scored is quarantined, not solved.
+      RenderResult reference = ExecutorRenderPool.referenceCache(config).get(t.prompt().promptId(),
+          t.prompt().referenceCode(), RenderProfile.FRAMES);
+      if (!reference.succeeded()) {
+        referenceFailures.add(QuarantineTable.ReferenceFailure.of(t.prompt().promptId(), reference));
+        continue;
+      }
       var sample = EvalSampler.run(agent, ExecutorRenderPool.referenceCache(config), scorer, config, evalId,
           client.policyId(), t);
       if (sample.success()) {

@@ -1,5 +1,6 @@
 package dev.manimgrpo.jobs.eval;
 
+import dev.manimgrpo.core.dataset.Rejection;
 import dev.manimgrpo.core.eval.EvalAggregate;
 import dev.manimgrpo.jobs.report.TextTable;
 import java.util.List;
@@ -27,6 +28,16 @@ final class EvalSummary {
     return "\nEvaluation " + evalId + " (VS counts a failed render as 0, as the study does; intervals: percentile"
         + " bootstrap)\n" + quality.render() + "\nCost per sample, and against direct answers of the same policy\n"
         + cost.render();
+  }
+
+  /** The quarantine line: how many input rows were not evaluated, per reason, and where they are. */
+  static String quarantine(List<Rejection> rows, String table) {
+    if (rows.isEmpty()) {
+      return "\nInput rows quarantined: 0\n";
+    }
+    java.util.Map<String, Long> byReason = new java.util.TreeMap<>();
+    rows.forEach(r -> byReason.merge(r.reason().wireName(), 1L, Long::sum));
+    return "\nInput rows quarantined: " + rows.size() + " " + byReason + " in " + table + "\n";
   }
 
   private static String fmt(double v, int decimals) {

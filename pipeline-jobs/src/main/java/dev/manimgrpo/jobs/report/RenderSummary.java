@@ -61,6 +61,15 @@ public final class RenderSummary {
     }
     sb.append(String.format(Locale.ROOT, "%n%d of %d served from the reference cache. Table: %s (run_id=%s)%n",
         cached, n, outcome.outputPath(), outcome.runId()));
+    sb.append(String.format(Locale.ROOT, "References that did not render: %d of %d%n", n - ok, n));
+    if (outcome.quarantined().isEmpty()) {
+      sb.append("Input rows quarantined: 0\n");
+    } else {
+      Map<String, Integer> byReason = new TreeMap<>();
+      outcome.quarantined().forEach(q -> byReason.merge(q.reason().wireName(), 1, Integer::sum));
+      sb.append("Input rows quarantined: ").append(outcome.quarantined().size()).append(' ').append(byReason)
+          .append(" in ").append(outcome.quarantine()).append('\n');
+    }
     sb.append("Query it: spark.read.parquet(\"").append(outcome.outputPath())
         .append("\").groupBy(\"type\", \"status\").count().show()\n");
     return sb.toString();

@@ -3,10 +3,12 @@ package dev.manimgrpo.jobs.rollout;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.config.RolloutConfig;
 import dev.manimgrpo.core.dataset.ManimBenchSample;
+import dev.manimgrpo.core.dataset.Rejection;
 import dev.manimgrpo.core.rollout.RolloutIds;
 import dev.manimgrpo.core.rollout.StepPrompts;
 import dev.manimgrpo.core.spark.ManimBenchLoader;
 import dev.manimgrpo.core.spark.RolloutShardSparkSchema;
+import dev.manimgrpo.jobs.QuarantineTable;
 import dev.manimgrpo.jobs.spark.SparkSessions;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,8 +16,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -63,7 +67,9 @@ public final class RolloutJob {
     String dir = rc.resolvedDir(config.output());
     String partition = ShardState.partition(dir, runId, step);
 
-    List<ManimBenchSample> samples = ManimBenchLoader.loadSome(spark, config.dataset());
+    // Bad rows are set aside with their reason (the quarantine), the rest run.
+    ManimBenchLoader.Selection selection = ManimBenchLoader.loadCheckedSome(spark, config.dataset());
+    List<ManimBenchSample> samples = selection.samples();
     List<ManimBenchSample> order = StepPrompts.order(samples, config.policy().sampling().seed(), step,
         rc.promptsPerStep() > 0);
     List<RolloutPrompt> prompts = new ArrayList<>();
@@ -75,6 +81,13 @@ public final class RolloutJob {
     dev.manimgrpo.jobs.spark.ObjectStoreCommitters.forOutput(spark, dir);
     ShardState state = ShardState.load(spark, dir, runId, step, g);
     Set<String> attempted = new HashSet<>(state.complete().keySet());
+    // A prompt whose reference failed in an earlier run of this step stays quarantined, like a complete group stays.
+    String quarantine = quarantinePartition(dir, runId, step);
+    Set<String> promptIds = new HashSet<>();
+    prompts.forEach(p -> promptIds.add(p.promptId()));
+    List<Rejection> carried = QuarantineTable.referenceFailures(spark, quarantine).stream()
+        .filter(r -> promptIds.contains(r.promptId())).toList();
+    carried.forEach(r -> attempted.add(r.promptId()));
     long spread = state.complete().values().stream().filter(x -> !x.zeroVariance()).count();
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
     int wave = rc.waveGroups() > 0 ? rc.waveGroups() : Math.max(8, 4 * slots);
@@ -121,12 +134,31 @@ public final class RolloutJob {
         }
       }
     }
+    List<Rejection> quarantined = new ArrayList<>(selection.rejected());
+    quarantined.addAll(carried);
+    Map<String, String> referenceCode = new HashMap<>();
+    prompts.forEach(p -> referenceCode.put(p.promptId(), p.referenceCode()));
+    for (QuarantineTable.ReferenceFailure f : acc.referenceFailures().value()) {
+      quarantined.add(f.rejection(selection.source(), selection.origins(), referenceCode.get(f.promptId())));
+    }
+    quarantined = QuarantineTable.distinct(quarantined);
+    String quarantineTable = QuarantineTable.replace(spark, quarantine, "rollout", quarantined);
+    if (!quarantined.isEmpty()) {
+      LOG.warn("rollout run {} step {}: {} input row(s) quarantined in {}; first: {}", runId, step, quarantined.size(),
+          quarantine, quarantined.get(0).message());
+    }
     double wall = (System.nanoTime() - t0) / 1e9;
     Dataset<Row> rows = ShardState.read(spark, dir, partition);
     RolloutSummary summary = RolloutSummary.of(rows, runId, step, acc.rollouts().value(), wall,
-        state.complete().size(), state.removedFiles(), partition);
+        state.complete().size(), state.removedFiles(), partition, quarantined, quarantineTable);
     writeSummary(spark, partition, summary);
     return new Outcome(runId, step, dir, partition, summary);
+  }
+
+  /** The step's quarantine partition: {@code <rollout.dir>/_quarantine/run_id=R/step=S}. */
+  public static String quarantinePartition(String dir, String runId, int step) {
+    return QuarantineTable.partition(dir, dev.manimgrpo.core.rollout.RolloutShardSchema.RUN_ID + "=" + runId + "/"
+        + dev.manimgrpo.core.rollout.RolloutShardSchema.STEP + "=" + step);
   }
 
   private static void runWaves(SparkSession spark, JavaSparkContext jsc, PipelineConfig config, String runId, int step,

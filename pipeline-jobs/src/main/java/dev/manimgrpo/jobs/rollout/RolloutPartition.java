@@ -1,8 +1,11 @@
 package dev.manimgrpo.jobs.rollout;
 
 import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.core.render.RenderProfile;
+import dev.manimgrpo.core.render.RenderResult;
 import dev.manimgrpo.core.rollout.RolloutRecord;
 import dev.manimgrpo.core.spark.RolloutShardSparkSchema;
+import dev.manimgrpo.jobs.QuarantineTable;
 import dev.manimgrpo.jobs.spark.ExecutorPolicy;
 import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
 import dev.manimgrpo.reward.rollout.RolloutScorer;
@@ -13,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -45,6 +49,14 @@ final class RolloutPartition implements FlatMapFunction<Iterator<RolloutPrompt>,
     List<Row> out = new ArrayList<>();
     while (prompts.hasNext()) {
       RolloutPrompt p = prompts.next();
+      // The reference first (cached by content): without its render the group cannot be scored, so
+      // its prompt goes to the quarantine instead of G completions being sampled and rendered for nothing.
+      RenderResult reference = ctx.references().get(p.promptId(), p.referenceCode(), RenderProfile.FRAMES);
+      if (!reference.succeeded()) {
+        acc.referenceFailures().add(QuarantineTable.ReferenceFailure.of(p.promptId(), reference));
+        acc.prompts().add(1);
+        continue;
+      }
       for (RolloutRecord r : GroupRollout.run(ctx, p)) {
         out.add(RolloutShardSparkSchema.toFullRow(r, p.index()));
         acc.count(r);
@@ -66,14 +78,19 @@ final class RolloutPartition implements FlatMapFunction<Iterator<RolloutPrompt>,
     return renderThreads;
   }
 
-  /** Counters visible in the Spark UI (and read by the console progress line). */
+  /**
+   * Counters visible in the Spark UI (and read by the console progress line), and the prompts whose
+   * reference did not render. Updated in the write's own tasks, which Spark merges once per task.
+   */
   record RolloutAccumulators(LongAccumulator prompts, LongAccumulator rollouts, LongAccumulator rendered,
-      LongAccumulator samplingErrors) implements java.io.Serializable {
+      LongAccumulator samplingErrors, CollectionAccumulator<QuarantineTable.ReferenceFailure> referenceFailures)
+      implements java.io.Serializable {
 
     static RolloutAccumulators register(org.apache.spark.SparkContext sc) {
       return new RolloutAccumulators(sc.longAccumulator("rollout: prompts done"),
           sc.longAccumulator("rollout: rollouts done"), sc.longAccumulator("rollout: rollouts rendered"),
-          sc.longAccumulator("rollout: sampling errors"));
+          sc.longAccumulator("rollout: sampling errors"),
+          sc.collectionAccumulator("rollout: references that did not render"));
     }
 
     void count(RolloutRecord r) {

@@ -10,9 +10,11 @@ import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.manimgrpo.core.dataset.Rejection;
 import dev.manimgrpo.core.rollout.RolloutShardSchema;
 import dev.manimgrpo.jobs.report.TextTable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,18 +25,20 @@ import org.apache.spark.sql.Row;
  * A step's summary, computed with Spark SQL from the shard itself (so a resumed run reports the
  * whole step, not only its last part): prompts, rollouts, render success rate, reward mean and
  * spread, statuses, zero-variance and dropped groups, time per stage, and this invocation's
- * throughput. Written as JSON next to the shards and printed as a table.
+ * throughput, and the input rows quarantined (count, per reason, the table's path). Written as JSON
+ * next to the shards and printed as a table.
  */
 public record RolloutSummary(String runId, int step, String policyId, long prompts, long rollouts, long rendered,
     double renderSuccessRate, double rewardMean, double rewardStd, double rewardTextMean, Double rewardVisualMean,
     Map<String, Long> statuses, long zeroVarianceGroups, long droppedGroups, long groupsWithSpread,
     double sampleSeconds, double renderSeconds, double rewardSeconds, long rolloutsThisRun, double wallSeconds,
-    double rolloutsPerSecond, int resumedGroups, int removedFiles, String shard) {
+    double rolloutsPerSecond, int resumedGroups, int removedFiles, String shard, long quarantined,
+    Map<String, Long> quarantinedByReason, String quarantine) {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   static RolloutSummary of(Dataset<Row> step, String runId, int stepNo, long rolloutsThisRun, double wallSeconds,
-      int resumedGroups, int removedFiles, String shard) {
+      int resumedGroups, int removedFiles, String shard, List<Rejection> quarantined, String quarantine) {
     Row a = step.agg(count("*"), countDistinct(col(RolloutShardSchema.PROMPT_ID)),
         sum(when(col(RolloutShardSchema.STATUS).equalTo("rendered"), 1).otherwise(0)),
         avg(col(RolloutShardSchema.REWARD)), stddev_pop(col(RolloutShardSchema.REWARD)),
@@ -58,7 +62,15 @@ public record RolloutSummary(String runId, int step, String policyId, long promp
     return new RolloutSummary(runId, stepNo, pid == null ? null : pid.getString(0), a.getLong(1), rollouts, rendered,
         rollouts == 0 ? 0 : (double) rendered / rollouts, d(a, 3), d(a, 4), d(a, 5), a.isNullAt(6) ? null : a.getDouble(6),
         statuses, zv, dropped, nGroups - zv, d(a, 7), d(a, 8), d(a, 9), rolloutsThisRun, wallSeconds,
-        wallSeconds > 0 ? rolloutsThisRun / wallSeconds : 0, resumedGroups, removedFiles, shard);
+        wallSeconds > 0 ? rolloutsThisRun / wallSeconds : 0, resumedGroups, removedFiles, shard, quarantined.size(),
+        byReason(quarantined), quarantine);
+  }
+
+  /** Quarantined rows per reason code. */
+  static Map<String, Long> byReason(List<Rejection> rows) {
+    Map<String, Long> m = new TreeMap<>();
+    rows.forEach(r -> m.merge(r.reason().wireName(), 1L, Long::sum));
+    return m;
   }
 
   private static double d(Row r, int i) {
@@ -97,6 +109,11 @@ public record RolloutSummary(String runId, int step, String policyId, long promp
       t.add("resumed: complete groups kept, broken files removed", resumedGroups + ", " + removedFiles);
     }
     t.add("shard", shard);
+    t.add("input rows quarantined", quarantined);
+    quarantinedByReason.forEach((r, n) -> t.add("  reason " + r, n));
+    if (quarantine != null) {
+      t.add("quarantine", quarantine);
+    }
     return t.render();
   }
 }

@@ -95,7 +95,7 @@ class OperatorErrorsTest {
     // --dry-run anywhere among the options, as the Airflow DAG appends it.
     for (List<String> args : List.of(List.of("render-samples", "--dry-run", "--run-id", "x"),
         List.of("eval", "--split", "test", "--dry-run"), List.of("grpo-loop", "--steps", "2", "--dry-run"),
-        List.of("dataset", "validate", "--dry-run"), List.of("bench-rollout", "--dry-run"))) {
+        List.of("dataset", "validate", "--dry-run"), List.of("bench-rollout", "--dry-run"), List.of("bench-scale", "--slots", "1,2", "--dry-run"))) {
       Run ok = run(args.toArray(String[]::new));
       assertThat(ok.exit()).as(args + ": " + ok.err()).isZero();
       assertThat(ok.out()).as(args.toString()).startsWith("dry run: manim-grpo " + args.get(0));
