@@ -20,14 +20,16 @@ public final class S3ProxyServer implements AutoCloseable {
   public static final String ACCESS_KEY = "local-test-identity";
   public static final String SECRET_KEY = "local-test-credential";
 
-  private final Process process;
+  private volatile Process process;
   private final int port;
   private final Path root;
+  private final Path dir;
 
-  private S3ProxyServer(Process process, int port, Path root) {
+  private S3ProxyServer(Process process, int port, Path root, Path dir) {
     this.process = process;
     this.port = port;
     this.root = root;
+    this.dir = dir;
   }
 
   public static S3ProxyServer start(Path dir, String... buckets) throws IOException, InterruptedException {
@@ -51,21 +53,46 @@ public final class S3ProxyServer implements AutoCloseable {
         "s3proxy.credential=" + SECRET_KEY,
         "jclouds.provider=filesystem",
         "jclouds.filesystem.basedir=" + data) + "\n");
-    Process p = new ProcessBuilder(List.of(javaBin(), "-jar", jar, "--properties", props.toString()))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
+    return new S3ProxyServer(launch(dir, port), port, data, dir);
+  }
+
+  /** Starts the server process with {@code dir}'s properties and waits until it listens on {@code port}. */
+  private static Process launch(Path dir, int port) throws IOException, InterruptedException {
+    String jar = System.getProperty("s3proxy.jar");
+    Process p = new ProcessBuilder(List.of(javaBin(), "-jar", jar, "--properties", dir.resolve("s3proxy.properties").toString()))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile()))
+        .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
         throw new IllegalStateException("S3Proxy exited: " + Files.readString(dir.resolve("s3proxy.log")));
       }
       try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        return new S3ProxyServer(p, port, data);
+        return p;
       } catch (IOException notYet) {
         Thread.sleep(100);
       }
     }
     p.destroyForcibly();
     throw new IllegalStateException("S3Proxy did not listen on port " + port + " within 60 s");
+  }
+
+  /** Kills the server (kill -9: an outage, not a shutdown); the objects stay in its backing folder. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Starts the server again on the same port over the same objects (after {@link #kill()}). */
+  public void restart() throws IOException, InterruptedException {
+    if (process.isAlive()) {
+      throw new IllegalStateException("S3Proxy is still running on port " + port);
+    }
+    process = launch(dir, port);
+  }
+
+  public boolean running() {
+    return process.isAlive();
   }
 
   public String endpoint() {

@@ -148,11 +148,45 @@ public final class RolloutJob {
           quarantine, quarantined.get(0).message());
     }
     double wall = (System.nanoTime() - t0) / 1e9;
-    Dataset<Row> rows = ShardState.read(spark, dir, partition);
-    RolloutSummary summary = RolloutSummary.of(rows, runId, step, acc.rollouts().value(), wall,
-        state.complete().size(), state.removedFiles(), partition, quarantined, quarantineTable);
-    writeSummary(spark, partition, summary);
+    RolloutSummary summary;
+    try {
+      Dataset<Row> rows = ShardState.read(spark, dir, partition);
+      summary = RolloutSummary.of(rows, runId, step, acc.rollouts().value(), wall,
+          state.complete().size(), state.removedFiles(), partition, quarantined, quarantineTable);
+      writeSummary(spark, partition, summary);
+    } catch (Exception e) {
+      throw new WaveFailed(runId, step, partition, "writing the step summary", e);
+    }
     return new Outcome(runId, step, dir, partition, summary);
+  }
+
+  /**
+   * A wave (or the summary) failed, typically because the storage went away mid-write: one line that
+   * names the step's folder, the root cause and what to do, instead of Spark's stage-failure message
+   * with a task's stack trace in it (the cause is kept for --verbose). Whatever complete groups
+   * reached the folder, a rerun keeps.
+   */
+  static final class WaveFailed extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    WaveFailed(String runId, int step, String partition, String what, Throwable cause) {
+      super("rollout run " + runId + " step " + step + ": " + what + " into " + partition + " failed ("
+          + rootCause(cause) + "); the complete groups already there are kept: rerun the same step (--run-id " + runId
+          + " --step " + step + ") to complete it", cause);
+    }
+
+    /** The innermost cause in one line: its class and the first line of its message, shortened. */
+    static String rootCause(Throwable t) {
+      Throwable root = t;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String msg = root.getMessage() == null ? "" : root.getMessage().strip().lines().findFirst().orElse("");
+      if (msg.length() > 200) {
+        msg = msg.substring(0, 200) + "...";
+      }
+      return root.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg);
+    }
   }
 
   /** The step's quarantine partition: {@code <rollout.dir>/_quarantine/run_id=R/step=S}. */
@@ -173,9 +207,15 @@ public final class RolloutJob {
       // Written straight into the step's partition folder (the run and step are its folder names,
       // as partitionBy would write them): the committer's _temporary folder is then the step's own,
       // never shared with another run writing into the same table.
-      spark.createDataFrame(out, RolloutShardSparkSchema.fullSchema())
-          .drop(dev.manimgrpo.core.rollout.RolloutShardSchema.RUN_ID, dev.manimgrpo.core.rollout.RolloutShardSchema.STEP)
-          .write().mode(SaveMode.Append).parquet(ShardState.partition(dir, runId, step));
+      String partition = ShardState.partition(dir, runId, step);
+      try {
+        spark.createDataFrame(out, RolloutShardSparkSchema.fullSchema())
+            .drop(dev.manimgrpo.core.rollout.RolloutShardSchema.RUN_ID, dev.manimgrpo.core.rollout.RolloutShardSchema.STEP)
+            .write().mode(SaveMode.Append).parquet(partition);
+      } catch (Exception e) { // Spark's own exceptions are checked ones Scala does not declare
+        throw new WaveFailed(runId, step, partition, "groups " + (from + 1) + "-" + (from + w.size()) + " of "
+            + todo.size(), e);
+      }
     }
     spark.sparkContext().setJobDescription(null);
   }

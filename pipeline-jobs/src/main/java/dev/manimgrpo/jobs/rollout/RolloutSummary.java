@@ -106,7 +106,7 @@ public record RolloutSummary(String runId, int step, String policyId, long promp
     t.add("this run: rollouts, wall time", String.format(Locale.ROOT, "%d in %.1f s (%.2f rollouts/s)", rolloutsThisRun,
         wallSeconds, rolloutsPerSecond));
     if (resumedGroups > 0 || removedFiles > 0) {
-      t.add("resumed: complete groups kept, broken files removed", resumedGroups + ", " + removedFiles);
+      t.add("resumed: complete groups kept, files removed (broken, or failed requests)", resumedGroups + ", " + removedFiles);
     }
     t.add("shard", shard);
     t.add("input rows quarantined", quarantined);

@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import dev.manimgrpo.core.rollout.RolloutShardSchema;
 import dev.manimgrpo.core.spark.RolloutShardSparkSchema;
@@ -28,11 +30,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a (run, step) partition already holds, for resuming: its complete groups (exactly G rows,
- * indices 0..G-1, once each). Each wave of groups is one Spark write, committed whole, so a killed
- * run leaves complete waves (its uncommitted one in {@code _temporary}, removed here); a crash inside
- * a commit can still leave part of a wave. Files holding
- * rows of an incomplete or duplicated group are deleted before the run goes on, and their groups
- * are sampled again: a rerun never duplicates a row and completes what an interrupted run left.
+ * indices 0..G-1, once each, none of them a {@code sampling_error}). Each wave of groups is one Spark
+ * write, committed whole, so a killed run leaves complete waves (its uncommitted one in
+ * {@code _temporary}, removed here); a crash inside a commit can still leave part of a wave. Files
+ * holding rows of an incomplete or duplicated group are deleted before the run goes on, and their
+ * groups are sampled again: a rerun never duplicates a row and completes what an interrupted run left.
+ *
+ * <p>A group with a {@code sampling_error} row is the policy server's failure (down, overloaded, past
+ * its timeout after every retry), not an answer of the policy: it is kept as rows with the reason, so
+ * nothing is lost, but a rerun of the step requests it again (whole, as a group is always sampled),
+ * so an operator recovers from an outage by rerunning the step.
  */
 final class ShardState {
 
@@ -84,15 +91,23 @@ final class ShardState {
               countDistinct(col(RolloutShardSchema.ROLLOUT_INDEX)).as("distinct_n"),
               max(col(RolloutShardSchema.ROLLOUT_INDEX)).as("max_index"),
               max(col(RolloutShardSchema.ZERO_VARIANCE).cast("int")).as("zv"),
+              sum(when(col(RolloutShardSchema.STATUS).equalTo(RolloutShardSchema.SAMPLING_ERROR), 1).otherwise(0))
+                  .as("sampling_errors"),
               collect_set(col("file")).as("files"))
           .collectAsList();
       Map<String, Group> done = new HashMap<>();
       Set<String> badFiles = new HashSet<>();
+      Set<String> failedRequests = new HashSet<>();
       for (Row g : groups) {
         long n = g.getLong(g.fieldIndex("n"));
         long distinct = g.getLong(g.fieldIndex("distinct_n"));
         int maxIndex = g.getInt(g.fieldIndex("max_index"));
-        if (n == groupSize && distinct == groupSize && maxIndex == groupSize - 1) {
+        long samplingErrors = g.getLong(g.fieldIndex("sampling_errors"));
+        if (n == groupSize && distinct == groupSize && maxIndex == groupSize - 1 && samplingErrors > 0) {
+          LOG.warn("group {} of prompt {} has {} of {} rollouts the policy server failed to sample: requesting the"
+              + " group again", g.getString(0), g.getString(g.fieldIndex("prompt_id")), samplingErrors, n);
+          failedRequests.addAll(g.getList(g.fieldIndex("files")));
+        } else if (n == groupSize && distinct == groupSize && maxIndex == groupSize - 1) {
           done.put(g.getString(g.fieldIndex("prompt_id")), new Group(g.getString(g.fieldIndex("prompt_id")),
               g.getInt(g.fieldIndex("zv")) == 1));
         } else if (n == distinct && n > groupSize) {
@@ -108,6 +123,13 @@ final class ShardState {
         LOG.warn("removing {}: it holds part of an incomplete or duplicated group (an interrupted commit);"
             + " its groups are sampled again", fp);
         fp.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(fp, false);
+      }
+      for (String f : failedRequests) {
+        if (badFiles.add(f)) {
+          Path fp = new Path(URI.create(f));
+          LOG.info("removing {}: it holds a group the policy server failed to sample; the group is requested again", fp);
+          fp.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(fp, false);
+        }
       }
       if (!badFiles.isEmpty()) {
         // Other groups of the removed files are gone too: recount.

@@ -1,0 +1,73 @@
+package dev.manimgrpo.jobs.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.manimgrpo.jobs.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a rerun of a step keeps: complete groups stay; a group cut short by a crash and a group the
+ * policy server failed to sample (sampling_error rows) have their files removed, to be sampled again.
+ * Shards written here with only the columns the resume reads, one file per group as the job writes them.
+ */
+class ShardStateTest {
+
+  static final int G = 2;
+  static SparkSession spark;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    spark = TestSpark.start(Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void keepsCompleteGroupsAndRequestsAgainWhatACrashOrTheServerLeftIncomplete() throws Exception {
+    String partition = ShardState.partition(dir.toString(), "r", 0);
+    writeGroup(partition, "done", "rendered", "syntax_error");
+    writeGroup(partition, "failed", "rendered", "sampling_error");
+    writeGroup(partition, "allFailed", "sampling_error", "sampling_error");
+    writeGroup(partition, "cut", "rendered");
+
+    ShardState state = ShardState.load(spark, dir.toString(), "r", 0, G);
+
+    assertThat(state.complete()).containsOnlyKeys("done");
+    assertThat(state.removedFiles()).isEqualTo(3);
+    try (Stream<Path> files = Files.list(Path.of(partition))) {
+      assertThat(files.filter(f -> f.toString().endsWith(".parquet")).count()).isEqualTo(1);
+    }
+    assertThat(ShardState.read(spark, dir.toString(), partition).count()).isEqualTo(G);
+  }
+
+  /** One group's rows, rollout index i with statuses[i], in a file of its own. */
+  private static void writeGroup(String partition, String prompt, String... statuses) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < statuses.length; i++) {
+      rows.add(RowFactory.create(prompt, "r-0-" + prompt, i, statuses[i], false));
+    }
+    StructType schema = new StructType().add("prompt_id", DataTypes.StringType).add("group_uid", DataTypes.StringType)
+        .add("rollout_index", DataTypes.IntegerType).add("status", DataTypes.StringType)
+        .add("zero_variance", DataTypes.BooleanType);
+    spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Append).parquet(partition);
+  }
+}
