@@ -24,8 +24,8 @@ public final class RuntimeCheck implements PreflightCheck {
     try {
       runtime = ManimRuntime.locate(config.runtime());
     } catch (ManimRuntime.Unavailable e) {
-      return List.of(CheckResult.failed(RUNTIME, e.problem(), e.remedy()),
-          CheckResult.failed(MANIM_VERSION, "unknown: no runtime", "see " + RUNTIME));
+      // no version to compare: the one failure says what to do
+      return List.of(CheckResult.failed(RUNTIME, e.problem(), e.remedy()));
     }
     return List.of(usable(runtime), version(runtime.manimVersion(), config.preflight()));
   }
