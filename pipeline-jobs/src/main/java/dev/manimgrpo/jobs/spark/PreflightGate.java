@@ -50,8 +50,13 @@ final class PreflightGate {
     int expected = registered.getAsInt();
     while (got.size() < expected || (expected == 0 && waitForFirst)) {
       if (System.nanoTime() >= deadline) {
-        LOG.warn("preflight: {} of {} registered executors reported within {} s (preflight.wait-seconds); going on,"
-            + " and an executor that failed it fails its tasks", got.size(), expected, maxMillis / 1000);
+        if (expected == 0) {
+          LOG.warn("preflight: no executor registered within {} s (preflight.wait-seconds); going on, and an"
+              + " executor that fails its preflight fails its tasks", maxMillis / 1000);
+        } else {
+          LOG.warn("preflight: {} of {} registered executors reported within {} s (preflight.wait-seconds); going"
+              + " on, and an executor that failed it fails its tasks", got.size(), expected, maxMillis / 1000);
+        }
         break;
       }
       try {

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkContext;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
 import org.apache.spark.api.plugin.PluginContext;
@@ -110,20 +113,47 @@ public final class PreflightPlugin implements SparkPlugin {
       if (encoded == null) {
         return;
       }
+      String host = host(ctx);
       PreflightReport report;
       try {
-        report = Preflight.run(decode(encoded), ctx.hostname(), ctx.executorID());
+        report = Preflight.run(decode(encoded), host, ctx.executorID());
       } catch (RuntimeException | LinkageError e) {
-        // Never keep the executor from starting: the failure becomes its report.
-        report = new PreflightReport(ctx.hostname(), ctx.executorID(), List.of(CheckResult.failed("preflight",
+        // Never keep the executor from starting (Spark would start another, and another): the
+        // failure becomes its report.
+        report = new PreflightReport(host, ctx.executorID(), List.of(CheckResult.failed("preflight",
             "the checks could not run: " + e, "run `manim-grpo preflight` on this node for details")));
       }
       ExecutorPreflight.record(report);
       log(report);
       try {
         ctx.send(report);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         LOG.warn("cannot send the preflight report to the driver: {}", e.getMessage());
+      }
+    }
+
+    /**
+     * The executor's host as the driver knows it (its block manager's). Not
+     * {@code PluginContext.hostname()}: an executor's RPC environment has no address of its own,
+     * and that call fails there.
+     */
+    private static String host(PluginContext ctx) {
+      try {
+        SparkEnv env = SparkEnv.get();
+        if (env != null && env.blockManager() != null && env.blockManager().blockManagerId() != null) {
+          return env.blockManager().blockManagerId().host();
+        }
+      } catch (RuntimeException e) {
+        // not initialised here: the local name below
+      }
+      try {
+        return ctx.hostname();
+      } catch (RuntimeException e) {
+        try {
+          return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException u) {
+          return "unknown-host";
+        }
       }
     }
 
