@@ -55,14 +55,19 @@ public final class SandboxCheck implements PreflightCheck {
   }
 
   /**
-   * The configured runtime, or where it is missing (the runtime check says so), the host's system
-   * folders: the probe then still tells whether namespaces work here.
+   * The configured runtime's mounts: a provisioned root, or (host mode, or a root that is missing,
+   * which the runtime check reports) the host's system folders, so the probe still tells whether
+   * namespaces work here. Host mode skips the manim import: the runtime check does it once.
    */
   private static ManimRuntime runtimeForProbe(RuntimeConfig rc) {
+    ManimRuntime host = new ManimRuntime(RuntimeMode.HOST, Path.of("/"), "unknown", rc.hostReadOnlyPaths(), rc.bwrap());
+    if (rc.mode() == RuntimeMode.HOST) {
+      return host;
+    }
     try {
       return ManimRuntime.locate(rc);
     } catch (ManimRuntime.Unavailable e) {
-      return new ManimRuntime(RuntimeMode.HOST, Path.of("/"), "unknown", rc.hostReadOnlyPaths(), rc.bwrap());
+      return host;
     }
   }
 
@@ -83,7 +88,8 @@ public final class SandboxCheck implements PreflightCheck {
       String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (p.exitValue() == 0) {
         return CheckResult.ok(NAMESPACES, (Sandbox.jvmIsRoot() ? "pid, net, ipc, uts" : "user, pid, net, ipc, uts")
-            + " namespaces; `bwrap ... true` ran in the " + runtime.mode().configName() + " sandbox");
+            + " namespaces; `bwrap ... true` ran in the " + runtime.mode().configName() + " sandbox"
+            + (runtime.mode() != config.runtime().mode() ? " (no runtime root: probed over the host's folders)" : ""));
       }
       return CheckResult.failed(NAMESPACES, "`bwrap ... true` exited " + p.exitValue() + ": " + lastLine(said),
           remedyFor(said, runtime));
