@@ -11,9 +11,16 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Builds the SparkSession of a job: spark-submit's settings win over the configuration's. With
  * {@code preflight.enabled}, every executor checks itself at start ({@link PreflightPlugin}) and
- * the session is handed out only once the registered executors passed.
+ * the session is handed out only once the registered executors passed (jobs that render or sample:
+ * not the data set tools).
  */
 public final class SparkSessions {
+
+  /**
+   * Jobs whose tasks only read and write Parquet (no render, no policy): they need nothing the
+   * preflight checks, and must run where no Manim runtime is (a laptop validating a data set).
+   */
+  static final Set<String> JOBS_WITHOUT_EXECUTOR_WORK = Set.of("dataset-validate", "dataset-export");
 
   private SparkSessions() {}
 
@@ -50,7 +57,7 @@ public final class SparkSessions {
     }
     conf.setIfMissing("spark.app.name", config.spark().appName() + "-" + jobName);
     config.spark().conf().forEach(conf::setIfMissing);
-    boolean preflight = config.preflight().enabled();
+    boolean preflight = config.preflight().enabled() && !JOBS_WITHOUT_EXECUTOR_WORK.contains(jobName);
     // A local executor of an earlier session in this JVM checked another configuration.
     ExecutorPreflight.clear();
     if (preflight) {

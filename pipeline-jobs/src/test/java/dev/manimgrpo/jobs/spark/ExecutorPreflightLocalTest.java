@@ -89,6 +89,18 @@ class ExecutorPreflightLocalTest {
   }
 
   @Test
+  void theDataSetToolsNeedNoRuntime() {
+    SparkSession spark = SparkSessions.start(config(Map.of("runtime.root", dir.resolve("empty").toString())),
+        "dataset-validate");
+    try {
+      assertThat(spark.range(3).count()).isEqualTo(3);
+      assertThat(ExecutorPreflight.report()).isNull();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
   @Tag("manim")
   void aGoodConfigurationPassesAndTheLocalExecutorRecordsItsReport() {
     PreflightReport seen = SparkSessions.run(config(Map.of()), "preflight-test", spark -> {
