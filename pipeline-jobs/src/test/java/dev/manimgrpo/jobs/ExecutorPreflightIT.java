@@ -48,8 +48,9 @@ class ExecutorPreflightIT {
       run(env, "stop-log.txt", script.toString(), "stop");
     }
     String log = Files.readString(dir.resolve("log.txt"));
-    assertThat(exit).as("submit exit code; see " + dir.resolve("log.txt")).isEqualTo(1);
-    String line = log.lines().filter(l -> l.startsWith("manim-grpo: preflight failed")).findFirst().orElse("");
+    assertThat(exit).as("submit exit code; see " + dir.resolve("log.txt")).isEqualTo(2);
+    String line = log.lines().filter(l -> l.startsWith("manim-grpo") && l.contains(": preflight failed on 1 node"))
+        .findFirst().orElse("");
     assertThat(line).as(log)
         .contains("127.0.0.1 (executor 0)")
         .contains("no provisioned Manim runtime at /nonexistent/manim-runtime")

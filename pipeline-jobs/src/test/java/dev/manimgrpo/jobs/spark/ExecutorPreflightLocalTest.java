@@ -72,9 +72,10 @@ class ExecutorPreflightLocalTest {
         "--conf", "spark.conf.spark.driver.host=127.0.0.1",
         "--conf", "spark.conf.spark.driver.bindAddress=127.0.0.1");
 
-    assertThat(exit).isEqualTo(ManimGrpoCommand.EXIT_FAILURE);
+    // an expected failure: one line (the command's name, the message), the exit code of bad input
+    assertThat(exit).isEqualTo(ManimGrpoCommand.EXIT_INVALID_INPUT);
     String first = err.toString().lines().findFirst().orElse("");
-    assertThat(first).startsWith("manim-grpo: preflight failed on 1 node").contains("(executor driver)")
+    assertThat(first).startsWith("manim-grpo").contains(": preflight failed on 1 node").contains("(executor driver)")
         .contains("manim-runtime.sh");
     assertThat(err.toString()).doesNotContain("\tat ");
     assertThat(dir.resolve("out")).doesNotExist();
