@@ -17,7 +17,8 @@ public record PipelineConfig(
     PolicyConfig policy,
     RolloutConfig rollout,
     TrainerConfig trainer,
-    EvalConfig eval) implements java.io.Serializable {
+    EvalConfig eval,
+    PreflightConfig preflight) implements java.io.Serializable {
 
   public PipelineConfig {
     Objects.requireNonNull(runtime, "runtime");
@@ -31,6 +32,7 @@ public record PipelineConfig(
     Objects.requireNonNull(rollout, "rollout");
     Objects.requireNonNull(trainer, "trainer");
     Objects.requireNonNull(eval, "eval");
+    Objects.requireNonNull(preflight, "preflight");
     int studyWidth = reward.visual().studyWidth();
     if (reward.visual().study() && render.frameWidth() > 0 && (studyWidth == 0 || render.frameWidth() < studyWidth)) {
       throw new IllegalArgumentException("reward.visual.study is on and vs_study works at reward.visual.study-width="
@@ -43,22 +45,22 @@ public record PipelineConfig(
   /** The defaults alone, as written in {@code reference.yaml}. */
   /** The same configuration with another policy section. */
   public PipelineConfig withPolicy(PolicyConfig p) {
-    return new PipelineConfig(runtime, render, reward, cache, dataset, output, spark, p, rollout, trainer, eval);
+    return new PipelineConfig(runtime, render, reward, cache, dataset, output, spark, p, rollout, trainer, eval, preflight);
   }
 
   /** The same configuration with another rollout section. */
   public PipelineConfig withRollout(RolloutConfig r) {
-    return new PipelineConfig(runtime, render, reward, cache, dataset, output, spark, policy, r, trainer, eval);
+    return new PipelineConfig(runtime, render, reward, cache, dataset, output, spark, policy, r, trainer, eval, preflight);
   }
 
   /** The same configuration with another render section. */
   public PipelineConfig withRender(RenderConfig r) {
-    return new PipelineConfig(runtime, r, reward, cache, dataset, output, spark, policy, rollout, trainer, eval);
+    return new PipelineConfig(runtime, r, reward, cache, dataset, output, spark, policy, rollout, trainer, eval, preflight);
   }
 
   /** The same configuration with another reward section. */
   public PipelineConfig withReward(RewardConfig r) {
-    return new PipelineConfig(runtime, render, r, cache, dataset, output, spark, policy, rollout, trainer, eval);
+    return new PipelineConfig(runtime, render, r, cache, dataset, output, spark, policy, rollout, trainer, eval, preflight);
   }
 
   /** The same configuration with another spark section. */
@@ -68,7 +70,7 @@ public record PipelineConfig(
 
   /** The same configuration with another eval section. */
   public PipelineConfig withEval(EvalConfig e) {
-    return new PipelineConfig(runtime, render, reward, cache, dataset, output, spark, policy, rollout, trainer, e);
+    return new PipelineConfig(runtime, render, reward, cache, dataset, output, spark, policy, rollout, trainer, e, preflight);
   }
 
   /**
@@ -83,7 +85,7 @@ public record PipelineConfig(
         new VisualRewardConfig(v.workWidth(), true, v.studyWidth(), v.maxFrames()));
     RenderConfig frames = render.frameWidth() > 0 && (v.studyWidth() == 0 || render.frameWidth() < v.studyWidth())
         ? render.withFrameWidth(v.studyWidth()) : render;
-    return new PipelineConfig(runtime, frames, r, cache, dataset, output, spark, policy, rollout, trainer, eval);
+    return new PipelineConfig(runtime, frames, r, cache, dataset, output, spark, policy, rollout, trainer, eval, preflight);
   }
 
   public static PipelineConfig defaults() {

@@ -25,9 +25,9 @@ public record ManimRuntime(RuntimeMode mode, Path root, String manimVersion, Lis
     if (config.mode() == RuntimeMode.SANDBOX_ROOT) {
       Path root = config.resolvedRoot();
       if (!Files.isRegularFile(root.resolve(MARKER))) {
-        throw new IllegalStateException("no provisioned Manim runtime at " + root
-            + ": run `bash " + PROVISION_SCRIPT + "` (about 5 minutes, once), point runtime.root at one,"
-            + " or use runtime.mode=host where manim is installed natively");
+        throw new Unavailable("no provisioned Manim runtime at " + root,
+            "run `bash " + PROVISION_SCRIPT + "` on this node (about 5 minutes, once), point runtime.root or"
+                + " $MANIM_GRPO_RUNTIME at one, or use runtime.mode=host where manim is installed natively");
       }
       String version = read(root.resolve("opt/manim-grpo/manim-version"));
       return new ManimRuntime(config.mode(), root, version, config.hostReadOnlyPaths(), config.bwrap());
@@ -36,12 +36,42 @@ public record ManimRuntime(RuntimeMode mode, Path root, String manimVersion, Lis
     return new ManimRuntime(config.mode(), Path.of("/"), version, config.hostReadOnlyPaths(), config.bwrap());
   }
 
+  /**
+   * The configured runtime is missing or broken on this node: what is wrong, and what to install or
+   * set (the message joins them), so a preflight can show the two apart.
+   */
+  public static final class Unavailable extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+    private final String problem;
+    private final String remedy;
+
+    Unavailable(String problem, String remedy) {
+      this(problem, remedy, null);
+    }
+
+    Unavailable(String problem, String remedy, Throwable cause) {
+      super(problem + ": " + remedy, cause);
+      this.problem = problem;
+      this.remedy = remedy;
+    }
+
+    /** What is wrong on this node. */
+    public String problem() {
+      return problem;
+    }
+
+    /** What to install or set. */
+    public String remedy() {
+      return remedy;
+    }
+  }
+
   private static String read(Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read the runtime's manim version from " + file
-          + "; re-provision with `bash " + PROVISION_SCRIPT + "`", e);
+      throw new Unavailable("cannot read the runtime's manim version from " + file,
+          "re-provision with `bash " + PROVISION_SCRIPT + "`", e);
     }
   }
 
@@ -51,13 +81,15 @@ public record ManimRuntime(RuntimeMode mode, Path root, String manimVersion, Lis
           .redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("runtime.mode=host but `python3 -c 'import manim'` failed: " + out
-            + "; install Manim Community Edition on this host or use runtime.mode=sandbox-root");
+        throw new Unavailable("runtime.mode=host but `python3 -c 'import manim'` failed: " + out,
+            "install Manim Community Edition on this host (e.g. apt-get install python3-manim) or use"
+                + " runtime.mode=sandbox-root");
       }
       String[] lines = out.split("\n");
       return lines[lines.length - 1].strip();
     } catch (IOException e) {
-      throw new IllegalStateException("runtime.mode=host but python3 cannot be started: " + e.getMessage(), e);
+      throw new Unavailable("runtime.mode=host but python3 cannot be started: " + e.getMessage(),
+          "install python3 and Manim Community Edition on this host or use runtime.mode=sandbox-root", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while probing the host's manim", e);

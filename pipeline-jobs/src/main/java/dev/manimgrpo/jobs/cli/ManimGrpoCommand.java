@@ -18,6 +18,7 @@ import picocli.CommandLine.HelpCommand;
         RenderSamplesCommand.class,
         RenderCommand.class,
         SandboxCheckCommand.class,
+        PreflightCommand.class,
         BenchRenderCommand.class,
         BenchRewardCommand.class,
         BenchSandboxCommand.class,

@@ -23,7 +23,8 @@ import scala.Tuple2;
  * The policy client of one executor JVM, shared by all its tasks: the DL4J policy is loaded once
  * per executor (not per task or row), an OpenAI-compatible client's connection pool and request
  * limit are per executor too. A task asking with another policy configuration (the next step of
- * a loop in the same JVM) replaces it.
+ * a loop in the same JVM) replaces it. None is made on a node that failed its preflight
+ * ({@link ExecutorPreflight}).
  */
 public final class ExecutorPolicy {
 
@@ -34,6 +35,7 @@ public final class ExecutorPolicy {
 
   /** The client for this configuration's {@code policy.*}, loaded on first use. */
   public static synchronized PolicyClient get(PipelineConfig config) {
+    ExecutorPreflight.requireOk();
     String key = key(config);
     PolicyClient c = CLIENTS.get(key);
     if (c == null) {

@@ -11,7 +11,7 @@ import dev.manimgrpo.core.render.RenderWorkerPool;
  * workers are started once per executor, not per partition, each pool on first use. Candidate
  * code and reference scenes have pools of their own, so no rollout's render can influence a
  * reference or the cache entry it becomes. Closed by the pools' shutdown hooks when the
- * executor exits.
+ * executor exits. Neither starts on a node that failed its preflight ({@link ExecutorPreflight}).
  */
 public final class ExecutorRenderPool {
 
@@ -24,6 +24,7 @@ public final class ExecutorRenderPool {
 
   /** The executor's pool for candidate (model-generated) code under {@code config}, started on first use. */
   public static synchronized RenderWorkerPool get(PipelineConfig config) {
+    ExecutorPreflight.requireOk();
     own(config);
     if (pool == null) {
       pool = new RenderWorkerPool(ManimRuntime.locate(config.runtime()), config.render(),
@@ -34,6 +35,7 @@ public final class ExecutorRenderPool {
 
   /** The executor's reference render cache, over a pool that only ever renders references. */
   public static synchronized ReferenceRenderCache referenceCache(PipelineConfig config) {
+    ExecutorPreflight.requireOk();
     own(config);
     if (referencePool == null) {
       referencePool = new RenderWorkerPool(ManimRuntime.locate(config.runtime()), config.render(),
