@@ -27,7 +27,7 @@ jars_home() {
 }
 
 wait_port() {
-  for _ in $(seq 1 60); do
+  for _ in $(seq 1 180); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     sleep 0.5
   done
@@ -48,7 +48,7 @@ case "${1:-}" in
       --webui-port "$WORKER_UI_PORT" \
       > "$STATE/worker.log" 2>&1 &
     echo $! > "$STATE/worker.pid"
-    for _ in $(seq 1 60); do grep -q "Successfully registered with master" "$STATE/worker.log" && break; sleep 0.5; done
+    for _ in $(seq 1 180); do grep -q "Successfully registered with master" "$STATE/worker.log" && break; sleep 0.5; done
     grep -q "Successfully registered with master" "$STATE/worker.log" || { echo "worker did not register; see $STATE/worker.log" >&2; exit 1; }
     echo "standalone cluster up: $MASTER (web UI http://127.0.0.1:$UI_PORT)"
     ;;

@@ -65,7 +65,7 @@ public record PipelineConfig(
 
   /** The same configuration with another spark section. */
   public PipelineConfig withSpark(SparkConfig s) {
-    return new PipelineConfig(runtime, render, reward, cache, dataset, output, s, policy, rollout, trainer, eval);
+    return new PipelineConfig(runtime, render, reward, cache, dataset, output, s, policy, rollout, trainer, eval, preflight);
   }
 
   /** The same configuration with another eval section. */
