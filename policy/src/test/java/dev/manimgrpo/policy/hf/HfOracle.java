@@ -95,13 +95,7 @@ public final class HfOracle {
     Path partial = Files.createTempDirectory(target.getParent(), target.getFileName() + ".partial-");
     Path log = Files.createTempFile("hf-oracle", ".log");
     try {
-      List<String> cmd = new ArrayList<>(List.of("bwrap", "--ro-bind", root.toString(), "/", "--proc", "/proc",
-          "--dev", "/dev", "--tmpfs", "/tmp", "--unshare-net",
-          "--ro-bind", script.getParent().toString(), "/opt/hf-oracle", "--ro-bind", scenes.toString(), "/in",
-          "--bind", partial.toString(), "/out", "--chdir", "/out", "--die-with-parent", "--clearenv",
-          "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "LC_ALL", "C.UTF-8",
-          "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "OPENBLAS_NUM_THREADS", "1",
-          "python3", "/opt/hf-oracle/" + script.getFileName(), "/out", "/in"));
+      List<String> cmd = command(root, script, scenes, partial);
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       boolean finished = p.waitFor(SCRIPT_LIMIT_MINUTES, TimeUnit.MINUTES);
       if (!finished) {
@@ -123,6 +117,42 @@ public final class HfOracle {
       return target;
     } finally {
       delete(partial);
+      Files.deleteIfExists(log);
+    }
+  }
+
+  /** python3 running a script of scripts/hf-oracle in the root, offline: {@code in} read-only at /in, {@code out} at /out. */
+  private static List<String> command(Path root, Path script, Path in, Path out) {
+    return new ArrayList<>(List.of("bwrap", "--ro-bind", root.toString(), "/", "--proc", "/proc",
+        "--dev", "/dev", "--tmpfs", "/tmp", "--unshare-net",
+        "--ro-bind", script.getParent().toString(), "/opt/hf-oracle", "--ro-bind", in.toString(), "/in",
+        "--bind", out.toString(), "/out", "--chdir", "/out", "--die-with-parent", "--clearenv",
+        "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "LC_ALL", "C.UTF-8",
+        "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "OPENBLAS_NUM_THREADS", "1",
+        "python3", "/opt/hf-oracle/" + script.getFileName(), "/out", "/in"));
+  }
+
+  /**
+   * Runs {@code scripts/hf-oracle/<scriptName>} with transformers on files a test wrote: {@code in}
+   * read-only at /in, {@code out} writable at /out (the script gets "/out /in"); fails with the
+   * script's output when it does not exit 0 within the time limit.
+   */
+  public static void run(String scriptName, Path in, Path out) throws IOException, InterruptedException {
+    Path root = root();
+    Path script = repository().resolve(SCRIPT).resolveSibling(scriptName);
+    List<String> cmd = command(root, script, in.toAbsolutePath(), out.toAbsolutePath());
+    Path log = Files.createTempFile("hf-oracle", ".log");
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      boolean finished = p.waitFor(SCRIPT_LIMIT_MINUTES, TimeUnit.MINUTES);
+      if (!finished) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      if (!finished || p.exitValue() != 0) {
+        throw new AssertionError(scriptName + " failed in " + root + " (" + (finished ? "exit " + p.exitValue()
+            : "still running after " + SCRIPT_LIMIT_MINUTES + " minutes") + "):\n" + tail(log, 40));
+      }
+    } finally {
       Files.deleteIfExists(log);
     }
   }
