@@ -26,6 +26,9 @@ public interface ExportFolder {
   /** Writes (or replaces) one file: to a temporary name first, then renamed. */
   void write(String fileName, Content content) throws IOException;
 
+  /** Removes a file if it is there. */
+  void deleteIfExists(String fileName) throws IOException;
+
   default void writeString(String fileName, String text) throws IOException {
     write(fileName, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
   }

@@ -29,6 +29,14 @@ final class HadoopExportFolder implements ExportFolder {
   }
 
   @Override
+  public void deleteIfExists(String fileName) throws IOException {
+    Path p = new Path(directory, fileName);
+    if (fs.exists(p)) {
+      fs.delete(p, false);
+    }
+  }
+
+  @Override
   public void write(String fileName, Content content) throws IOException {
     fs.mkdirs(directory);
     Path target = new Path(directory, fileName);

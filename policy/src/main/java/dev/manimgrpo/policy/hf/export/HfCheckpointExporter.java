@@ -8,6 +8,7 @@ import dev.manimgrpo.policy.hf.HfModelConfig;
 import dev.manimgrpo.policy.hf.HfWeights;
 import dev.manimgrpo.policy.hf.ModelFolder;
 import dev.manimgrpo.policy.hf.RandomAccessInput;
+import dev.manimgrpo.policy.hf.SafetensorsCheckpoint;
 import dev.manimgrpo.policy.hf.SafetensorsDtype;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -94,8 +95,12 @@ public final class HfCheckpointExporter {
           + " is not the one of " + source.location() + " (" + parsed + ")");
     }
     HfWeights written = merge.map(a -> a.merge(weights)).orElse(weights);
+    // Over an earlier export: no config.json until this one is complete, and no entry point of the
+    // other layout (transformers would take a stale model.safetensors over a new index).
+    out.deleteIfExists(HfModelConfig.FILE);
     Map<String, List<String>> plan = SafetensorsCheckpointWriter.write(out, HfTensors.of(written),
         options.dtype(), options.maxShardBytes());
+    out.deleteIfExists(plan.size() > 1 ? SafetensorsCheckpoint.SINGLE_FILE : SafetensorsCheckpoint.INDEX_FILE);
     List<String> copied = new ArrayList<>();
     for (String name : COPIED) {
       if (source.exists(name)) {

@@ -22,6 +22,11 @@ final class LocalExportFolder implements ExportFolder {
   }
 
   @Override
+  public void deleteIfExists(String fileName) throws IOException {
+    Files.deleteIfExists(directory.resolve(fileName));
+  }
+
+  @Override
   public void write(String fileName, Content content) throws IOException {
     Files.createDirectories(directory);
     Path target = directory.resolve(fileName);

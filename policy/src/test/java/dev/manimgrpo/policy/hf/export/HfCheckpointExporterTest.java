@@ -93,6 +93,27 @@ class HfCheckpointExporterTest {
   }
 
   @Test
+  void exportingOverAnEarlierExportLeavesOnlyTheNewLayoutsEntryPoint() throws IOException {
+    HfModelConfig c = ExportTestModels.llama();
+    Path src = ExportTestModels.sourceFolder(dir.resolve("src"), ExportTestModels.tensors(c, 11));
+    HfWeights w = HfCausalLm.load(src).weights();
+    Path out = dir.resolve("out");
+    var single = new HfCheckpointExporter.Options(SafetensorsDtype.F32, ShardPlan.DEFAULT_MAX_SHARD_BYTES);
+    var sharded = new HfCheckpointExporter.Options(SafetensorsDtype.BF16, 20_000);
+    HfCheckpointExporter.export(ModelFolder.local(src), w, Optional.empty(), ExportFolder.local(out), single);
+    HfCheckpointExporter.export(ModelFolder.local(src), w, Optional.empty(), ExportFolder.local(out), sharded);
+    assertThat(out.resolve(SafetensorsCheckpoint.SINGLE_FILE)).doesNotExist();
+    try (SafetensorsCheckpoint ck = SafetensorsCheckpoint.open(out)) {
+      assertThat(ck.info(HfWeights.EMBED).dtype()).isEqualTo(SafetensorsDtype.BF16);
+    }
+    HfCheckpointExporter.export(ModelFolder.local(src), w, Optional.empty(), ExportFolder.local(out), single);
+    assertThat(out.resolve(SafetensorsCheckpoint.INDEX_FILE)).doesNotExist();
+    try (SafetensorsCheckpoint ck = SafetensorsCheckpoint.open(out)) {
+      assertThat(ck.info(HfWeights.EMBED).dtype()).isEqualTo(SafetensorsDtype.F32);
+    }
+  }
+
+  @Test
   void aHadoopFolderTakesTheSameExport() throws IOException {
     HfModelConfig c = ExportTestModels.llama();
     Path src = ExportTestModels.sourceFolder(dir.resolve("src"), ExportTestModels.tensors(c, 9));
