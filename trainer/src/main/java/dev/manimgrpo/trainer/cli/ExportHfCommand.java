@@ -13,6 +13,8 @@ import dev.manimgrpo.policy.hf.SafetensorsDtype;
 import dev.manimgrpo.policy.hf.export.ExportFolder;
 import dev.manimgrpo.policy.hf.export.HfCheckpointExporter;
 import dev.manimgrpo.policy.hf.export.ShardPlan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,6 +23,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -39,7 +42,7 @@ public final class ExportHfCommand implements Callable<Integer> {
 
   @Mixin DryRun dryRun;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Option(names = "--checkpoint", required = true, paramLabel = "HF_DIR",
       description = "Hugging Face model folder (config.json, *.safetensors), local or s3a://.")
@@ -100,12 +103,12 @@ public final class ExportHfCommand implements Callable<Integer> {
   private static SafetensorsDtype sourceDtype(ModelFolder source) {
     try {
       return HfCheckpointExporter.configDtype(source.readString(HfModelConfig.FILE)).orElse(SafetensorsDtype.F32);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  private static ModelFolder folder(String location, Configuration hadoop) throws java.io.IOException {
+  private static ModelFolder folder(String location, Configuration hadoop) throws IOException {
     if (location.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*") && !location.startsWith("file:")) {
       return new HadoopModelFolder(URI.create(location), hadoop);
     }
