@@ -20,6 +20,7 @@ import picocli.CommandLine.HelpCommand;
         RenderSuccessCommand.class,
         TrainerBenchCommand.class,
         ExportPolicyCommand.class,
+        ExportGgufCommand.class,
         HelpCommand.class
     })
 public final class TrainerCommand implements Runnable {
