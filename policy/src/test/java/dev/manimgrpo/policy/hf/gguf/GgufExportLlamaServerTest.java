@@ -63,6 +63,12 @@ class GgufExportLlamaServerTest {
       "                  'types': {t.name: t.tensor_type.name for t in r.tensors},",
       "                  'fields': {k: value(f) for k, f in r.fields.items() if not k.startswith('GGUF.')}}))");
 
+  /** Texts llama.cpp must tokenize as the Hugging Face tokenizer does (vocabulary, merges, split). */
+  private static final List<String> TEXTS = List.of(
+      "from manim import *\n\nclass Hello(Scene):\n    def construct(self):\n        self.play(Write(Text(\"Hi\")))\n",
+      "circle = Circle(radius=1.5, color=BLUE).shift(2 * LEFT)  # 1234567",
+      "<|im_start|>user\nDraw a square<|im_end|>");
+
   private static Path models;
 
   @TempDir Path tmp;
@@ -118,11 +124,16 @@ class GgufExportLlamaServerTest {
     assertThat(read.path("types").path("output_norm.weight").asText()).isEqualTo("F32");
 
     JsonNode oracle = JSON.readTree(folder.resolve("oracle.json").toFile());
+    HfTokenizer tokenizer = HfTokenizer.load(folder);
     double maxLogprobDiff = 0;
     int compared = 0;
     int tokensCompared = 0;
-    HfTokenizer tokenizer = HfTokenizer.load(folder);
     try (LlamaServerFixture server = LlamaServerFixture.serve(gguf, FLOAT32_ATTENTION)) {
+      for (String text : TEXTS) {
+        ObjectNode body = JSON.createObjectNode().put("content", text).put("add_special", false);
+        int[] ids = JSON.convertValue(post(server, "/tokenize", body).path("tokens"), int[].class);
+        assertThat(ids).as(name + ": llama.cpp's tokens of " + text).containsExactly(tokenizer.encode(text, false));
+      }
       for (int row = 0; row < 2; row++) {
         int length = oracle.path("lengths").get(row).asInt();
         int[] prompt = new int[length];
@@ -171,13 +182,18 @@ class GgufExportLlamaServerTest {
   private static JsonNode complete(LlamaServerFixture server, int[] prompt) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     body.set("prompt", JSON.valueToTree(prompt));
-    body.put("n_predict", NEW_TOKENS).put("temperature", 0.0).put("n_probs", 1)
-        .put("cache_prompt", false).put("return_tokens", true);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(server.serverUrl() + "/completion"))
+    body.put("n_predict", NEW_TOKENS).put("temperature", 0.0).put("n_probs", 1).put("cache_prompt", false)
+        .put("return_tokens", true);
+    return post(server, "/completion", body);
+  }
+
+  private static JsonNode post(LlamaServerFixture server, String path, ObjectNode body)
+      throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(server.serverUrl() + path))
         .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
     HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("/completion answered " + response.body()).isEqualTo(200);
+    assertThat(response.statusCode()).as(path + " answered " + response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
   }
 
