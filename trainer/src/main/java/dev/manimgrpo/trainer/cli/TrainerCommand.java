@@ -21,6 +21,7 @@ import picocli.CommandLine.HelpCommand;
         TrainerBenchCommand.class,
         ExportPolicyCommand.class,
         ExportHfCommand.class,
+        ExportGgufCommand.class,
         HelpCommand.class
     })
 public final class TrainerCommand implements Runnable {

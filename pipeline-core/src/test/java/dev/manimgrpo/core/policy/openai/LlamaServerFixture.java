@@ -42,6 +42,11 @@ public final class LlamaServerFixture implements AutoCloseable {
     this.port = port;
   }
 
+  /** The server's address, {@code http://127.0.0.1:PORT} (llama.cpp's own endpoints: /completion, /tokenize). */
+  public String serverUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
   /** The server's API root, {@code http://127.0.0.1:PORT/v1}. */
   public String baseUrl() {
     return "http://127.0.0.1:" + port + "/v1";
@@ -93,12 +98,54 @@ public final class LlamaServerFixture implements AutoCloseable {
     }
     run(bwrap(root, dir, false, List.of("python3", "/models/" + MODEL_SCRIPT, "/models/tiny.gguf")), dir,
         "writing the tiny model with python3-gguf");
+    return serve(root, dir, "tiny.gguf", List.of("-c", "8192", "-np", "8"));
+  }
 
+  /**
+   * Serves a given GGUF file (copied into the fixture's own folder) with one slot and a small
+   * context, e.g. a model a test exported.
+   *
+   * @param serverArgs more llama-server options, e.g. {@code --cache-type-k f32}
+   */
+  public static LlamaServerFixture serve(Path gguf, String... serverArgs) throws IOException, InterruptedException {
+    Path root = root();
+    Path dir = Files.createTempDirectory("llama-fixture");
+    Files.copy(gguf, dir.resolve("model.gguf"));
+    List<String> args = new ArrayList<>(List.of("-c", "512", "-np", "1"));
+    args.addAll(List.of(serverArgs));
+    return serve(root, dir, "model.gguf", args);
+  }
+
+  /**
+   * Runs a command (e.g. {@code python3 -c ...} with python3-gguf) inside the provisioned root with
+   * {@code dir} at {@code /models} (read-only) and answers its standard output and error.
+   */
+  public static String runInRoot(Path dir, List<String> command) throws IOException, InterruptedException {
+    Path root = root();
+    Path log = Files.createTempFile("llama-root-command", ".log");
+    try {
+      Process p = new ProcessBuilder(bwrap(root, dir, true, command)).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).start();
+      if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new AssertionError(String.join(" ", command) + " failed in " + root + ":\n" + tail(log, 20));
+      }
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  private static LlamaServerFixture serve(Path root, Path dir, String model, List<String> sizing)
+      throws IOException, InterruptedException {
     Path log = dir.resolve("llama-server.log");
     for (int tries = 0; ; tries++) {
       int port = freePort();
-      Process server = new ProcessBuilder(bwrap(root, dir, true, List.of("llama-server", "-m", "/models/tiny.gguf",
-          "--host", "127.0.0.1", "--port", Integer.toString(port), "-c", "8192", "-np", "8", "-t", "2")))
+      List<String> args = new ArrayList<>(List.of("llama-server", "-m", "/models/" + model,
+          "--host", "127.0.0.1", "--port", Integer.toString(port)));
+      args.addAll(sizing);
+      args.addAll(List.of("-t", "2"));
+      Process server = new ProcessBuilder(bwrap(root, dir, true, args))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       LlamaServerFixture fixture = new LlamaServerFixture(dir, server, port);
       if (fixture.awaitHealthy(Duration.ofSeconds(60))) {
