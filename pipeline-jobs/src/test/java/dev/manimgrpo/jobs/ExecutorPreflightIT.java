@@ -3,8 +3,6 @@ package dev.manimgrpo.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,13 +27,8 @@ class ExecutorPreflightIT {
 
   @Test
   void aSubmitToExecutorsWithoutARuntimeFailsNamingTheNodeAndTheRemedy() throws Exception {
-    Path script = Path.of("..", "cluster-conf", "standalone", "local-cluster.sh").toAbsolutePath().normalize();
-    Map<String, String> env = Map.of(
-        "STATE", dir.resolve("state").toString(),
-        "SPARK_MASTER_PORT", String.valueOf(freePort()),
-        "SPARK_MASTER_WEBUI_PORT", String.valueOf(freePort()),
-        "SPARK_WORKER_WEBUI_PORT", String.valueOf(freePort()),
-        "WORKER_MEMORY", "3g");
+    Path script = LoopbackCluster.script();
+    Map<String, String> env = LoopbackCluster.env(dir.resolve("state"));
     int exit;
     try {
       assertThat(run(env, "start-log.txt", script.toString(), "start")).as("cluster start").isZero();
@@ -72,11 +65,5 @@ class ExecutorPreflightIT {
       return -1;
     }
     return p.exitValue();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

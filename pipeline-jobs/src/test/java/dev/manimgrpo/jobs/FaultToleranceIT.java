@@ -11,8 +11,6 @@ import dev.manimgrpo.core.policy.openai.FaultProxy.Fault;
 import dev.manimgrpo.core.policy.openai.LlamaServerFixture;
 import dev.manimgrpo.core.s3.S3ProxyServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,13 +84,8 @@ class FaultToleranceIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    script = Path.of("..", "cluster-conf", "standalone", "local-cluster.sh").toAbsolutePath().normalize();
-    env = Map.of(
-        "STATE", dir.resolve("state").toString(),
-        "SPARK_MASTER_PORT", String.valueOf(freePort()),
-        "SPARK_MASTER_WEBUI_PORT", String.valueOf(freePort()),
-        "SPARK_WORKER_WEBUI_PORT", String.valueOf(freePort()),
-        "WORKER_MEMORY", "3g");
+    script = LoopbackCluster.script();
+    env = LoopbackCluster.env(dir.resolve("state"));
     Process start = launch("cluster.log", List.of(script.toString(), "start"));
     assertThat(start.waitFor(3, TimeUnit.MINUTES) && start.exitValue() == 0)
         .as("cluster start; see " + dir.resolve("cluster.log")).isTrue();
@@ -451,11 +444,5 @@ class FaultToleranceIT {
   private static List<String> tail(Path log, int lines) throws IOException {
     List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
     return all.subList(Math.max(0, all.size() - lines), all.size());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -3,8 +3,6 @@ package dev.manimgrpo.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,13 +30,8 @@ class StandaloneClusterIT {
 
   @Test
   void renderSamplesRunsOnAStandaloneCluster() throws Exception {
-    Path script = Path.of("..", "cluster-conf", "standalone", "local-cluster.sh").toAbsolutePath().normalize();
-    Map<String, String> env = Map.of(
-        "STATE", dir.resolve("state").toString(),
-        "SPARK_MASTER_PORT", String.valueOf(freePort()),
-        "SPARK_MASTER_WEBUI_PORT", String.valueOf(freePort()),
-        "SPARK_WORKER_WEBUI_PORT", String.valueOf(freePort()),
-        "WORKER_MEMORY", "3g");
+    Path script = LoopbackCluster.script();
+    Map<String, String> env = LoopbackCluster.env(dir.resolve("state"));
     try {
       assertThat(run(env, script.toString(), "start")).as("cluster start").isZero();
       int exit = run(env, script.toString(), "submit", "render-samples", "--no-progress", "--run-id", "it",
@@ -125,11 +118,5 @@ class StandaloneClusterIT {
       return -1;
     }
     return p.exitValue();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }
