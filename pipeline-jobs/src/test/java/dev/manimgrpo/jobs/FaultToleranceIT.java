@@ -200,10 +200,10 @@ class FaultToleranceIT {
       int exit = finish(job);
       if (exit != 0) {
         // Spark logs the failed commit with its stack traces; the job's last word is one line that says what to do.
-        List<String> tail = tail(dir.resolve("s3.log"), 2);
-        assertThat(tail.get(1)).isEqualTo("(run with --verbose for the stack trace)");
-        assertThat(tail.get(0)).startsWith("manim-grpo: rollout run s3 step 0: groups ")
-            .contains("s3a://faults/rollouts/run_id=s3/step=0").contains("rerun the same step (--run-id s3 --step 0)");
+        String last = tail(dir.resolve("s3.log"), 1).get(0);
+        assertThat(last).startsWith("manim-grpo rollout: failed: rollout run s3 step 0: groups ")
+            .contains("s3a://faults/rollouts/run_id=s3/step=0").contains("rerun the same step (--run-id s3 --step 0)")
+            .endsWith("(run with --verbose for the stack trace)");
       }
       assertSucceeds(submit("s3-rerun.log", args), "s3-rerun.log");
       assertEveryRowOnce(partition, prompts);
