@@ -26,7 +26,7 @@ S3 credentials and API keys come from the worker's environment or role, never fr
 
 Idempotent tasks, and how a failed step resumes: every task can be retried or rerun and does only what
 is missing. The rollout job keeps a (run, step)'s complete groups (exactly G rows), removes a killed
-run's uncommitted wave and partial groups, and samples only the rest (jobs.rollout, KilledRolloutTest).
+run's uncommitted task output and partial groups, and samples only the rest (jobs.rollout, KilledRolloutTest).
 The trainer resumes from the newest checkpoint in its run folder (a finished step is a no-op; a step
 that exited 5 exits 5 again). `eval` keeps its finished samples per eval id. So a failed task is
 retried (retries below), and after fixing a cause, "Clear" on the failed task with its downstream

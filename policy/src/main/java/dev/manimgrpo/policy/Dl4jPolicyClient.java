@@ -79,6 +79,8 @@ public final class Dl4jPolicyClient implements PolicyClient {
         .withStopStrings(PromptTemplate.stopSequences());
     List<Completion> done;
     lock.lock();
+    // Sampling time starts once the lock is held: another task's sampling is not this group's cost.
+    t0 = System.nanoTime();
     try {
       // The whole group, always: the requested members are then the same whichever were asked for.
       done = sampler.sampleGroup(policy.params(), prompt, seeds, params);

@@ -9,8 +9,9 @@ package dev.manimgrpo.core.config;
  * @param step the policy step that samples (0 = the starting checkpoint)
  * @param promptsPerStep prompts drawn for one step (0 = every selected prompt); a step's prompts
  *     are a function of (seed, step), so a rerun draws the same ones
- * @param waveGroups groups written per commit: a killed run keeps every wave it committed
- *     (0 = derived: about two groups per task slot, at least 4)
+ * @param waveGroups groups per Spark write (0 = all of a round's groups in one write). One write has
+ *     no barrier between its groups, so the render slots stay busy until the round's last group;
+ *     smaller waves bound what a killed run loses where a write is committed whole (s3a://)
  * @param dynamicSampling DAPO's dynamic sampling
  * @param loop the GRPO loop
  */
@@ -31,7 +32,8 @@ public record RolloutConfig(String dir, String runId, int step, int promptsPerSt
       throw new IllegalArgumentException("rollout.prompts-per-step must be >= 0 (0 = every prompt), got " + promptsPerStep);
     }
     if (waveGroups < 0) {
-      throw new IllegalArgumentException("rollout.wave-groups must be >= 0 (0 = derived), got " + waveGroups);
+      throw new IllegalArgumentException("rollout.wave-groups must be >= 0 (0 = a round's groups in one write), got "
+          + waveGroups);
     }
     if (dynamicSampling == null || loop == null) {
       throw new IllegalArgumentException("rollout.dynamic-sampling and rollout.loop must be set");
@@ -41,6 +43,11 @@ public record RolloutConfig(String dir, String runId, int step, int promptsPerSt
   /** The shard folder under the output folder unless set. */
   public String resolvedDir(OutputConfig output) {
     return dir.isEmpty() ? output.dir() + "/rollouts" : dir;
+  }
+
+  /** Groups per write for a round of {@code groups} groups: the whole round unless wave-groups is set. */
+  public int groupsPerWrite(int groups) {
+    return waveGroups > 0 ? waveGroups : Math.max(1, groups);
   }
 
   public RolloutConfig withRun(String newRunId, int newStep) {

@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * A capacity model of the rollout job: rollouts per hour as a function of the cluster's shape, the
  * work one rollout costs on an executor, the policy server's throughput and the object store's
- * write rate. Each resource gives a ceiling; the smallest binds, and the job's fixed cost per wave
- * (scheduling, one Parquet commit) and per step (prompt load, resume scan, summary) is paid on top
+ * write rate. Each resource gives a ceiling; the smallest binds, and the job's fixed cost per write
+ * (a Spark job, its tasks' start, one Parquet commit, the tail of its last groups) and per step (prompt load, resume scan, summary) is paid on top
  * at the speed the binding resource allows.
  *
  * <p>Renders are CPU-bound Python processes: a render slot beyond the executor's cores adds no
@@ -64,9 +64,10 @@ public final class ThroughputModel {
   }
 
   /**
-   * The job's fixed costs: per wave (a Spark job, its tasks' start, one Parquet commit) and per step.
+   * The job's fixed costs: per write ("wave": a Spark job, its tasks' start, one Parquet commit, the
+   * slots waiting on its last groups) and per step.
    *
-   * @param groupsPerWave groups in one wave (rollout.wave-groups; 0 = the job's default, max(8, 4 x slots))
+   * @param groupsPerWave groups in one write (rollout.wave-groups; 0 = the job's default, the whole step)
    * @param groupSize G, completions per prompt
    */
   public record Overheads(int groupsPerWave, int groupSize, double secondsPerWave, double secondsPerStep) {}
@@ -97,8 +98,7 @@ public final class ThroughputModel {
     Map<String, Double> ceilings = ceilings(cluster, work, services);
     Map.Entry<String, Double> bound = ceilings.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow();
     long rollouts = prompts * overheads.groupSize();
-    int wave = overheads.groupsPerWave() > 0 ? overheads.groupsPerWave()
-        : Math.max(8, 4 * cluster.executors() * cluster.coresPerExecutor());
+    long wave = overheads.groupsPerWave() > 0 ? overheads.groupsPerWave() : Math.max(1, prompts);
     long waves = (prompts + wave - 1) / wave;
     double wall = rollouts / (bound.getValue() / 3600) + waves * overheads.secondsPerWave() + overheads.secondsPerStep();
     return new Prediction(3600 * rollouts / wall, bound.getKey(), ceilings, wall, rollouts);

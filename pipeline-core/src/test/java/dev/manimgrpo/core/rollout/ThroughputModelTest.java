@@ -64,11 +64,14 @@ class ThroughputModelTest {
   }
 
   @Test
-  void theDefaultWaveGrowsWithTheCluster() {
-    // default waves: max(8, 4 x task slots) groups; 16 x 8 cores = 512 groups a wave: 1024 prompts in 2 waves
+  void byDefaultAStepIsOneWrite() {
+    // rollout.wave-groups = 0: the whole step in one write, whatever the cluster, so one fixed cost
     var p = ThroughputModel.predict(new Cluster(16, 8, 8), SERVED, Services.none(), new Overheads(0, 8, 3.0, 0), 1024);
     var free = ThroughputModel.predict(new Cluster(16, 8, 8), SERVED, Services.none(), new Overheads(0, 8, 0, 0), 1024);
-    assertThat(p.stepWallSeconds() - free.stepWallSeconds()).isCloseTo(6.0, within(1e-9));
+    assertThat(p.stepWallSeconds() - free.stepWallSeconds()).isCloseTo(3.0, within(1e-9));
+    // waves of 256 groups: 4 writes
+    var waves = ThroughputModel.predict(new Cluster(16, 8, 8), SERVED, Services.none(), new Overheads(256, 8, 3.0, 0), 1024);
+    assertThat(waves.stepWallSeconds() - free.stepWallSeconds()).isCloseTo(12.0, within(1e-9));
   }
 
   @Test

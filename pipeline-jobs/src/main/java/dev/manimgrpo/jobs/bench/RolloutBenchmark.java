@@ -41,7 +41,8 @@ public final class RolloutBenchmark {
 
   /** What one measured run gave. */
   public record Result(String arm, long rollouts, double wallSeconds, double renderSeconds, double sampleSeconds,
-      double rewardSeconds, int renderSlots, int cores, double overhead, double rolloutsPerSecondPerCore) {}
+      double rewardSeconds, int renderSlots, int cores, double overhead, double rolloutsPerSecondPerCore,
+      double jvmCpuSeconds) {}
 
   /**
    * Three runs over the same prompts: a warm-up with the policy (workers, policy, reference renders,
@@ -56,11 +57,15 @@ public final class RolloutBenchmark {
       out.println("bench-rollout: warm-up run (workers, policy, reference renders)");
       RolloutJob.Outcome warm = RolloutJob.run(spark, withRun(config.policy(), dir, base + "-warmup"), false);
       out.println("bench-rollout: (a) the warm-up's completions replayed: rendering, scoring, writing");
-      Result replay = measure(spark, "replayed completions (pipeline)",
-          RolloutJob.run(spark, withRun(config.policy().replaying(warm.partition()), dir, base + "-replay"), false));
+      double cpu = jvmCpuSeconds();
+      RolloutJob.Outcome replayed = RolloutJob.run(spark, withRun(config.policy().replaying(warm.partition()), dir,
+          base + "-replay"), false);
+      Result replay = measure(spark, "replayed completions (pipeline)", replayed, jvmCpuSeconds() - cpu);
       out.println("bench-rollout: (b) the policy sampling again: end to end");
-      Result e2e = measure(spark, config.policy().backend().configName() + " policy sampling (end to end)",
-          RolloutJob.run(spark, withRun(config.policy(), dir, base + "-e2e"), false));
+      cpu = jvmCpuSeconds();
+      RolloutJob.Outcome sampled = RolloutJob.run(spark, withRun(config.policy(), dir, base + "-e2e"), false);
+      Result e2e = measure(spark, config.policy().backend().configName() + " policy sampling (end to end)", sampled,
+          jvmCpuSeconds() - cpu);
       List<Result> results = List.of(replay, e2e);
       report(results, reportDir);
       return results;
@@ -73,7 +78,20 @@ public final class RolloutBenchmark {
     }
   }
 
-  private Result measure(SparkSession spark, String arm, RolloutJob.Outcome o) {
+  /**
+   * CPU seconds this JVM has used (local mode: the driver and the executor, its sampling included;
+   * the renders are other processes). On the same cores as the renders it is what a render slot
+   * cannot have: at slots = cores the overhead cannot fall below about this over the renders' time.
+   */
+  private static double jvmCpuSeconds() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime() / 1e9;
+    }
+    return Double.NaN;
+  }
+
+  private Result measure(SparkSession spark, String arm, RolloutJob.Outcome o, double jvmCpu) {
     Row sums = spark.read().parquet(o.partition()).agg(sum(col("render_seconds")), sum(col("sample_seconds")),
         sum(col("reward_seconds"))).first();
     int executors = Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - (isLocal(spark) ? 0 : 1));
@@ -83,7 +101,8 @@ public final class RolloutBenchmark {
     double wall = o.summary().wallSeconds();
     double render = sums.getDouble(0);
     return new Result(arm, o.summary().rolloutsThisRun(), wall, render, sums.getDouble(1), sums.getDouble(2), slots,
-        cores, wall / (render / slots) - 1, o.summary().rolloutsThisRun() / wall / cores);
+        cores, wall / (render / slots) - 1, o.summary().rolloutsThisRun() / wall / cores,
+        isLocal(spark) ? jvmCpu : Double.NaN);
   }
 
   private PipelineConfig withRun(dev.manimgrpo.core.config.PolicyConfig policy, Path dir, String runId) {
@@ -104,6 +123,9 @@ public final class RolloutBenchmark {
         100 * r.overhead(), 1 + r.overhead()));
     row(t, "rollouts per second per core", results, r -> String.format(Locale.ROOT, "%.3f (%d cores)",
         r.rolloutsPerSecondPerCore(), r.cores()));
+    row(t, "JVM CPU (local: driver + executor) / renders", results, r -> Double.isNaN(r.jvmCpuSeconds()) ? "-"
+        : String.format(Locale.ROOT, "%.1f s (%.0f%% of the render time)", r.jvmCpuSeconds(),
+            100 * r.jvmCpuSeconds() / r.renderSeconds()));
     row(t, "share of work: sampling", results, r -> share(r, r.sampleSeconds()));
     row(t, "share of work: rendering", results, r -> share(r, r.renderSeconds()));
     row(t, "share of work: rewards", results, r -> share(r, r.rewardSeconds()));

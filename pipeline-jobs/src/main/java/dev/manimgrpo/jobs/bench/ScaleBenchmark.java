@@ -35,7 +35,7 @@ import org.apache.spark.sql.SparkSession;
  * Checks {@link ThroughputModel} against this machine: the rollout job with replayed completions
  * (rendering, scoring and writing; no sampling) on local Spark at 1, 2, 4... render slots, one
  * executor whose task slots equal its render slots. The first measurement calibrates the model's
- * inputs (render and reward core-seconds per rollout, fixed cost per wave); the others are
+ * inputs (render and reward core-seconds per rollout, fixed cost per write); the others are
  * predicted from it and printed beside what was measured. Then the model plans the cluster the user
  * describes with the work measured here.
  */
@@ -101,7 +101,7 @@ public final class ScaleBenchmark {
     return o;
   }
 
-  /** Fixed cost per wave from the first run: its wall time less the work its slots did. */
+  /** Fixed cost per write from the first run: its wall time less the work its slots did. */
   static Calibration calibrate(Measurement first, double[] sampling, int cores) {
     double renderPer = first.renders() == 0 ? 0 : first.renderSeconds() / first.renders();
     double rendersPerRollout = (double) first.renders() / first.rollouts();
@@ -117,12 +117,12 @@ public final class ScaleBenchmark {
   }
 
   private ThroughputModel.Overheads overheadsAt(Calibration cal, Measurement m) {
-    return new ThroughputModel.Overheads(wavesGroups(m.renderSlots()), groupSize(), cal.overheads().secondsPerWave(), 0);
+    return new ThroughputModel.Overheads(wavesGroups(m.rollouts() / groupSize()), groupSize(),
+        cal.overheads().secondsPerWave(), 0);
   }
 
-  private int wavesGroups(int slots) {
-    int configured = config.rollout().waveGroups();
-    return configured > 0 ? configured : Math.max(8, 4 * slots);
+  private int wavesGroups(long groups) {
+    return config.rollout().groupsPerWrite((int) groups);
   }
 
   /** The same work without in-process sampling (replayed completions, or a policy server's). */
@@ -156,7 +156,8 @@ public final class ScaleBenchmark {
         sum(when(col(RolloutShardSchema.RENDER_SECONDS).gt(0), 1).otherwise(0)),
         sum(col(RolloutShardSchema.RENDER_SECONDS)), sum(col(RolloutShardSchema.REWARD_SECONDS))).first();
     long rollouts = r.getLong(0);
-    long waves = (rollouts / groupSize() + wavesGroups(slots) - 1) / wavesGroups(slots);
+    long groups = rollouts / groupSize();
+    long waves = (groups + wavesGroups(groups) - 1) / wavesGroups(groups);
     return new Measurement(slots, rollouts, r.isNullAt(1) ? 0 : r.getLong(1), waves, o.summary().wallSeconds(),
         r.isNullAt(2) ? 0 : r.getDouble(2), r.isNullAt(3) ? 0 : r.getDouble(3), parquetBytes(o.partition()));
   }
@@ -180,7 +181,7 @@ public final class ScaleBenchmark {
     Calibration cal = o.calibration();
     ThroughputModel.Work w = cal.work();
     out.printf(Locale.ROOT, "%nmeasured work per rollout (first run, %d slot%s): render %.3f s x %.2f unique programs,"
-        + " reward %.3f s, in-process sampling %.3f s (%.0f tokens), %.0f shard bytes; fixed cost %.2f s per wave%n",
+        + " reward %.3f s, in-process sampling %.3f s (%.0f tokens), %.0f shard bytes; fixed cost %.2f s per write%n",
         o.measurements().get(0).renderSlots(), o.measurements().get(0).renderSlots() == 1 ? "" : "s", w.renderSeconds(),
         w.rendersPerRollout(), w.rewardSeconds(), w.inProcessSampleSeconds(), w.completionTokens(), w.bytesPerRollout(),
         cal.overheads().secondsPerWave());

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     header = "Check the rollout job's capacity model against measurements here, then plan a cluster with it.",
     description = {"%nA warm-up samples the bundled sample once with the policy; then the rollout job replays those",
         "completions (rendering, scoring, writing) on local Spark at each --slots value, one task slot per render",
-        "slot. The first run calibrates the model (render and reward seconds per rollout, fixed cost per wave); the",
+        "slot. The first run calibrates the model (render and reward seconds per rollout, fixed cost per write); the",
         "others are predicted and printed beside the measurement. Last, the model plans the --plan-* cluster with",
         "the work measured here. See docs/scaling.md for the model.%n"})
 public final class BenchScaleCommand implements Callable<Integer> {

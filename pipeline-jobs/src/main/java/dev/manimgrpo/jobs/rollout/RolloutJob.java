@@ -37,10 +37,14 @@ import org.slf4j.LoggerFactory;
  * rendered, scored and written as one row per rollout to Parquet shards partitioned by run and
  * step ({@code <rollout.dir>/run_id=R/step=S}).
  *
- * <p>Work goes out in waves of groups, one prompt per task (even load, one progress tick per
- * group); each wave is one Spark write, committed whole. Rerunning a (run, step) keeps its
- * complete groups, removes what a crash left half-written, and samples only what is missing, so
- * a killed run loses at most the wave in flight and never duplicates a row.
+ * <p>A round of groups (the step's prompts, then each round of dynamic sampling) goes out as one
+ * Spark write, one prompt per task (even load, one progress tick per group), with no barrier
+ * between groups: the render slots stay busy until the round's last group. On a local or HDFS
+ * folder each task's file lands when the task commits (file committer v2), so a killed run keeps
+ * every finished group; on s3a:// the magic committer commits a write whole, and
+ * {@code rollout.wave-groups} splits a round into smaller writes. Rerunning a (run, step) keeps
+ * its complete groups, removes what a crash left half-written, and samples only what is missing,
+ * so a killed run never duplicates a row.
  */
 public final class RolloutJob {
 
@@ -89,10 +93,9 @@ public final class RolloutJob {
         .filter(r -> promptIds.contains(r.promptId())).toList();
     carried.forEach(r -> attempted.add(r.promptId()));
     long spread = state.complete().values().stream().filter(x -> !x.zeroVariance()).count();
-    int slots = Math.max(1, spark.sparkContext().defaultParallelism());
-    int wave = rc.waveGroups() > 0 ? rc.waveGroups() : Math.max(8, 4 * slots);
-    LOG.info("rollout run {} step {}: {} prompts x G={} ({} groups already complete), waves of {} groups, shard {}",
-        runId, step, target, g, state.complete().size(), wave, partition);
+    LOG.info("rollout run {} step {}: {} prompts x G={} ({} groups already complete), {}, shard {}", runId, step,
+        target, g, state.complete().size(), rc.waveGroups() > 0 ? "writes of " + rc.waveGroups() + " groups"
+            : "one write per round", partition);
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     RolloutPartition.RolloutAccumulators acc = RolloutPartition.RolloutAccumulators.register(spark.sparkContext());
@@ -103,7 +106,7 @@ public final class RolloutJob {
       }
     }
     try (RolloutProgress progress = RolloutProgress.attach(spark, firstRound.size(), g, acc, showProgress)) {
-      runWaves(spark, jsc, config, runId, step, dir, firstRound, wave, acc);
+      runWaves(spark, jsc, config, runId, step, dir, firstRound, acc);
       firstRound.forEach(p -> attempted.add(p.promptId()));
       if (rc.dynamicSampling().enabled()) {
         // DAPO: keep drawing down the step's order until enough groups have reward spread.
@@ -130,7 +133,7 @@ public final class RolloutJob {
           LOG.info("dynamic sampling round {}: {} groups with spread of {}, drawing {} more prompts", round, spread,
               target, more.size());
           progress.grow(more.size());
-          runWaves(spark, jsc, config, runId, step, dir, more, wave, acc);
+          runWaves(spark, jsc, config, runId, step, dir, more, acc);
         }
       }
     }
@@ -196,7 +199,8 @@ public final class RolloutJob {
   }
 
   private static void runWaves(SparkSession spark, JavaSparkContext jsc, PipelineConfig config, String runId, int step,
-      String dir, List<RolloutPrompt> todo, int wave, RolloutPartition.RolloutAccumulators acc) {
+      String dir, List<RolloutPrompt> todo, RolloutPartition.RolloutAccumulators acc) {
+    int wave = config.rollout().groupsPerWrite(todo.size());
     for (int from = 0; from < todo.size(); from += wave) {
       List<RolloutPrompt> w = todo.subList(from, Math.min(todo.size(), from + wave));
       spark.sparkContext().setJobDescription("rollout " + runId + " step " + step + ": groups " + (from + 1) + "-"
@@ -211,13 +215,22 @@ public final class RolloutJob {
       try {
         spark.createDataFrame(out, RolloutShardSparkSchema.fullSchema())
             .drop(dev.manimgrpo.core.rollout.RolloutShardSchema.RUN_ID, dev.manimgrpo.core.rollout.RolloutShardSchema.STEP)
-            .write().mode(SaveMode.Append).parquet(partition);
+            .write().mode(SaveMode.Append).options(taskDurableCommit(partition)).parquet(partition);
       } catch (Exception e) { // Spark's own exceptions are checked ones Scala does not declare
         throw new WaveFailed(runId, step, partition, "groups " + (from + 1) + "-" + (from + w.size()) + " of "
             + todo.size(), e);
       }
     }
     spark.sparkContext().setJobDescription(null);
+  }
+
+  /**
+   * File committer v2 outside object stores: a task's file is moved into the step's folder when the
+   * task commits, not all at job commit, so a killed write keeps its finished groups (a task holds
+   * one group, its file lands whole by one rename). On s3a:// the magic committer applies instead.
+   */
+  static Map<String, String> taskDurableCommit(String partition) {
+    return partition.startsWith("s3a://") ? Map.of() : Map.of("mapreduce.fileoutputcommitter.algorithm.version", "2");
   }
 
   private static long countSpread(SparkSession spark, String dir, String partition) {
