@@ -116,6 +116,22 @@ public final class ReferenceRenderCache {
     }
   }
 
+  /**
+   * How long the cached render of {@code code} took, without rendering it when absent: a cost estimate
+   * for scheduling (the rollout job starts long groups first). Empty when not cached or unreadable.
+   */
+  public java.util.OptionalDouble cachedRenderSeconds(String code, RenderProfile profile) {
+    String key = key(code, profile);
+    Path meta = dir.resolve(key.substring(0, 2)).resolve(key).resolve("meta.json");
+    try {
+      JsonNode m = JSON.readTree(meta.toFile());
+      double s = m.path("render_s").asDouble(Double.NaN);
+      return Double.isFinite(s) && s >= 0 ? java.util.OptionalDouble.of(s) : java.util.OptionalDouble.empty();
+    } catch (IOException | RuntimeException e) {
+      return java.util.OptionalDouble.empty();
+    }
+  }
+
   public long hits() {
     return hits.get();
   }

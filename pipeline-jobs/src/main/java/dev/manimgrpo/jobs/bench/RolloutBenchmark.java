@@ -33,6 +33,7 @@ public final class RolloutBenchmark {
 
   private final PipelineConfig config;
   private final PrintStream out;
+  private int warmupsRun = 1;
 
   public RolloutBenchmark(PipelineConfig config, PrintStream out) {
     this.config = config;
@@ -51,11 +52,20 @@ public final class RolloutBenchmark {
    * again (end to end, sampling included).
    */
   public List<Result> run(Path dir, Path reportDir) throws IOException {
+    return run(dir, reportDir, 1);
+  }
+
+  /** As {@link #run(Path, Path)} with {@code warmups - 1} more warm-ups replaying the first one's completions. */
+  public List<Result> run(Path dir, Path reportDir, int warmups) throws IOException {
     SparkSession spark = SparkSessions.start(config, "bench-rollout");
     try {
       String base = RolloutIds.newRunId("bench");
       out.println("bench-rollout: warm-up run (workers, policy, reference renders)");
       RolloutJob.Outcome warm = RolloutJob.run(spark, withRun(config.policy(), dir, base + "-warmup"), false);
+      for (int i = 1; i < warmups; i++) {
+        out.println("bench-rollout: warm-up " + (i + 1) + " of " + warmups + " (its completions replayed)");
+        RolloutJob.run(spark, withRun(config.policy().replaying(warm.partition()), dir, base + "-warmup" + i), false);
+      }
       out.println("bench-rollout: (a) the warm-up's completions replayed: rendering, scoring, writing");
       double cpu = jvmCpuSeconds();
       RolloutJob.Outcome replayed = RolloutJob.run(spark, withRun(config.policy().replaying(warm.partition()), dir,
@@ -67,6 +77,7 @@ public final class RolloutBenchmark {
       Result e2e = measure(spark, config.policy().backend().configName() + " policy sampling (end to end)", sampled,
           jvmCpuSeconds() - cpu);
       List<Result> results = List.of(replay, e2e);
+      warmupsRun = warmups;
       report(results, reportDir);
       return results;
     } finally {
@@ -135,6 +146,7 @@ public final class RolloutBenchmark {
     json.put("policy_backend", config.policy().backend().configName());
     json.put("prompts_per_step", config.rollout().promptsPerStep());
     json.put("group_size", config.policy().sampling().groupSize());
+    json.put("warmups", warmupsRun);
     json.put("results", results);
     Files.writeString(reportDir.resolve("rollout-bench.json"),
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));

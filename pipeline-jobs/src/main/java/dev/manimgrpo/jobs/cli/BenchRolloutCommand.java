@@ -16,11 +16,12 @@ import picocli.CommandLine.Option;
 /** The rollout job's pipeline overhead and throughput. */
 @Command(name = "bench-rollout", mixinStandardHelpOptions = true, showDefaultValues = true,
     header = "Benchmark the rollout job end to end: its wall time against the renders' own time on the render slots.",
-    description = {"%nRuns the rollout job on the bundled sample three times: a warm-up with the policy, then on fresh",
-        "run ids (a) the warm-up's completions replayed (the pipeline without sampling) and (b) the policy",
-        "sampling again, end to end. For each it prints the pipeline overhead (wall time / (sum of render times /",
-        "render slots) - 1; target: under 10%%), rollouts per second per core, and the sampling, render and",
-        "reward shares of the work.%n"})
+    description = {"%nRuns the rollout job on the bundled sample: a warm-up with the policy (and, with --warmups N,"
+        + " N - 1 more that replay its completions: JIT, caches), then on fresh run ids (a) the warm-up's completions"
+        + " replayed (the pipeline without sampling) and (b) the policy sampling again, end to end. For each it prints"
+        + " the pipeline overhead (wall time / (sum of render times / render slots) - 1; target: under 10%%), the"
+        + " JVM's own CPU time, rollouts per second per core, and the sampling, render and reward shares of the"
+        + " work.%n"})
 public final class BenchRolloutCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
@@ -30,6 +31,11 @@ public final class BenchRolloutCommand implements Callable<Integer> {
   @Option(names = "--prompts", paramLabel = "N", defaultValue = "8", description = "Prompts per run (0 = all of the bundled sample).")
   int prompts;
 
+  @Option(names = "--warmups", paramLabel = "N", defaultValue = "1",
+      description = "Warm-up runs before measuring: the first samples with the policy, the others replay it (the JIT"
+          + " of a short-lived JVM keeps compiling for several steps).")
+  int warmups;
+
   @Option(names = "--report-dir", paramLabel = "DIR", defaultValue = "outputs/bench",
       description = "Where rollout-bench.json is written.")
   Path reportDir;
@@ -37,13 +43,17 @@ public final class BenchRolloutCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = options.load("rollout.prompts-per-step", prompts);
+    if (warmups < 1) {
+      throw new IllegalArgumentException("--warmups must be at least 1 (the first warm-up samples the completions the measured runs replay), got "
+              + warmups);
+    }
     InputPaths.policy("policy", config.policy());
     if (dryRun.requested()) {
-      return dryRun.report(DryRun.facts("prompts", prompts, "policy", RunFacts.describe(config.policy()), "output",
+      return dryRun.report(DryRun.facts("prompts", prompts, "warm-ups", warmups, "policy", RunFacts.describe(config.policy()), "output",
           reportDir.resolve("rollout-bench.json")));
     }
     Path dir = Files.createTempDirectory("bench-rollout");
-    new RolloutBenchmark(config, System.out).run(dir, reportDir);
+    new RolloutBenchmark(config, System.out).run(dir, reportDir, warmups);
     return 0;
   }
 }

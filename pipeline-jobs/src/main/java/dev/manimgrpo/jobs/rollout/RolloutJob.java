@@ -199,7 +199,8 @@ public final class RolloutJob {
   }
 
   private static void runWaves(SparkSession spark, JavaSparkContext jsc, PipelineConfig config, String runId, int step,
-      String dir, List<RolloutPrompt> todo, RolloutPartition.RolloutAccumulators acc) {
+      String dir, List<RolloutPrompt> round, RolloutPartition.RolloutAccumulators acc) {
+    List<RolloutPrompt> todo = longestFirst(config, round);
     int wave = config.rollout().groupsPerWrite(todo.size());
     for (int from = 0; from < todo.size(); from += wave) {
       List<RolloutPrompt> w = todo.subList(from, Math.min(todo.size(), from + wave));
@@ -222,6 +223,25 @@ public final class RolloutJob {
       }
     }
     spark.sparkContext().setJobDescription(null);
+  }
+
+  /**
+   * A round's groups, longest expected first (by their reference's render time) where this JVM holds
+   * the reference cache (local mode, from a loop's second step or a second run on): the round then
+   * does not end with one slot on a slow group while the others wait. Elsewhere, the step's order.
+   */
+  static List<RolloutPrompt> longestFirst(PipelineConfig config, List<RolloutPrompt> round) {
+    return dev.manimgrpo.jobs.spark.ExecutorRenderPool.existingReferenceCache(config).map(cache -> {
+      int[] known = {0};
+      List<RolloutPrompt> out = dev.manimgrpo.core.rollout.LongestFirst.order(round, p -> {
+        java.util.OptionalDouble s = cache.cachedRenderSeconds(p.referenceCode(),
+            dev.manimgrpo.core.render.RenderProfile.FRAMES);
+        known[0] += s.isPresent() ? 1 : 0;
+        return s;
+      });
+      LOG.info("groups start longest first: reference render times known for {} of {}", known[0], round.size());
+      return out;
+    }).orElse(round);
   }
 
   /**

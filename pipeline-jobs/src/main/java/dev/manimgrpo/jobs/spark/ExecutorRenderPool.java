@@ -49,6 +49,15 @@ public final class ExecutorRenderPool {
   }
 
   /**
+   * The reference cache this JVM already holds for {@code config}'s render set-up, without starting
+   * anything: in local mode the driver shares the executor's JVM and can read its cache.
+   */
+  public static synchronized java.util.Optional<ReferenceRenderCache> existingReferenceCache(PipelineConfig config) {
+    return cache != null && owner != null && sameRenderSetup(config, owner) ? java.util.Optional.of(cache)
+        : java.util.Optional.empty();
+  }
+
+  /**
    * Another render set-up than the pools were started with (runtime, render or cache settings): stop
    * them, so they restart with it. Other settings (the run, the step, the policy) keep the warm pools.
    */
