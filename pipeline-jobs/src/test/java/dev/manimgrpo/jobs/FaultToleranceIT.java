@@ -207,6 +207,10 @@ class FaultToleranceIT {
       }
       assertSucceeds(submit("s3-rerun.log", args), "s3-rerun.log");
       assertEveryRowOnce(partition, prompts);
+      try (java.util.stream.Stream<Path> left = Files.list(partition)) {
+        assertThat(left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("__magic")))
+            .as("the failed write's magic committer folder, removed by the rerun").isEmpty();
+      }
       JsonNode summary = JSON.readTree(partition.resolve("_rollout_summary.json").toFile());
       assertThat(summary.get("resumedGroups").asInt()).as("groups the rerun kept").isPositive();
     }

@@ -84,6 +84,14 @@ final class ShardState {
         LOG.warn("removing {}: the uncommitted wave of an interrupted run (its groups are sampled again)", pending);
         fs.delete(pending, true);
       }
+      // An S3A magic committer's job folder that a failed write could not clean up (its store went
+      // away): readers skip it, but it holds pending uploads' records that mean nothing any more.
+      for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(p)) {
+        if (st.isDirectory() && st.getPath().getName().startsWith("__magic")) {
+          LOG.warn("removing {}: the magic committer's leftovers of an interrupted write", st.getPath());
+          fs.delete(st.getPath(), true);
+        }
+      }
       Dataset<Row> rows = read(spark, dir, part);
       List<Row> groups = rows.withColumn("file", input_file_name())
           .groupBy(col(RolloutShardSchema.GROUP_UID))
