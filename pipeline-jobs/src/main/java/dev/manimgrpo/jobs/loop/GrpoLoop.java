@@ -137,11 +137,11 @@ public final class GrpoLoop {
 
   /** The reward curve as a table: one line per step. */
   public static String curve(List<StepResult> steps) {
-    TextTable t = new TextTable("step", "policy", "prompts", "rollouts", "render success", "reward mean", "reward std",
-        "groups with spread", "trainer").right(0, 2, 3, 4, 5, 6, 7);
+    TextTable t = new TextTable("step", "policy", "prompts", "quarantined", "rollouts", "render success", "reward mean",
+        "reward std", "groups with spread", "trainer").right(0, 2, 3, 4, 5, 6, 7, 8);
     for (StepResult s : steps) {
       RolloutSummary r = s.rollouts();
-      t.add(s.step(), shortName(s.policy()), r.prompts(), r.rollouts(),
+      t.add(s.step(), shortName(s.policy()), r.prompts(), r.quarantined(), r.rollouts(),
           String.format(Locale.ROOT, "%.1f%%", 100 * r.renderSuccessRate()),
           String.format(Locale.ROOT, "%.4f", r.rewardMean()), String.format(Locale.ROOT, "%.4f", r.rewardStd()),
           r.groupsWithSpread(), s.trainer());
