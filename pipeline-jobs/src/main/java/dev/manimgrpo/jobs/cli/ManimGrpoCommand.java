@@ -48,7 +48,9 @@ public final class ManimGrpoCommand implements Runnable {
 
   /** The configured command line, also used by tests. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new ManimGrpoCommand());
+    // Help texts are written in lines of up to 110 characters: at picocli's default 80 every one of
+    // them would wrap into a long and a short line.
+    CommandLine cl = new CommandLine(new ManimGrpoCommand()).setUsageHelpWidth(120);
     return CommandErrors.install(cl);
   }
 }
