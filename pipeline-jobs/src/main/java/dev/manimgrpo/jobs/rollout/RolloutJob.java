@@ -97,6 +97,7 @@ public final class RolloutJob {
         target, g, state.complete().size(), rc.waveGroups() > 0 ? "writes of " + rc.waveGroups() + " groups"
             : "one write per round", partition);
 
+    GroupCosts.Estimate costs = GroupCosts.of(spark, config, dir, runId, step);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     RolloutPartition.RolloutAccumulators acc = RolloutPartition.RolloutAccumulators.register(spark.sparkContext());
     List<RolloutPrompt> firstRound = new ArrayList<>();
@@ -106,7 +107,7 @@ public final class RolloutJob {
       }
     }
     try (RolloutProgress progress = RolloutProgress.attach(spark, firstRound.size(), g, acc, showProgress)) {
-      runWaves(spark, jsc, config, runId, step, dir, firstRound, acc);
+      runWaves(spark, jsc, config, runId, step, dir, firstRound, costs, acc);
       firstRound.forEach(p -> attempted.add(p.promptId()));
       if (rc.dynamicSampling().enabled()) {
         // DAPO: keep drawing down the step's order until enough groups have reward spread.
@@ -133,7 +134,7 @@ public final class RolloutJob {
           LOG.info("dynamic sampling round {}: {} groups with spread of {}, drawing {} more prompts", round, spread,
               target, more.size());
           progress.grow(more.size());
-          runWaves(spark, jsc, config, runId, step, dir, more, acc);
+          runWaves(spark, jsc, config, runId, step, dir, more, costs, acc);
         }
       }
     }
@@ -199,8 +200,8 @@ public final class RolloutJob {
   }
 
   private static void runWaves(SparkSession spark, JavaSparkContext jsc, PipelineConfig config, String runId, int step,
-      String dir, List<RolloutPrompt> round, RolloutPartition.RolloutAccumulators acc) {
-    List<RolloutPrompt> todo = longestFirst(config, round);
+      String dir, List<RolloutPrompt> round, GroupCosts.Estimate costs, RolloutPartition.RolloutAccumulators acc) {
+    List<RolloutPrompt> todo = longestFirst(costs, round);
     int wave = config.rollout().groupsPerWrite(todo.size());
     for (int from = 0; from < todo.size(); from += wave) {
       List<RolloutPrompt> w = todo.subList(from, Math.min(todo.size(), from + wave));
@@ -225,23 +226,19 @@ public final class RolloutJob {
     spark.sparkContext().setJobDescription(null);
   }
 
-  /**
-   * A round's groups, longest expected first (by their reference's render time) where this JVM holds
-   * the reference cache (local mode, from a loop's second step or a second run on): the round then
-   * does not end with one slot on a slow group while the others wait. Elsewhere, the step's order.
-   */
-  static List<RolloutPrompt> longestFirst(PipelineConfig config, List<RolloutPrompt> round) {
-    return dev.manimgrpo.jobs.spark.ExecutorRenderPool.existingReferenceCache(config).map(cache -> {
-      int[] known = {0};
-      List<RolloutPrompt> out = dev.manimgrpo.core.rollout.LongestFirst.order(round, p -> {
-        java.util.OptionalDouble s = cache.cachedRenderSeconds(p.referenceCode(),
-            dev.manimgrpo.core.render.RenderProfile.FRAMES);
-        known[0] += s.isPresent() ? 1 : 0;
-        return s;
-      });
-      LOG.info("groups start longest first: reference render times known for {} of {}", known[0], round.size());
-      return out;
-    }).orElse(round);
+  /** A round's groups, longest expected first where an estimate exists ({@link GroupCosts}). */
+  static List<RolloutPrompt> longestFirst(GroupCosts.Estimate estimate, List<RolloutPrompt> round) {
+    if (estimate == GroupCosts.Estimate.NONE) {
+      return round;
+    }
+    int[] known = {0};
+    List<RolloutPrompt> out = dev.manimgrpo.core.rollout.LongestFirst.order(round, p -> {
+      java.util.OptionalDouble s = estimate.cost().apply(p);
+      known[0] += s.isPresent() ? 1 : 0;
+      return s;
+    });
+    LOG.info("groups start longest first: costs from {} known for {} of {}", estimate.source(), known[0], round.size());
+    return out;
   }
 
   /**

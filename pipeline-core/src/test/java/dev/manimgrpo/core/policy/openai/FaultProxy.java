@@ -93,6 +93,8 @@ public final class FaultProxy implements AutoCloseable {
   private final List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
+  // Not HttpExchange attributes: the JDK's implementation keeps those per context, not per exchange.
+  private final Set<HttpExchange> answeredExchanges = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private FaultProxy(URI upstream) throws IOException {
     this.upstream = upstream;
@@ -178,8 +180,20 @@ public final class FaultProxy implements AutoCloseable {
     } catch (IOException e) {
       // the client gave up on this request (e.g. its timeout): nothing to answer
     } finally {
-      inFlight.decrementAndGet();
+      answered(ex);
+      answeredExchanges.remove(ex);
       ex.close();
+    }
+  }
+
+  /**
+   * The request leaves the in-flight count once, before its answer is sent: a client that has read
+   * the answer may send its next request before this handler's thread gets to its finally block,
+   * which would otherwise count one request too many.
+   */
+  private void answered(HttpExchange ex) {
+    if (answeredExchanges.add(ex)) {
+      inFlight.decrementAndGet();
     }
   }
 
@@ -211,9 +225,10 @@ public final class FaultProxy implements AutoCloseable {
     reply(ex, r.statusCode(), answer);
   }
 
-  private static void reply(HttpExchange ex, int status, String body) throws IOException {
+  private void reply(HttpExchange ex, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().add("Content-Type", "application/json");
+    answered(ex);
     ex.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(bytes);
