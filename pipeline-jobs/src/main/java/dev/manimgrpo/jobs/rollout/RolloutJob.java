@@ -228,7 +228,7 @@ public final class RolloutJob {
 
   /** A round's groups, longest expected first where an estimate exists ({@link GroupCosts}). */
   static List<RolloutPrompt> longestFirst(GroupCosts.Estimate estimate, List<RolloutPrompt> round) {
-    if (estimate == GroupCosts.Estimate.NONE) {
+    if (estimate == GroupCosts.Estimate.NONE || round.isEmpty()) {
       return round;
     }
     int[] known = {0};
