@@ -21,7 +21,8 @@ public record RenderConfig(
     int scratchMb,
     int maxFrames,
     int referenceWorkers,
-    boolean latexFormats) implements java.io.Serializable {
+    boolean latexFormats,
+    boolean drawingShortcuts) implements java.io.Serializable {
 
   public RenderConfig {
     positive("render.workers", workers);
@@ -75,48 +76,55 @@ public record RenderConfig(
   public RenderConfig withWorkers(int n) {
     return new RenderConfig(n, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
         stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
-        stallSeconds, scratchMb, maxFrames, referenceWorkers, latexFormats);
+        stallSeconds, scratchMb, maxFrames, referenceWorkers, latexFormats, drawingShortcuts);
   }
 
   /** A copy with another frame sampling rate. */
   public RenderConfig withSampleFps(double fps) {
     return new RenderConfig(workers, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
         stderrLines, fps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
-        stallSeconds, scratchMb, maxFrames, referenceWorkers, latexFormats);
+        stallSeconds, scratchMb, maxFrames, referenceWorkers, latexFormats, drawingShortcuts);
   }
 
   /** A copy with another timeout (wall clock and CPU). */
   public RenderConfig withTimeoutSeconds(int seconds) {
     return new RenderConfig(workers, quality, seconds, seconds, memoryMb, maxProcesses, maxFileMb,
         stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
-        stallSeconds, scratchMb, maxFrames, referenceWorkers, latexFormats);
+        stallSeconds, scratchMb, maxFrames, referenceWorkers, latexFormats, drawingShortcuts);
   }
 
   /** A copy with other limits: wall-clock and CPU seconds, and the stall watchdog (0 = off). */
   public RenderConfig withLimits(int timeout, int cpu, int stall) {
     return new RenderConfig(workers, quality, timeout, cpu, memoryMb, maxProcesses, maxFileMb,
         stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
-        stall, scratchMb, maxFrames, referenceWorkers, latexFormats);
+        stall, scratchMb, maxFrames, referenceWorkers, latexFormats, drawingShortcuts);
   }
 
   /** A copy whose reward frames are {@code width} pixels wide (0: the preset's full width). */
   public RenderConfig withFrameWidth(int width) {
     return new RenderConfig(workers, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
         stderrLines, sampleFps, width, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
-        stallSeconds, scratchMb, maxFrames, referenceWorkers, latexFormats);
+        stallSeconds, scratchMb, maxFrames, referenceWorkers, latexFormats, drawingShortcuts);
   }
 
   /** A copy with another reference pool size (0: as many as render.workers). */
   public RenderConfig withReferenceWorkers(int n) {
     return new RenderConfig(workers, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
         stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
-        stallSeconds, scratchMb, maxFrames, n, latexFormats);
+        stallSeconds, scratchMb, maxFrames, n, latexFormats, drawingShortcuts);
   }
 
   /** A copy that compiles LaTeX with (true) or without preloaded preamble formats. */
   public RenderConfig withLatexFormats(boolean on) {
     return new RenderConfig(workers, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
         stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
-        stallSeconds, scratchMb, maxFrames, referenceWorkers, on);
+        stallSeconds, scratchMb, maxFrames, referenceWorkers, on, drawingShortcuts);
+  }
+
+  /** A copy that draws with (true) or without the worker's faster equivalents of manim's geometry queries. */
+  public RenderConfig withDrawingShortcuts(boolean on) {
+    return new RenderConfig(workers, quality, timeoutSeconds, cpuSeconds, memoryMb, maxProcesses, maxFileMb,
+        stderrLines, sampleFps, frameWidth, sandboxUidBase, workerStartTimeoutSeconds, scratchDir,
+        stallSeconds, scratchMb, maxFrames, referenceWorkers, latexFormats, on);
   }
 }

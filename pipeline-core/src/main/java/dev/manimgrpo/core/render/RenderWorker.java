@@ -168,7 +168,8 @@ final class RenderWorker implements AutoCloseable {
         .put("max_frames", config.maxFrames())
         .put("keep_video", request.outputDir() != null)
         .put("stderr_lines", config.stderrLines())
-        .put("latex_formats", config.latexFormats());
+        .put("latex_formats", config.latexFormats())
+        .put("drawing_shortcuts", config.drawingShortcuts());
     if (request.sceneName() != null) {
       req.put("scene", request.sceneName());
     }

@@ -111,6 +111,31 @@ class RenderWorkerPoolTest {
   }
 
   @Test
+  void updatersThatAdvanceByTheElapsedTimeLandWhereTheVideoHasThem(@TempDir Path out) {
+    // The reward profile computes only the frames it draws; a dt updater then gets the time since
+    // the last drawn frame in one step, so it must stand where the video's frame-by-frame one does.
+    String spin = "from manim import *\nclass Spin(Scene):\n    def construct(self):\n"
+        + "        bar = Rectangle(width=4, height=0.4, color=YELLOW, fill_opacity=1)\n"
+        + "        t = ValueTracker(0)\n"
+        + "        bar.add_updater(lambda m, dt: m.rotate(0.9 * dt))\n"
+        + "        t.add_updater(lambda m, dt: m.increment_value(dt))\n"
+        + "        dot = always_redraw(lambda: Dot(RIGHT * t.get_value(), color=RED))\n"
+        + "        self.add(bar, t, dot)\n"
+        + "        self.wait(2.2)\n"
+        + "        self.play(bar.animate.shift(UP), run_time=1.3)\n";
+    RenderResult video = pool.render(RenderRequest.video("spin-video", spin, out));
+    RenderResult frames = pool.render(RenderRequest.frames("spin-frames", spin));
+    assertThat(frames.status()).as(frames.message() + frames.stderrText()).isEqualTo(RenderStatus.RENDERED);
+    assertThat(frames.frames().count()).isEqualTo(video.frames().count());
+    FrameComparison luma = FrameComparison.of(video.frames(), frames.frames());
+    assertThat(luma.meanAbsoluteError()).isLessThan(6.0);
+    int last = frames.frames().count() - 1;
+    FrameComparison turned = FrameComparison.of(frames.frames().select(new int[] {0}, 1),
+        frames.frames().select(new int[] {last}, 1));
+    assertThat(turned.meanAbsoluteError()).as("the bar has turned and moved").isGreaterThan(3.0);
+  }
+
+  @Test
   void rendersAVideoWithTheExpectedDuration(@TempDir Path out) throws IOException {
     RenderResult r = pool.render(RenderRequest.video("ring-video", CIRCLE, out));
     assertThat(r.status()).as(r.message() + "\n" + r.stderrText()).isEqualTo(RenderStatus.RENDERED);
@@ -414,6 +439,34 @@ class RenderWorkerPoolTest {
       RenderResult d = without.render(RenderRequest.frames("plain-bad", broken));
       assertThat(c.status()).isEqualTo(RenderStatus.RUNTIME_ERROR);
       assertThat(c.message()).isEqualTo(d.message()).contains("LaTeX");
+    }
+  }
+
+  @Test
+  void drawingShortcutsDrawTheSamePixelsBitForBit() throws Exception {
+    // A shaded 3D surface with axes under a rotating camera, and 2D layout that leans on bounding
+    // boxes: every path the shortcuts replace, against manim's own code.
+    String scene = "from manim import *\nclass S(ThreeDScene):\n    def construct(self):\n"
+        + "        axes = ThreeDAxes(x_range=[-2, 2, 1], y_range=[-2, 2, 1], z_range=[-1, 1, 1])\n"
+        + "        s = Surface(lambda u, v: axes.c2p(u, v, np.sin(u) * np.cos(v)), u_range=[-2, 2], v_range=[-2, 2],"
+        + " resolution=(6, 6), fill_opacity=0.8)\n"
+        + "        s.set_fill_by_value(axes=axes, colorscale=[(BLUE, -1), (YELLOW, 1)], axis=2)\n"
+        + "        label = VGroup(Square(0.4), Circle(0.2)).arrange(RIGHT).to_corner(UL)\n"
+        + "        self.set_camera_orientation(phi=60 * DEGREES, theta=-50 * DEGREES)\n"
+        + "        self.add_fixed_in_frame_mobjects(label)\n"
+        + "        self.play(Create(axes), FadeIn(s), run_time=0.6)\n"
+        + "        self.begin_ambient_camera_rotation(rate=0.5)\n"
+        + "        self.play(s.animate.shift(OUT * 0.5).scale(0.8), label.animate.next_to(ORIGIN, DOWN), run_time=0.6)\n";
+    RenderConfig stock = ManimRuntimeFixture.config().render().withWorkers(1).withTimeoutSeconds(60)
+        .withDrawingShortcuts(false);
+    try (RenderWorkerPool without = ManimRuntimeFixture.pool(stock, scratch.resolve("no-shortcuts"))) {
+      RenderResult fast = pool.render(RenderRequest.frames("shortcuts", scene));
+      RenderResult plain = without.render(RenderRequest.frames("stock", scene));
+      assertThat(fast.status()).as(fast.message() + fast.stderrText()).isEqualTo(RenderStatus.RENDERED);
+      assertThat(plain.status()).as(plain.message() + plain.stderrText()).isEqualTo(RenderStatus.RENDERED);
+      assertThat(fast.frames().count()).isEqualTo(plain.frames().count()).isGreaterThan(3);
+      assertThat(fast.frames().gray()).isEqualTo(plain.frames().gray());
+      assertThat(fast.frames().chroma()).isEqualTo(plain.frames().chroma());
     }
   }
 
