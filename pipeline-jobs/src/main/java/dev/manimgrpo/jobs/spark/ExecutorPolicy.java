@@ -5,8 +5,11 @@ import dev.manimgrpo.core.config.PolicyConfig;
 import dev.manimgrpo.core.policy.PolicyClient;
 import dev.manimgrpo.core.policy.openai.OpenAiPolicyClient;
 import dev.manimgrpo.policy.Dl4jPolicyClient;
+import dev.manimgrpo.policy.HfPolicyClient;
 import dev.manimgrpo.policy.Policy;
 import dev.manimgrpo.policy.PolicyLoader;
+import dev.manimgrpo.policy.hf.HadoopModelFolder;
+import dev.manimgrpo.policy.hf.ModelFolder;
 import dev.manimgrpo.policy.model.LanguageModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +76,13 @@ public final class ExecutorPolicy {
           : sparkConf().get(confKey, null));
     }
     try {
+      if (!p.bundled()) {
+        // A Hugging Face checkpoint (config.json and safetensors) samples in-process too.
+        ModelFolder folder = new HadoopModelFolder(PolicyLoader.toUri(p.checkpoint()), hadoopConf(config));
+        if (HfPolicyClient.isHfModel(folder)) {
+          return HfPolicyClient.load(folder);
+        }
+      }
       Policy policy = new PolicyLoader(hadoopConf(config)).load(p.checkpoint());
       return new Dl4jPolicyClient(policy, LanguageModel.of(p.engine()));
     } catch (IOException e) {

@@ -118,6 +118,37 @@ public final class HfCausalLm {
   }
 
   /**
+   * Runs one prompt into an empty {@code cache} of batch 1 and returns the next token's logits
+   * {@code [1, vocab]}: the start of KV-cached sampling ({@link HfLogits}).
+   */
+  public INDArray prefill(HfKvCache cache, int[] prompt) {
+    if (cache.length() != 0 || cache.batch() != 1) {
+      throw new IllegalArgumentException("prefill needs an empty cache of one row, got " + cache.batch()
+          + " rows holding " + cache.length() + " tokens");
+    }
+    if (prompt.length == 0) {
+      throw new IllegalArgumentException("prefill needs a non-empty prompt");
+    }
+    checkTokens(new int[][] {prompt});
+    INDArray mask = HfAttention.mask(1, config.numAttentionHeads(), prompt.length, 0, null);
+    return head(lastRow(hidden(prompt, 1, prompt.length, 0, mask, cache)));
+  }
+
+  /**
+   * Appends one token to each cached sequence (all of one length) and returns the next logits
+   * {@code [rows, vocab]}.
+   */
+  public INDArray step(HfKvCache cache, int[] tokens) {
+    if (tokens.length != cache.batch()) {
+      throw new IllegalArgumentException(tokens.length + " tokens for a cache of " + cache.batch() + " rows");
+    }
+    checkTokens(new int[][] {tokens});
+    int start = cache.length();
+    INDArray mask = HfAttention.mask(tokens.length, config.numAttentionHeads(), 1, start, null);
+    return head(hidden(tokens, tokens.length, 1, start, mask, cache));
+  }
+
+  /**
    * The final-normed hidden states {@code [batch*tq, hidden]} of {@code tokens} (row-major
    * {@code [batch][tq]}) at positions {@code start ..}; with a cache, appended to it.
    */

@@ -79,6 +79,16 @@ public final class HfChatTemplate {
     this.bosToken = bosToken;
   }
 
+  /** Whether a model folder has a chat template: an instruction model's tokenizer files do. */
+  public static boolean present(ModelFolder folder) throws IOException {
+    if (folder.exists(JINJA_FILE)) {
+      return true;
+    }
+    return folder.exists(HfTokenizer.CONFIG_FILE)
+        && !HfTokenizer.readJson(folder.readString(HfTokenizer.CONFIG_FILE),
+            folder.location() + "/" + HfTokenizer.CONFIG_FILE).path("chat_template").isMissingNode();
+  }
+
   /** The chat template of a local model folder. */
   public static HfChatTemplate load(Path folder) throws IOException {
     return load(ModelFolder.local(folder));

@@ -33,6 +33,48 @@ public final class HfKvCache {
     }
   }
 
+  private HfKvCache(INDArray[] keys, INDArray[] values, int capacity, int length) {
+    this.keys = keys;
+    this.values = values;
+    this.capacity = capacity;
+    this.length = length;
+  }
+
+  /** Sequences cached. */
+  public int batch() {
+    return (int) keys[0].size(0);
+  }
+
+  /**
+   * A copy with every row repeated {@code times} times in place ({@code r0 r0 r1 r1 ..}): one
+   * prompt's prefill serves its whole group.
+   */
+  public HfKvCache repeatRows(int times) {
+    int[] rows = new int[batch() * times];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = i / times;
+    }
+    return selectRows(rows);
+  }
+
+  /** A copy holding only these rows, in this order (finished sequences leave the batch). */
+  public HfKvCache selectRows(int[] rows) {
+    INDArray[] k = new INDArray[keys.length];
+    INDArray[] v = new INDArray[values.length];
+    for (int l = 0; l < keys.length; l++) {
+      k[l] = pick(keys[l], rows);
+      v[l] = pick(values[l], rows);
+    }
+    return new HfKvCache(k, v, capacity, length);
+  }
+
+  private static INDArray pick(INDArray buffer, int[] rows) {
+    long[] shape = buffer.shape();
+    long rest = buffer.length() / shape[0];
+    INDArray picked = Nd4j.pullRows(buffer.reshape('c', shape[0], rest), 1, rows, 'c');
+    return picked.reshape('c', rows.length, shape[1], shape[2], shape[3]);
+  }
+
   /** Tokens cached so far; the position of the next one. */
   public int length() {
     return length;

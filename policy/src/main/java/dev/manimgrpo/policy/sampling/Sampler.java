@@ -37,6 +37,14 @@ public final class Sampler {
     this(lm, eosTokenId, null);
   }
 
+  /**
+   * A sampler for models that bring their own logits ({@link #sampleGroup(NextLogits, int, int[],
+   * long[], SamplingParams)} only).
+   */
+  public static Sampler forLogitSources(int eosTokenId, Function<int[], String> decoder) {
+    return new Sampler(null, eosTokenId, decoder);
+  }
+
   /** {@code groupSize} completions of one prompt. */
   public List<Completion> sample(ModelParameters p, int[] prompt, int groupSize,
       SamplingParams params) {
@@ -46,7 +54,7 @@ public final class Sampler {
   /** For each prompt, {@code groupSize} completions, using the KV cache. */
   public List<List<Completion>> sample(ModelParameters p, int[][] prompts, int groupSize,
       SamplingParams params) {
-    return generate(p, prompts, groupSize, params, null, new CachedLogits(lm, p));
+    return generate(p.config().contextLength(), prompts, groupSize, params, null, new CachedLogits(lm, p));
   }
 
   /**
@@ -56,7 +64,20 @@ public final class Sampler {
    * other prompts share a batch.
    */
   public List<Completion> sampleGroup(ModelParameters p, int[] prompt, long[] seeds, SamplingParams params) {
-    return generate(p, new int[][] {prompt}, seeds.length, params, seeds, new CachedLogits(lm, p)).get(0);
+    return generate(p.config().contextLength(), new int[][] {prompt}, seeds.length, params, seeds,
+        new CachedLogits(lm, p)).get(0);
+  }
+
+  /**
+   * {@link #sampleGroup(ModelParameters, int[], long[], SamplingParams)} for a model this sampler
+   * does not compute itself: its logits come from {@code source} (a Hugging Face model's KV-cached
+   * decoding), with the same seeds, filters and stopping rules.
+   *
+   * @param contextLength the model's longest sequence: a completion stops there
+   */
+  public List<Completion> sampleGroup(NextLogits source, int contextLength, int[] prompt, long[] seeds,
+      SamplingParams params) {
+    return generate(contextLength, new int[][] {prompt}, seeds.length, params, seeds, source).get(0);
   }
 
   /**
@@ -65,11 +86,11 @@ public final class Sampler {
    */
   public List<List<Completion>> sampleWithoutCache(ModelParameters p, int[][] prompts,
       int groupSize, SamplingParams params) {
-    return generate(p, prompts, groupSize, params, null, new RecomputedLogits(lm, p));
+    return generate(p.config().contextLength(), prompts, groupSize, params, null, new RecomputedLogits(lm, p));
   }
 
   /** @param rowSeeds one seed per completion, or null to derive them from the params' seed and the row */
-  private List<List<Completion>> generate(ModelParameters p, int[][] prompts, int groupSize,
+  private List<List<Completion>> generate(int context, int[][] prompts, int groupSize,
       SamplingParams params, long[] rowSeeds, NextLogits source) {
     if (groupSize < 1) {
       throw new IllegalArgumentException("groupSize must be >= 1, got " + groupSize);
@@ -77,7 +98,6 @@ public final class Sampler {
     if (!params.stopStrings().isEmpty() && decoder == null) {
       throw new IllegalArgumentException("stop strings need a Sampler built with a decoder");
     }
-    int context = p.config().contextLength();
     int rows = prompts.length * groupSize;
     int[] limit = new int[rows];
     int longestRun = 0;
@@ -229,18 +249,6 @@ public final class Sampler {
       return new Completion(Arrays.copyOf(tokens, length), Arrays.copyOf(logProbs, length),
           reason);
     }
-  }
-
-  /** Where next-token logits come from, batch row by batch row. */
-  private interface NextLogits {
-    /** Logits after each prompt, each repeated {@code group} times: {@code [P*group, V]}. */
-    INDArray start(int[][] prompts, int group, int maxNewTokens);
-
-    /** Keeps only these batch rows (indices into the current batch), in order. */
-    void keepRows(int[] rows);
-
-    /** Appends one token per (kept) row; returns the next logits. */
-    INDArray next(int[] tokens);
   }
 
   private static final class CachedLogits implements NextLogits {
