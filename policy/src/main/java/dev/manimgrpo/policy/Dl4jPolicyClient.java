@@ -7,13 +7,10 @@ import dev.manimgrpo.core.policy.GroupRequest;
 import dev.manimgrpo.core.policy.PolicyClient;
 import dev.manimgrpo.core.policy.PromptTemplate;
 import dev.manimgrpo.policy.model.LanguageModel;
-import dev.manimgrpo.policy.sampling.Completion;
 import dev.manimgrpo.policy.sampling.Sampler;
 import dev.manimgrpo.policy.sampling.SamplingParams;
 import dev.manimgrpo.policy.tokenizer.TemplateEncoder;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -58,63 +55,16 @@ public final class Dl4jPolicyClient implements PolicyClient {
   @Override
   public List<Generation> generate(GroupRequest request) {
     SamplingConfig s = request.sampling();
-    int group = s.groupSize();
-    long[] seeds = new long[group];
-    for (int g = 0; g < group; g++) {
-      seeds[g] = request.seed(g);
-    }
-    long t0 = System.nanoTime();
-    int[] prompt;
-    try {
-      prompt = encoder.prompt(request.taskPrompt());
-    } catch (IllegalArgumentException e) {
-      return failAll(request, seeds, "the prompt cannot be encoded: " + e.getMessage(), t0);
-    }
-    int room = policy.config().contextLength() - prompt.length;
-    if (room < 1) {
-      return failAll(request, seeds, "the prompt has " + prompt.length + " tokens, which leaves no room in the policy's"
-          + " context of " + policy.config().contextLength() + " tokens; shorten the prompt or use a longer-context policy", t0);
-    }
-    SamplingParams params = SamplingParams.of(s.temperature(), s.topP(), s.minP(), Math.min(s.maxTokens(), room), 0L)
-        .withStopStrings(PromptTemplate.stopSequences());
-    List<Completion> done;
-    lock.lock();
-    // Sampling time starts once the lock is held: another task's sampling is not this group's cost.
-    t0 = System.nanoTime();
-    try {
-      // The whole group, always: the requested members are then the same whichever were asked for.
-      done = sampler.sampleGroup(policy.params(), prompt, seeds, params);
-    } catch (RuntimeException e) {
-      return failAll(request, seeds, "sampling failed: " + e, t0);
-    } finally {
-      lock.unlock();
-    }
-    double each = (System.nanoTime() - t0) / 1e9 / group;
-    List<Generation> out = new ArrayList<>();
-    for (int index : request.rolloutIndices()) {
-      if (index < 0 || index >= group) {
-        out.add(Generation.failed(index, 0L, "rollout index " + index + " is outside the group of " + group, 0));
-        continue;
-      }
-      Completion c = done.get(index);
-      out.add(new Generation(index, seeds[index], policy.tokenizer().decode(c.tokens(), true), prompt, c.tokens(),
-          c.logProbs(), c.finishReason().name().toLowerCase(Locale.ROOT), null, each));
-    }
-    return out;
+    return GroupSampling.run(request, encoder::prompt, policy.config().contextLength(), "the policy's context length",
+        lock, (prompt, seeds, maxNew) -> sampler.sampleGroup(policy.params(), prompt, seeds,
+            SamplingParams.of(s.temperature(), s.topP(), s.minP(), maxNew, 0L)
+                .withStopStrings(PromptTemplate.stopSequences())),
+        ids -> policy.tokenizer().decode(ids, true));
   }
 
   @Override
   public ExtractedCode extractCode(String completionText) {
     String code = PromptTemplate.extractCode(completionText);
     return new ExtractedCode(code, code.isBlank() ? ExtractedCode.Method.NONE : ExtractedCode.Method.TEMPLATE);
-  }
-
-  private static List<Generation> failAll(GroupRequest request, long[] seeds, String why, long t0) {
-    double each = (System.nanoTime() - t0) / 1e9 / Math.max(1, request.rolloutIndices().size());
-    List<Generation> out = new ArrayList<>();
-    for (int index : request.rolloutIndices()) {
-      out.add(Generation.failed(index, index >= 0 && index < seeds.length ? seeds[index] : 0L, why, each));
-    }
-    return out;
   }
 }

@@ -13,7 +13,6 @@ import dev.manimgrpo.policy.hf.HfLogits;
 import dev.manimgrpo.policy.hf.HfModelConfig;
 import dev.manimgrpo.policy.hf.HfTokenizer;
 import dev.manimgrpo.policy.hf.ModelFolder;
-import dev.manimgrpo.policy.sampling.Completion;
 import dev.manimgrpo.policy.sampling.Sampler;
 import dev.manimgrpo.policy.sampling.SamplingParams;
 import java.io.IOException;
@@ -110,50 +109,13 @@ public final class HfPolicyClient implements PolicyClient {
   @Override
   public List<Generation> generate(GroupRequest request) {
     SamplingConfig s = request.sampling();
-    int group = s.groupSize();
-    long[] seeds = new long[group];
-    for (int g = 0; g < group; g++) {
-      seeds[g] = request.seed(g);
-    }
-    long t0 = System.nanoTime();
-    int[] prompt;
-    try {
-      prompt = promptIds(request.taskPrompt());
-    } catch (IllegalArgumentException e) {
-      return failAll(request, seeds, "the prompt cannot be encoded: " + e.getMessage(), t0);
-    }
-    int context = model.config().maxPositionEmbeddings();
-    int room = context - prompt.length;
-    if (room < 1) {
-      return failAll(request, seeds, "the prompt has " + prompt.length + " tokens, which leaves no room in the model's"
-          + " context of " + context + " tokens (max_position_embeddings); shorten the prompt or use a longer-context"
-          + " model", t0);
-    }
-    SamplingParams params = SamplingParams.of(s.temperature(), s.topP(), s.minP(), Math.min(s.maxTokens(), room), 0L)
-        .withStopStrings(chatTemplate == null ? PromptTemplate.stopSequences() : List.of())
-        .withStopTokens(stopTokens);
-    List<Completion> done;
-    lock.lock();
-    t0 = System.nanoTime(); // another task's turn on the model is not this group's cost
-    try {
-      done = sampler.sampleGroup(new HfLogits(model), context, prompt, seeds, params);
-    } catch (RuntimeException e) {
-      return failAll(request, seeds, "sampling failed: " + e, t0);
-    } finally {
-      lock.unlock();
-    }
-    double each = (System.nanoTime() - t0) / 1e9 / group;
-    List<Generation> out = new ArrayList<>();
-    for (int index : request.rolloutIndices()) {
-      if (index < 0 || index >= group) {
-        out.add(Generation.failed(index, 0L, "rollout index " + index + " is outside the group of " + group, 0));
-        continue;
-      }
-      Completion c = done.get(index);
-      out.add(new Generation(index, seeds[index], tokenizer.decode(c.tokens(), true), prompt, c.tokens(),
-          c.logProbs(), c.finishReason().name().toLowerCase(Locale.ROOT), null, each));
-    }
-    return out;
+    return GroupSampling.run(request, this::promptIds, model.config().maxPositionEmbeddings(),
+        "max_position_embeddings", lock, (prompt, seeds, maxNew) -> sampler.sampleGroup(new HfLogits(model),
+            model.config().maxPositionEmbeddings(), prompt, seeds,
+            SamplingParams.of(s.temperature(), s.topP(), s.minP(), maxNew, 0L)
+                .withStopStrings(chatTemplate == null ? PromptTemplate.stopSequences() : List.of())
+                .withStopTokens(stopTokens)),
+        ids -> tokenizer.decode(ids, true));
   }
 
   @Override
@@ -163,14 +125,5 @@ public final class HfPolicyClient implements PolicyClient {
     }
     String code = PromptTemplate.extractCode(completionText);
     return new ExtractedCode(code, code.isBlank() ? ExtractedCode.Method.NONE : ExtractedCode.Method.TEMPLATE);
-  }
-
-  private static List<Generation> failAll(GroupRequest request, long[] seeds, String why, long t0) {
-    double each = (System.nanoTime() - t0) / 1e9 / Math.max(1, request.rolloutIndices().size());
-    List<Generation> out = new ArrayList<>();
-    for (int index : request.rolloutIndices()) {
-      out.add(Generation.failed(index, index >= 0 && index < seeds.length ? seeds[index] : 0L, why, each));
-    }
-    return out;
   }
 }
