@@ -22,6 +22,7 @@ import picocli.CommandLine.HelpCommand;
         ExportPolicyCommand.class,
         ExportHfCommand.class,
         ExportGgufCommand.class,
+        SamplingBenchCommand.class,
         HelpCommand.class
     })
 public final class TrainerCommand implements Runnable {

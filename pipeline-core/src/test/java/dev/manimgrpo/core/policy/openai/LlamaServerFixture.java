@@ -1,5 +1,6 @@
 package dev.manimgrpo.core.policy.openai;
 
+import dev.manimgrpo.core.policy.LlamaCppRoot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -29,7 +30,6 @@ import java.util.stream.Stream;
  */
 public final class LlamaServerFixture implements AutoCloseable {
 
-  private static final String MARKER = ".manim-grpo-llama";
   private static final String MODEL_SCRIPT = "make_tiny_gguf.py";
 
   private final Path dir;
@@ -54,19 +54,13 @@ public final class LlamaServerFixture implements AutoCloseable {
 
   /** The root the provisioning script builds: $MANIM_GRPO_LLAMA_ROOT, else the cache default. */
   static Path rootLocation() {
-    String env = System.getenv("MANIM_GRPO_LLAMA_ROOT");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
-    }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-    return cache.resolve("manim-grpo/runtime/llama-sid");
+    return LlamaCppRoot.location();
   }
 
   /** The provisioned root, built by the provisioning script when missing. */
   static Path root() throws IOException, InterruptedException {
     Path root = rootLocation();
-    if (Files.isRegularFile(root.resolve(MARKER))) {
+    if (LlamaCppRoot.provisioned(root)) {
       return root;
     }
     Path script = findScript();
@@ -77,7 +71,7 @@ public final class LlamaServerFixture implements AutoCloseable {
     if (!finished) {
       p.destroyForcibly();
     }
-    if (!finished || p.exitValue() != 0 || !Files.isRegularFile(root.resolve(MARKER))) {
+    if (!finished || p.exitValue() != 0 || !LlamaCppRoot.provisioned(root)) {
       throw new AssertionError("no llama-server root at " + root + " and " + script + " could not build it ("
           + (finished ? "exit " + p.exitValue() : "still running after 20 minutes") + "):\n" + tail(log, 20)
           + "\nRun cluster-conf/provision/llama-server.sh by hand (it needs root or sudo, debootstrap and a Debian"
@@ -180,12 +174,7 @@ public final class LlamaServerFixture implements AutoCloseable {
   }
 
   private static List<String> bwrap(Path root, Path dir, boolean readOnlyModels, List<String> command) {
-    List<String> cmd = new ArrayList<>(List.of("bwrap", "--ro-bind", root.toString(), "/", "--proc", "/proc",
-        "--dev", "/dev", "--tmpfs", "/tmp", readOnlyModels ? "--ro-bind" : "--bind", dir.toString(), "/models",
-        "--chdir", "/models", "--die-with-parent", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin",
-        "--setenv", "HOME", "/tmp", "--setenv", "LC_ALL", "C.UTF-8"));
-    cmd.addAll(command);
-    return cmd;
+    return LlamaCppRoot.command(root, dir, readOnlyModels, command);
   }
 
   private static void run(List<String> cmd, Path dir, String what) throws IOException, InterruptedException {
