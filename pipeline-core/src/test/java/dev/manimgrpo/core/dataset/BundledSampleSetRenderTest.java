@@ -39,6 +39,18 @@ class BundledSampleSetRenderTest {
   /** The same for the worst single frame (measured up to about 8.9). */
   static final double MAX_FRAME_MEAN_ABS_ERROR = 12.0;
 
+  /**
+   * Scenes whose updaters keep state from call to call: a {@code TracedPath} adds a point per call,
+   * and a {@code dt} rotation accumulates its angle in floating point. The reward profile computes
+   * only the frames it draws, so these updaters see the elapsed time in one step, and the drawn
+   * frames are close to, not bit-equal to, those of a render that computes every frame. Every other
+   * scene's must be equal.
+   */
+  static final java.util.Set<String> STATEFUL_UPDATERS =
+      java.util.Set.of("intermediate_06_dot_along_curve", "intermediate_13_clock_hand");
+  /** Mean |difference| allowed for those, 0..255. */
+  static final double MAX_STATEFUL_MEAN_ABS_ERROR = 1.0;
+
   @TempDir Path dir;
 
   static dev.manimgrpo.core.render.VideoFrames everyThird(dev.manimgrpo.core.render.VideoFrames f) {
@@ -92,13 +104,22 @@ class BundledSampleSetRenderTest {
       assertThat(o.frames().durationSeconds()).as(name + " duration").isEqualTo(o.video().durationSeconds());
       FrameComparison cmp = FrameComparison.of(o.video().frames(), o.frames().frames());
       assertThat(cmp.countDifference()).as(name + " frame count").isZero();
-      // Exact: drawing every 15 fps frame and keeping every third gives the same pixels as
-      // the reward profile, which only draws the kept ones.
+      // Exact: computing and drawing every 15 fps frame and keeping every third gives the same
+      // pixels as the reward profile, which only computes and draws the kept ones.
       assertThat(o.allFrames().status()).isEqualTo(RenderStatus.RENDERED);
-      assertThat(everyThird(o.allFrames().frames()).gray()).as(name + " sampled frames are the drawn frames")
-          .isEqualTo(o.frames().frames().gray());
-      assertThat(everyThird(o.allFrames().frames()).chroma()).as(name + " and so is their colour")
-          .isEqualTo(o.frames().frames().chroma());
+      dev.manimgrpo.core.render.VideoFrames sampled = everyThird(o.allFrames().frames());
+      if (STATEFUL_UPDATERS.contains(name)) {
+        FrameComparison close = FrameComparison.of(sampled, o.frames().frames());
+        System.out.printf(Locale.ROOT, "%s: reward frames vs every third frame computed: mean |diff| %.3f%n", name,
+            close.meanAbsoluteError());
+        assertThat(close.countDifference()).as(name + " frame count").isZero();
+        assertThat(close.meanAbsoluteError()).as(name + " sampled frames are close to the drawn frames")
+            .isLessThan(MAX_STATEFUL_MEAN_ABS_ERROR);
+      } else {
+        assertThat(sampled.gray()).as(name + " sampled frames are the drawn frames")
+            .isEqualTo(o.frames().frames().gray());
+        assertThat(sampled.chroma()).as(name + " and so is their colour").isEqualTo(o.frames().frames().chroma());
+      }
       assertThat(cmp.meanAbsoluteError()).as(name + " mean |diff|").isLessThan(MAX_MEAN_ABS_ERROR);
       assertThat(cmp.worstFrameMeanAbsoluteError()).as(name + " worst frame |diff|").isLessThan(MAX_FRAME_MEAN_ABS_ERROR);
       if (o.entry().code().contains("self.play") || o.entry().code().contains("self.wait")) {
