@@ -81,6 +81,14 @@ class FaultToleranceIT {
   static final String REAL = "real";
   /** Replayed completions that do not parse (renders that end at once). */
   static final String QUICK = "quick";
+  /**
+   * Replayed completions that render for about 3 s each: a worker seen rendering is still rendering
+   * when it is killed (the sample's reward renders take 0.1 to 0.3 s for its first prompts, so a
+   * worker seen with a render child had often finished by the time the kill landed).
+   */
+  static final String SLOW = "slow";
+  static final String SLOW_SCENE = "from manim import *\nimport time\n\nclass Slow(Scene):\n"
+      + "    def construct(self):\n        self.add(Circle())\n        time.sleep(3)\n        self.play(FadeIn(Square()))\n";
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -94,6 +102,7 @@ class FaultToleranceIT {
     // Completions replayed instead of sampled: no policy to load in each executor, no sampling time.
     writeReplayShard(REAL, s -> s.code());
     writeReplayShard(QUICK, s -> "def broken(:\n");
+    writeReplayShard(SLOW, s -> SLOW_SCENE);
   }
 
   /**
@@ -147,7 +156,7 @@ class FaultToleranceIT {
     // Waves of 2 groups: a render worker is killed in the first wave; the executor once the first
     // wave is committed, while the second is in flight.
     Process job = submit("exec.log", rollout("exec", prompts, dir.resolve("rollouts").toString(),
-        replay(REAL, Map.of("rollout.wave-groups", "2"))));
+        replay(SLOW, Map.of("rollout.wave-groups", "2"))));
     Path partition = dir.resolve("rollouts").resolve("run_id=exec").resolve("step=0");
 
     // The candidate pool starts first (its workers are the oldest); kill one while it renders, i.e. has a child.
@@ -155,7 +164,10 @@ class FaultToleranceIT {
         .findFirst(), job, "exec.log", "a candidate render in progress");
     busy.destroyForcibly();
 
-    await(() -> parquetFiles(partition).size() >= 1, job, "exec.log", "a committed wave");
+    // Each task commits its group's file on its own (the file committer's v2 algorithm): the executor
+    // is killed once the killed render's rows are committed, so that they cannot be rendered again.
+    await(() -> committedStatuses(partition).contains("sandbox_error"), job, "exec.log",
+        "the killed render's rows committed");
     ProcessHandle executor = onlyExecutor();
     String appId = argAfter(executor, "--app-id");
     executor.destroyForcibly(); // SIGKILL
@@ -292,6 +304,23 @@ class FaultToleranceIT {
     assertThat(records).isEqualTo(prompts * G);
     assertThat(keys).hasSize(prompts * G);
     return rows;
+  }
+
+  /** The status of every committed row (files read as they are; one being moved is read next time). */
+  private static Set<String> committedStatuses(Path partition) {
+    Set<String> statuses = new HashSet<>();
+    Configuration conf = new Configuration();
+    for (Path f : parquetFiles(partition)) {
+      org.apache.hadoop.fs.Path hf = new org.apache.hadoop.fs.Path(f.toUri());
+      try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), hf).withConf(conf).build()) {
+        for (Group g = r.read(); g != null; g = r.read()) {
+          statuses.add(g.getString("status", 0));
+        }
+      } catch (IOException | RuntimeException e) {
+        // moved or still being written: look again
+      }
+    }
+    return statuses;
   }
 
   private static List<Path> parquetFiles(Path partition) {
