@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * query heads sharing a kv head are stacked along the time axis and multiplied with that head
  * once, which is the same arithmetic as transformers' {@code repeat_kv}.
  */
-final class HfAttention {
+public final class HfAttention {
 
   /** Added to masked scores: transformers' {@code torch.finfo(float32).min}, finite. */
   static final float MASKED = -Float.MAX_VALUE;
@@ -97,7 +97,7 @@ final class HfAttention {
    * keyMask[b][j] == 0}, key j hidden from every query of row b. Returns null when nothing is
    * masked, {@code [1, tq*tk]} when only causality masks, else {@code [batch*heads, tq*tk]}.
    */
-  static INDArray mask(int batch, int heads, int tq, int start, int[][] keyMask) {
+  public static INDArray mask(int batch, int heads, int tq, int start, int[][] keyMask) {
     int tk = start + tq;
     boolean padded = false;
     if (keyMask != null) {

@@ -123,6 +123,10 @@ public final class Rope {
    * start .. start+time-1}; returns a new array of the same shape.
    */
   public INDArray apply(INDArray x, int start) {
+    return rotate(x, start, 1f);
+  }
+
+  private INDArray rotate(INDArray x, int start, float direction) {
     long b = x.size(0);
     long h = x.size(1);
     int time = (int) x.size(2);
@@ -139,8 +143,17 @@ public final class Rope {
     INDArray first = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, half));
     INDArray second = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(half, headDim));
     INDArray rotated = Nd4j.concat(1, second.neg(), first).reshape('c', b * h, (long) time * headDim);
+    INDArray turned = rotated.muliRowVector(sin);
     INDArray out = x.reshape('c', b * h, (long) time * headDim).mulRowVector(cos)
-        .addi(rotated.muliRowVector(sin));
+        .addi(direction > 0 ? turned : turned.negi());
     return out.reshape('c', b, h, time, headDim);
+  }
+
+  /**
+   * The gradient through {@link #apply}: the rotation is orthogonal, so its transpose is the
+   * rotation by minus each angle, {@code dy * cos - rotate_half(dy) * sin}.
+   */
+  public INDArray applyBackward(INDArray dy, int start) {
+    return rotate(dy, start, -1f);
   }
 }

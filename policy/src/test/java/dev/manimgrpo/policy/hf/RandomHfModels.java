@@ -14,24 +14,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * the oracle's models, biases N(0, 0.2) and norm weights 1 + 0.2 N(0, 1) so that none of them is
  * a no-op.
  */
-final class RandomHfModels {
+public final class RandomHfModels {
 
   private RandomHfModels() {}
 
-  static HfModelConfig llama() {
+  public static HfModelConfig llama() {
     return HfModelConfig.parse(HfModelConfigTest.LLAMA, "llama");
   }
 
-  static HfModelConfig qwen2() {
+  public static HfModelConfig qwen2() {
     return HfModelConfig.parse(HfModelConfigTest.QWEN2, "qwen2");
   }
 
-  static HfModelConfig qwen3() {
+  public static HfModelConfig qwen3() {
     return HfModelConfig.parse(HfModelConfigTest.QWEN3, "qwen3");
   }
 
   /** Random tensors under the config's names, in layout order. */
-  static Map<String, INDArray> tensors(HfModelConfig c, long seed) {
+  public static Map<String, INDArray> tensors(HfModelConfig c, long seed) {
     Random r = new Random(seed);
     Map<String, INDArray> m = new LinkedHashMap<>();
     for (Map.Entry<String, long[]> e : HfWeights.layout(c).entrySet()) {
@@ -47,12 +47,12 @@ final class RandomHfModels {
     return m;
   }
 
-  static HfCausalLm model(HfModelConfig c, long seed) {
+  public static HfCausalLm model(HfModelConfig c, long seed) {
     return HfCausalLm.of(HfWeights.of(c, tensors(c, seed)));
   }
 
   /** Writes config.json and model.safetensors (F32) to a folder. */
-  static Path save(Path folder, String configJson, Map<String, INDArray> tensors)
+  public static Path save(Path folder, String configJson, Map<String, INDArray> tensors)
       throws IOException {
     Files.createDirectories(folder);
     Files.writeString(folder.resolve(HfModelConfig.FILE), configJson);
@@ -62,7 +62,7 @@ final class RandomHfModels {
     return folder;
   }
 
-  static int[] randomTokens(Random r, int n, int vocab) {
+  public static int[] randomTokens(Random r, int n, int vocab) {
     int[] t = new int[n];
     for (int i = 0; i < n; i++) {
       t[i] = r.nextInt(vocab);
