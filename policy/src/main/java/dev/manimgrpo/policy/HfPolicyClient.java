@@ -2,7 +2,6 @@ package dev.manimgrpo.policy;
 
 import dev.manimgrpo.core.code.ExtractedCode;
 import dev.manimgrpo.core.config.PolicyConfig.SamplingConfig;
-import dev.manimgrpo.core.policy.ChatPrompt;
 import dev.manimgrpo.core.policy.Generation;
 import dev.manimgrpo.core.policy.GroupRequest;
 import dev.manimgrpo.core.policy.PolicyClient;
@@ -11,14 +10,15 @@ import dev.manimgrpo.policy.hf.HfCausalLm;
 import dev.manimgrpo.policy.hf.HfChatTemplate;
 import dev.manimgrpo.policy.hf.HfLogits;
 import dev.manimgrpo.policy.hf.HfModelConfig;
+import dev.manimgrpo.policy.hf.HfPromptFormat;
 import dev.manimgrpo.policy.hf.HfTokenizer;
 import dev.manimgrpo.policy.hf.ModelFolder;
+import dev.manimgrpo.policy.hf.export.LoraAdapter;
+import dev.manimgrpo.policy.hf.export.PeftAdapterReader;
 import dev.manimgrpo.policy.sampling.Sampler;
 import dev.manimgrpo.policy.sampling.SamplingParams;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * own seed, as {@link Dl4jPolicyClient} samples the project's own model (the same {@link Sampler}).
  *
  * <p>The prompt is decided here, once: a model whose tokenizer files carry a chat template is an
- * instruction model and gets {@link ChatPrompt}'s messages in its own template (answers parsed like
+ * instruction model and gets {@link dev.manimgrpo.core.policy.ChatPrompt}'s messages in its own template (answers parsed like
  * any chat model's); a base model continues the project's {@link PromptTemplate}. The policy id says
  * which, so every row records it.
  *
@@ -38,14 +38,18 @@ public final class HfPolicyClient implements PolicyClient {
 
   private final HfCausalLm model;
   private final HfTokenizer tokenizer;
-  private final HfChatTemplate chatTemplate;
+  private final HfPromptFormat format;
   private final Sampler sampler;
-  private final List<int[]> stopTokens;
   private final String id;
   private final ReentrantLock lock = new ReentrantLock(true);
 
   /** @param chatTemplate the model's chat template, or null for a base model (the project's template) */
   public HfPolicyClient(HfCausalLm model, HfTokenizer tokenizer, HfChatTemplate chatTemplate, String source) {
+    this(model, new HfPromptFormat(tokenizer, chatTemplate), source);
+  }
+
+  public HfPolicyClient(HfCausalLm model, HfPromptFormat format, String source) {
+    HfTokenizer tokenizer = format.tokenizer();
     if (tokenizer.vocabSize() > model.config().vocabSize()) {
       throw new IllegalArgumentException(source + ": the tokenizer has " + tokenizer.vocabSize()
           + " tokens but the model's vocab_size is " + model.config().vocabSize()
@@ -53,33 +57,38 @@ public final class HfPolicyClient implements PolicyClient {
     }
     this.model = model;
     this.tokenizer = tokenizer;
-    this.chatTemplate = chatTemplate;
+    this.format = format;
     this.sampler = Sampler.forLogitSources(tokenizer.eosId(), ids -> tokenizer.decode(ids, true));
-    List<int[]> stops = new ArrayList<>();
-    if (chatTemplate != null) {
-      // An instruction model ends its turn with <|im_end|>, which need not be its eos token.
-      int endOfTurn = tokenizer.tokenToId("<|im_end|>");
-      if (endOfTurn >= 0 && endOfTurn != tokenizer.eosId()) {
-        stops.add(new int[] {endOfTurn});
-      }
-    }
-    this.stopTokens = List.copyOf(stops);
-    this.id = "hf:" + source + " (" + (chatTemplate == null ? "prompt " + PromptTemplate.VERSION
-        : "chat template " + chatTemplate.layout().name().toLowerCase(Locale.ROOT)) + ")";
+    this.id = "hf:" + source + " (" + format.describe() + ")";
   }
 
-  /** Whether a folder holds a Hugging Face checkpoint ({@code config.json} and safetensors weights). */
+  /**
+   * Whether a folder holds a Hugging Face checkpoint ({@code config.json} and safetensors weights)
+   * or a PEFT LoRA adapter of one.
+   */
   public static boolean isHfModel(ModelFolder folder) throws IOException {
-    return folder.exists(HfModelConfig.FILE)
-        && (folder.exists("model.safetensors") || folder.exists("model.safetensors.index.json"));
+    return PeftAdapterReader.isAdapter(folder) || (folder.exists(HfModelConfig.FILE)
+        && (folder.exists("model.safetensors") || folder.exists("model.safetensors.index.json")));
   }
 
-  /** Loads model, tokenizer and (when the tokenizer files have one) chat template. */
+  /**
+   * Loads model, tokenizer and (when the tokenizer files have one) chat template. A PEFT adapter
+   * folder is loaded as its base model ({@code base_model_name_or_path}) with the adapter merged
+   * into the weights; the tokenizer comes from the adapter folder when it has one, else the base.
+   */
   public static HfPolicyClient load(ModelFolder folder) throws IOException {
-    HfCausalLm model = HfCausalLm.load(folder);
-    HfTokenizer tokenizer = HfTokenizer.load(folder);
-    HfChatTemplate template = HfChatTemplate.present(folder) ? HfChatTemplate.load(folder) : null;
-    return new HfPolicyClient(model, tokenizer, template, folder.location());
+    if (!PeftAdapterReader.isAdapter(folder)) {
+      return new HfPolicyClient(HfCausalLm.load(folder), HfPromptFormat.load(folder), folder.location());
+    }
+    LoraAdapter adapter = PeftAdapterReader.read(folder);
+    if (adapter.baseModel().isBlank()) {
+      throw new IllegalArgumentException(folder.location() + ": adapter_config.json names no base_model_name_or_path;"
+          + " set it to the base model's folder");
+    }
+    ModelFolder base = folder.at(adapter.baseModel());
+    HfCausalLm lm = HfCausalLm.of(adapter.merge(HfCausalLm.load(base).weights()));
+    HfPromptFormat format = HfPromptFormat.load(folder.exists(HfTokenizer.FILE) ? folder : base);
+    return new HfPolicyClient(lm, format, folder.location());
   }
 
   @Override
@@ -95,15 +104,7 @@ public final class HfPolicyClient implements PolicyClient {
 
   /** The prompt's token ids as this model is fed them. */
   public int[] promptIds(String taskPrompt) {
-    if (chatTemplate == null) {
-      // The tokenizer's own post-processor adds what the model was trained with (Llama 3's bos).
-      return tokenizer.encode(PromptTemplate.render(taskPrompt), true);
-    }
-    List<HfChatTemplate.Message> messages = new ArrayList<>();
-    for (ChatPrompt.Message m : ChatPrompt.messages(taskPrompt)) {
-      messages.add(new HfChatTemplate.Message(m.role(), m.content()));
-    }
-    return chatTemplate.encode(tokenizer, messages, true);
+    return format.promptIds(taskPrompt);
   }
 
   @Override
@@ -113,14 +114,14 @@ public final class HfPolicyClient implements PolicyClient {
         "max_position_embeddings", lock, (prompt, seeds, maxNew) -> sampler.sampleGroup(new HfLogits(model),
             model.config().maxPositionEmbeddings(), prompt, seeds,
             SamplingParams.of(s.temperature(), s.topP(), s.minP(), maxNew, 0L)
-                .withStopStrings(chatTemplate == null ? PromptTemplate.stopSequences() : List.of())
-                .withStopTokens(stopTokens)),
+                .withStopStrings(format.chatTemplate() == null ? PromptTemplate.stopSequences() : List.of())
+                .withStopTokens(format.stopTokens())),
         ids -> tokenizer.decode(ids, true));
   }
 
   @Override
   public ExtractedCode extractCode(String completionText) {
-    if (chatTemplate != null) {
+    if (format.chatTemplate() != null) {
       return PolicyClient.super.extractCode(completionText);
     }
     String code = PromptTemplate.extractCode(completionText);

@@ -16,13 +16,15 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param outputDir where runs write checkpoints and metrics (local path or s3a://)
  * @param checkpointEvery steps between checkpoints (the last step is always saved)
  * @param seed seed of initialisation, data order and dropout
+ * @param hf training a Hugging Face model instead of the project's own
  */
 public record TrainerConfig(Engine engine, ModelShape model, int vocabSize, OptimizerConfig optimizer, SftConfig sft, GrpoConfig grpo,
-    String outputDir, int checkpointEvery, long seed) implements java.io.Serializable {
+    String outputDir, int checkpointEvery, long seed, HfConfig hf) implements java.io.Serializable {
 
   public TrainerConfig {
-    if (engine == null || model == null || optimizer == null || sft == null || grpo == null) {
-      throw new IllegalArgumentException("trainer.engine, trainer.model, trainer.optimizer, trainer.sft and trainer.grpo must be set");
+    if (engine == null || model == null || optimizer == null || sft == null || grpo == null || hf == null) {
+      throw new IllegalArgumentException("trainer.engine, trainer.model, trainer.optimizer, trainer.sft, trainer.grpo and"
+          + " trainer.hf must be set");
     }
     if (vocabSize < 260) {
       throw new IllegalArgumentException("trainer.vocab-size must be >= 260 (256 bytes + special tokens), got " + vocabSize);
@@ -115,6 +117,75 @@ public record TrainerConfig(Engine engine, ModelShape model, int vocabSize, Opti
       if (!(zeroVarianceWeight >= 0 && zeroVarianceWeight <= 1)) {
         throw new IllegalArgumentException("trainer.grpo.zero-variance-weight must be in [0, 1], got " + zeroVarianceWeight);
       }
+    }
+  }
+
+  /** This configuration training the Hugging Face model in {@code folder} (the CLI's --base-model). */
+  public TrainerConfig withHfBaseModel(String folder) {
+    return new TrainerConfig(engine, model, vocabSize, optimizer, sft, grpo, outputDir, checkpointEvery, seed,
+        new HfConfig(folder, hf.method(), hf.lora(), hf.gradientCheckpointing(), hf.maxLength(), hf.maxLogprobDrift()));
+  }
+
+  /**
+   * A Hugging Face model to train ({@code trainer.hf.*}).
+   *
+   * @param baseModel the model folder (local or s3a://); empty: the project's own model
+   * @param method lora (adapters over frozen weights) or full (every weight)
+   * @param lora the adapter's shape
+   * @param gradientCheckpointing recompute each layer's activations in the backward pass
+   * @param maxLength the longest prompt + completion trained on, in tokens
+   * @param maxLogprobDrift GRPO stops when the trainer's log-probs of the shard's tokens differ
+   *     from the sampler's by more than this, on average per token
+   */
+  public record HfConfig(String baseModel, Method method, LoraConfig lora, boolean gradientCheckpointing, int maxLength,
+      double maxLogprobDrift) implements java.io.Serializable {
+    public HfConfig {
+      baseModel = baseModel == null ? "" : baseModel.strip();
+      if (method == null || lora == null) {
+        throw new IllegalArgumentException("trainer.hf.method and trainer.hf.lora must be set");
+      }
+      if (maxLength < 2) {
+        throw new IllegalArgumentException("trainer.hf.max-length must be >= 2, got " + maxLength);
+      }
+      if (!(maxLogprobDrift > 0)) {
+        throw new IllegalArgumentException("trainer.hf.max-logprob-drift must be > 0, got " + maxLogprobDrift);
+      }
+    }
+
+    /** Whether a Hugging Face model is trained. */
+    public boolean enabled() {
+      return !baseModel.isEmpty();
+    }
+  }
+
+  /** A LoRA adapter's shape ({@code trainer.hf.lora.*}), in PEFT's terms. */
+  public record LoraConfig(int rank, double alpha, double dropout, java.util.List<String> targetModules)
+      implements java.io.Serializable {
+    public LoraConfig {
+      if (rank < 1 || !(alpha > 0) || !(dropout >= 0 && dropout < 1)) {
+        throw new IllegalArgumentException("trainer.hf.lora: rank >= 1, alpha > 0 and dropout in [0, 1), got " + rank
+            + ", " + alpha + ", " + dropout);
+      }
+      if (targetModules == null || targetModules.isEmpty()) {
+        throw new IllegalArgumentException("trainer.hf.lora.target-modules: name at least one (q_proj, k_proj, v_proj,"
+            + " o_proj, gate_proj, up_proj, down_proj, or all-linear)");
+      }
+      targetModules = java.util.List.copyOf(targetModules);
+    }
+  }
+
+  /** What trains in a Hugging Face model. */
+  public enum Method {
+    LORA, FULL;
+
+    @JsonValue
+    public String configName() {
+      return ConfigNames.of(this);
+    }
+
+    @JsonCreator
+    public static Method fromConfig(String name) {
+      return ConfigNames.parse(values(), name, "trainer.hf.method");
     }
   }
 

@@ -96,6 +96,20 @@ public final class CheckpointStore {
    * @throws IllegalStateException when a complete checkpoint of that step is already there
    */
   public URI save(URI runRoot, Checkpoint c) throws IOException {
+    return save(runRoot, c, Map.of());
+  }
+
+  /**
+   * Saves a checkpoint with more files in its folder (e.g. a PEFT adapter or Hugging Face weights,
+   * so that the folder is also what other tools load). They are written before the manifest and
+   * listed in it with their sizes and digests, so a folder missing one is incomplete.
+   */
+  public URI save(URI runRoot, Checkpoint c, Map<String, Writer> extraFiles) throws IOException {
+    for (String name : extraFiles.keySet()) {
+      if (FILES.contains(name) || name.equals(MANIFEST) || name.contains("/")) {
+        throw new IllegalArgumentException("extra checkpoint file '" + name + "' clashes with the checkpoint's own files");
+      }
+    }
     Path root = new Path(runRoot);
     FileSystem fs = fileSystem(root);
     Path target = new Path(root, dirName(c.step()));
@@ -120,6 +134,9 @@ public final class CheckpointStore {
       files.add(write(fs, dir, WEIGHTS, out -> NamedTensorFormat.write(c.weights(), out)));
       files.add(write(fs, dir, OPTIMIZER, out -> NamedTensorFormat.write(c.optimizerState(), out)));
       files.add(write(fs, dir, TRAINER_STATE, out -> JSON.writeValue(out, c.trainerState())));
+      for (Map.Entry<String, Writer> e : extraFiles.entrySet()) {
+        files.add(write(fs, dir, e.getKey(), e.getValue()));
+      }
       CheckpointManifest m = new CheckpointManifest(FORMAT_VERSION, c.step(), c.createdAt().toString(), c.data(),
           c.metrics(), files);
       // the manifest last: its presence is what makes the folder a complete checkpoint
@@ -309,7 +326,8 @@ public final class CheckpointStore {
     }
   }
 
-  private interface Writer {
+  /** A checkpoint file's content, written to a stream. */
+  public interface Writer {
     void write(OutputStream out) throws IOException;
   }
 

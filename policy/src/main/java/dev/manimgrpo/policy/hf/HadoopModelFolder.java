@@ -27,6 +27,13 @@ public final class HadoopModelFolder implements ModelFolder {
   }
 
   @Override
+  public ModelFolder at(String location) throws IOException {
+    URI uri = URI.create(location);
+    Path other = uri.getScheme() == null ? new Path(directory, location) : new Path(uri);
+    return new HadoopModelFolder(other.toUri(), fs.getConf());
+  }
+
+  @Override
   public boolean exists(String fileName) throws IOException {
     Path p = new Path(directory, fileName);
     return fs.exists(p) && fs.getFileStatus(p).isFile();

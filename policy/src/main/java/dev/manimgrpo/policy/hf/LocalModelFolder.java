@@ -20,6 +20,12 @@ public final class LocalModelFolder implements ModelFolder {
   }
 
   @Override
+  public ModelFolder at(String location) {
+    String path = location.startsWith("file:") ? java.net.URI.create(location).getPath() : location;
+    return new LocalModelFolder(directory.resolve(path));
+  }
+
+  @Override
   public boolean exists(String fileName) {
     return Files.isRegularFile(directory.resolve(fileName));
   }

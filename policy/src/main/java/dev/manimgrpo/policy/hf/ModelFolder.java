@@ -32,6 +32,12 @@ public interface ModelFolder {
     }
   }
 
+  /**
+   * Another folder on the same kind of file system, e.g. the base model a LoRA adapter names:
+   * an absolute path or, for a Hadoop folder, a URI.
+   */
+  ModelFolder at(String location) throws IOException;
+
   static ModelFolder local(Path directory) {
     return new LocalModelFolder(directory);
   }

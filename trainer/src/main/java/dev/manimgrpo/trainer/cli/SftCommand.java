@@ -7,6 +7,7 @@ import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.DatasetConfig;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.trainer.data.SftDataset;
+import dev.manimgrpo.trainer.train.HfSftTrainer;
 import dev.manimgrpo.trainer.train.SftTrainer;
 import java.net.URI;
 import java.util.concurrent.Callable;
@@ -30,18 +31,27 @@ public final class SftCommand implements Callable<Integer> {
       + "<trainer.output-dir>/sft.")
   String runDir;
 
+  @Option(names = "--base-model", paramLabel = "DIR", description = "Fine-tune this Hugging Face model folder "
+      + "(Llama, Qwen2/2.5, Qwen3; local or s3a://) instead of the project's own model: LoRA or full as "
+      + "trainer.hf.method says; overrides trainer.hf.base-model. Checkpoints are PEFT adapter (LoRA) or Hugging "
+      + "Face model (full) folders that policy.checkpoint can name.")
+  String baseModel;
+
   @Option(names = "--no-progress", description = "No progress bar (one log line per 5%% instead).")
   boolean noProgress;
 
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = options.load();
+    var trainerConfig = baseModel == null ? config.trainer() : config.trainer().withHfBaseModel(baseModel);
     String split = config.trainer().sft().split();
     DatasetConfig d = config.dataset();
     InputPaths.dataset(d);
     if (dryRun.requested()) {
       return dryRun.report(DryRun.facts("dataset", RunFacts.describe(d.withSplit(split)), "steps",
-          config.trainer().sft().steps(), "engine", config.trainer().engine().configName(), "output",
+          config.trainer().sft().steps(), "model", trainerConfig.hf().enabled() ? trainerConfig.hf().baseModel() + " ("
+          + trainerConfig.hf().method().configName() + ")" : "own (engine " + config.trainer().engine().configName() + ")",
+          "output",
           runDir != null ? runDir : config.trainer().outputDir() + "/sft"));
     }
     var hadoop = Hadoop.of(config);
@@ -49,8 +59,12 @@ public final class SftCommand implements Callable<Integer> {
     SftDataset heldOut = split.equals("all") ? null
         : SftDataset.load(new DatasetConfig(d.path(), d.promptColumn(), split.equals("train") ? "test" : "train"), hadoop);
     URI dir = runDir != null ? location(runDir) : location(config.trainer().outputDir() + "/sft");
-    new SftTrainer(config.trainer(), hadoop, System.out, !noProgress && System.console() != null)
-        .train(train, heldOut, dir);
+    boolean bar = !noProgress && System.console() != null;
+    if (trainerConfig.hf().enabled()) {
+      new HfSftTrainer(trainerConfig, hadoop, System.out, bar).train(train, heldOut, dir);
+    } else {
+      new SftTrainer(trainerConfig, hadoop, System.out, bar).train(train, heldOut, dir);
+    }
     return 0;
   }
 

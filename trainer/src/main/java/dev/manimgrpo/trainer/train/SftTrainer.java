@@ -26,13 +26,11 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,10 +144,11 @@ public final class SftTrainer {
     long t0 = System.nanoTime();
     URI lastCheckpoint = latest.orElse(null);
     ModelParameters params = policy.params();
+    EpochOrder<Encoded> order = new EpochOrder<>(examples, config.seed());
     try (TrainingProgress progress = new TrainingProgress("sft", start, total, progressBar)) {
       for (int step = start + 1; step <= total; step++) {
         long s0 = System.nanoTime();
-        List<Encoded> batch = batch(examples, batchSize, step);
+        List<Encoded> batch = order.batch(batchSize, step);
         TokenBatch tb = TokenBatch.of(batch.stream().map(Encoded::ids).toList(),
             batch.stream().mapToInt(Encoded::promptLength).toArray(), policy.tokenizer().padId());
         // The NLL's d loss / d logp is fixed by the mask, so forward and backward run as one pass.
@@ -232,32 +231,6 @@ public final class SftTrainer {
       out.add(new Encoded(e.id(), x.ids(), x.promptLength()));
     }
     return out;
-  }
-
-  /**
-   * The examples of a step: epochs of a seeded shuffle, so the batch of any step is known without
-   * replaying the steps before it (what makes resuming exact).
-   */
-  List<Encoded> batch(List<Encoded> examples, int size, int step) {
-    List<Encoded> out = new ArrayList<>(size);
-    long first = (long) (step - 1) * size;
-    for (long i = first; i < first + size; i++) {
-      int epoch = (int) (i / examples.size());
-      out.add(epochOrder(examples, epoch).get((int) (i % examples.size())));
-    }
-    return out;
-  }
-
-  private int orderEpoch = -1;
-  private List<Encoded> order;
-
-  private List<Encoded> epochOrder(List<Encoded> examples, int epoch) {
-    if (epoch != orderEpoch) {
-      order = new ArrayList<>(examples);
-      Collections.shuffle(order, new Random(config.seed() * 31 + epoch));
-      orderEpoch = epoch;
-    }
-    return order;
   }
 
   private double heldOutLoss(ModelParameters params, List<Encoded> examples, int padId) {
