@@ -31,8 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * any chat model's); a base model continues the project's {@link PromptTemplate}. The policy id says
  * which, so every row records it.
  *
- * <p>The trainer cannot train these models yet, so their shards are marked as not reproducible by
- * the trainer ({@link #trainerReproducible()}), which then refuses them instead of training on them.
+ * <p>The trainer computes these models with the same arithmetic ({@code HfTrainingModel}), so their
+ * shards are trainable ({@link #trainerReproducible()}); its GRPO checks the log-probs anyway
+ * (trainer.hf.max-logprob-drift).
  */
 public final class HfPolicyClient implements PolicyClient {
 
@@ -96,10 +97,10 @@ public final class HfPolicyClient implements PolicyClient {
     return id;
   }
 
-  /** Not yet: the trainer trains the project's own model only, and refuses these shards. */
+  /** The trainer's Hugging Face GRPO computes the same log-probs of these tokens. */
   @Override
   public boolean trainerReproducible() {
-    return false;
+    return true;
   }
 
   /** The prompt's token ids as this model is fed them. */

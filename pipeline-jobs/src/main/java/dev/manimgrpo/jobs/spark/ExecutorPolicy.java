@@ -77,8 +77,11 @@ public final class ExecutorPolicy {
     }
     try {
       if (!p.bundled()) {
-        // A Hugging Face checkpoint (config.json and safetensors) samples in-process too.
-        ModelFolder folder = new HadoopModelFolder(PolicyLoader.toUri(p.checkpoint()), hadoopConf(config));
+        // A Hugging Face checkpoint (config.json and safetensors, or a PEFT adapter of one) samples
+        // in-process too; a trainer run folder stands for its newest checkpoint.
+        java.net.URI location = PolicyLoader.toUri(p.checkpoint());
+        location = new dev.manimgrpo.policy.checkpoint.CheckpointStore(hadoopConf(config)).latest(location).orElse(location);
+        ModelFolder folder = new HadoopModelFolder(location, hadoopConf(config));
         if (HfPolicyClient.isHfModel(folder)) {
           return HfPolicyClient.load(folder);
         }

@@ -55,7 +55,7 @@ class HfPolicyClientTest {
   void greedyGroupsAreTheModelsOwnGreedyDecoding() throws IOException {
     HfPolicyClient client = HfPolicyClient.load(ModelFolder.local(model(HfModelConfigTest.QWEN2, false)));
     assertThat(HfPolicyClient.isHfModel(ModelFolder.local(dir.resolve("base")))).isTrue();
-    assertThat(client.trainerReproducible()).isFalse();
+    assertThat(client.trainerReproducible()).isTrue();
     assertThat(client.policyId()).startsWith("hf:").contains("prompt " + PromptTemplate.VERSION);
     List<Generation> group = client.generate(GroupRequest.wholeGroup("p1", TASK, 0, sampling(3, 0.0, 12)));
     assertThat(group).hasSize(3).allSatisfy(g -> assertThat(g.error()).isNull());

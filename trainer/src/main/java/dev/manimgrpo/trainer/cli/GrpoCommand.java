@@ -10,6 +10,7 @@ import dev.manimgrpo.trainer.data.RolloutShardReader;
 import dev.manimgrpo.policy.Policy;
 import dev.manimgrpo.policy.PolicyLoader;
 import dev.manimgrpo.trainer.train.GrpoTrainer;
+import dev.manimgrpo.trainer.train.HfGrpoTrainer;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,7 +23,10 @@ import picocli.CommandLine.Option;
     header = "GRPO on a rollout shard (token-level dr_grpo loss, clipped ratio, KL to the starting policy).",
     description = "%nReads the shard with parquet-hadoop (one row per rollout, schema in pipeline-core's "
         + "RolloutShardSchema), starts from policy.checkpoint (empty: the bundled starter), which is also the frozen KL "
-        + "reference, and writes checkpoints and metrics.jsonl to the run directory (resumed when it has checkpoints).%n")
+        + "reference, and writes checkpoints and metrics.jsonl to the run directory (resumed when it has checkpoints). "
+        + "A policy.checkpoint that is a Hugging Face model, a PEFT adapter, or a run folder of one trains as "
+        + "trainer.hf.method says (LoRA over the frozen base, or every weight), after checking that the shard's "
+        + "log-probs are the policy's own (trainer.hf.max-logprob-drift).%n")
 public final class GrpoCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
@@ -65,10 +69,22 @@ public final class GrpoCommand implements Callable<Integer> {
     var hadoop = Hadoop.of(config);
     URI shardUri = SftCommand.location(shard);
     List<RolloutRow> rows = new RolloutShardReader(hadoop).readAll(shardUri);
+    URI dir = runDir != null ? SftCommand.location(runDir) : SftCommand.location(config.trainer().outputDir() + "/grpo");
+    String checkpoint = config.policy().checkpoint();
+    if (!checkpoint.isEmpty() && HfGrpoTrainer.isHfPolicy(checkpoint, hadoop)) {
+      try {
+        new HfGrpoTrainer(config.trainer(), hadoop, System.out, !noProgress && System.console() != null)
+            .train(checkpoint, reference == null || "bundled".equals(reference) ? null : reference, rows,
+                shardUri.toString(), dir);
+      } catch (GrpoTrainer.NoTrainableGroupsException e) {
+        System.err.println("grpo: " + e.getMessage() + "; nothing to train: the policy is saved unchanged in " + dir);
+        return EXIT_NO_TRAINABLE_GROUPS;
+      }
+      return 0;
+    }
     PolicyLoader loader = new PolicyLoader(hadoop);
     Policy start = loader.load(config.policy().checkpoint());
     Policy ref = reference == null ? start : loader.load("bundled".equals(reference) ? "" : reference);
-    URI dir = runDir != null ? SftCommand.location(runDir) : SftCommand.location(config.trainer().outputDir() + "/grpo");
     try {
       new GrpoTrainer(config.trainer(), hadoop, System.out, !noProgress && System.console() != null)
           .train(start, ref, rows, shardUri.toString(), dir);

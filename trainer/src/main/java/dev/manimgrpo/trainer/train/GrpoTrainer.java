@@ -120,38 +120,9 @@ public final class GrpoTrainer {
     MetricsLog metrics = new MetricsLog(hadoop, runDir);
     TrainerConfig.GrpoConfig g = config.grpo();
     int context = start.config().contextLength();
-    List<List<Rollout>> groups = new ArrayList<>();
-    int[] dropped = new int[2]; // rows without tokens, zero-variance groups skipped
-    double rewardSum = 0;
-    int rewardCount = 0;
-    for (List<RolloutRow> group : byGroup(rows)) {
-      boolean zero = group.stream().allMatch(RolloutRow::zeroVariance);
-      if (zero && g.zeroVariance() == TrainerConfig.ZeroVariance.SKIP) {
-        dropped[1]++;
-        continue;
-      }
-      List<Rollout> usable = new ArrayList<>();
-      for (RolloutRow r : group) {
-        if (RolloutShardSchema.SAMPLING_ERROR.equals(r.status()) || r.completionLength() == 0) {
-          dropped[0]++;
-          continue;
-        }
-        int[] seq = new int[r.promptTokenIds().length + r.completionTokenIds().length];
-        System.arraycopy(r.promptTokenIds(), 0, seq, 0, r.promptTokenIds().length);
-        System.arraycopy(r.completionTokenIds(), 0, seq, r.promptTokenIds().length, r.completionTokenIds().length);
-        if (seq.length - 1 > context) {
-          throw new IllegalArgumentException("rollout " + r.groupUid() + "/" + r.rolloutIndex() + " has " + seq.length
-              + " tokens, more than the policy's context of " + context + " + 1: the shard was sampled with a longer"
-              + " policy.sampling.max-tokens than this policy can train on; lower it or use a longer-context policy");
-        }
-        usable.add(new Rollout(r, seq, r.promptTokenIds().length));
-        rewardSum += r.reward();
-        rewardCount++;
-      }
-      if (!usable.isEmpty()) {
-        groups.add(usable);
-      }
-    }
+    Prepared prepared = prepare(rows, g, context + 1, "the policy's context of " + context + " + 1");
+    List<List<Rollout>> groups = prepared.groups();
+    int[] dropped = {prepared.withoutTokens(), prepared.zeroVarianceSkipped()};
     if (groups.isEmpty()) {
       // The policy goes on unchanged: saved as this run's checkpoint, so whoever samples next (a
       // loop's next step, an Airflow task) finds a checkpoint here either way.
@@ -251,10 +222,57 @@ public final class GrpoTrainer {
     }
     metrics.flush(); // also when a resumed run had nothing left to do
     Result r = new Result(new Policy(params, start.tokenizer(), steps, runDir.toString()), last, first, steps,
-        groups.size(), dropped[1], dropped[0], rewardCount == 0 ? 0 : rewardSum / rewardCount);
+        groups.size(), dropped[1], dropped[0], prepared.meanReward());
     console.printf(Locale.ROOT, "%ngrpo summary: %d steps (from %d), %d groups, mean reward %.3f; checkpoint %s;"
         + " metrics %s%n", r.steps(), r.resumedFrom(), r.groups(), r.meanReward(), r.checkpoint(), metrics.uri());
     return r;
+  }
+
+  /**
+   * A shard's rollouts ready for the loss: groups in shard order, each with its usable members.
+   *
+   * @param withoutTokens rows left out: sampling errors and empty completions
+   * @param zeroVarianceSkipped groups left out as zero-variance (with zero-variance: skip)
+   * @param meanReward mean fused reward of the rows kept
+   */
+  record Prepared(List<List<Rollout>> groups, int withoutTokens, int zeroVarianceSkipped, double meanReward) {}
+
+  /** Groups and their usable rows; a sequence longer than {@code maxSequence} ids is an error naming {@code limit}. */
+  static Prepared prepare(List<RolloutRow> rows, TrainerConfig.GrpoConfig g, int maxSequence, String limit) {
+    List<List<Rollout>> groups = new ArrayList<>();
+    int withoutTokens = 0;
+    int skipped = 0;
+    double rewardSum = 0;
+    int rewardCount = 0;
+    for (List<RolloutRow> group : byGroup(rows)) {
+      boolean zero = group.stream().allMatch(RolloutRow::zeroVariance);
+      if (zero && g.zeroVariance() == TrainerConfig.ZeroVariance.SKIP) {
+        skipped++;
+        continue;
+      }
+      List<Rollout> usable = new ArrayList<>();
+      for (RolloutRow r : group) {
+        if (RolloutShardSchema.SAMPLING_ERROR.equals(r.status()) || r.completionLength() == 0) {
+          withoutTokens++;
+          continue;
+        }
+        int[] seq = new int[r.promptTokenIds().length + r.completionTokenIds().length];
+        System.arraycopy(r.promptTokenIds(), 0, seq, 0, r.promptTokenIds().length);
+        System.arraycopy(r.completionTokenIds(), 0, seq, r.promptTokenIds().length, r.completionTokenIds().length);
+        if (seq.length > maxSequence) {
+          throw new IllegalArgumentException("rollout " + r.groupUid() + "/" + r.rolloutIndex() + " has " + seq.length
+              + " tokens, more than " + limit + ": the shard was sampled with a longer"
+              + " policy.sampling.max-tokens than this policy can train on; lower it or use a longer-context policy");
+        }
+        usable.add(new Rollout(r, seq, r.promptTokenIds().length));
+        rewardSum += r.reward();
+        rewardCount++;
+      }
+      if (!usable.isEmpty()) {
+        groups.add(usable);
+      }
+    }
+    return new Prepared(groups, withoutTokens, skipped, rewardCount == 0 ? 0 : rewardSum / rewardCount);
   }
 
   /** Rows by group, groups in order of first appearance, members by rollout index. */

@@ -84,23 +84,41 @@ final class HfTrainee {
    */
   static HfTrainee open(TrainerConfig config, Configuration hadoop, URI runDir, String kind, PrintStream console)
       throws IOException {
+    return open(config, hadoop, runDir, kind, null, console);
+  }
+
+  /**
+   * Like {@link #open(TrainerConfig, Configuration, URI, String, PrintStream)}, a new run starting
+   * from {@code start} when it is not null: a Hugging Face model folder (a new adapter, or its
+   * weights for full training), a PEFT adapter folder (that adapter trains on, over its base), or a
+   * run folder of this trainer (its newest checkpoint, one of those two).
+   */
+  static HfTrainee open(TrainerConfig config, Configuration hadoop, URI runDir, String kind, String start,
+      PrintStream console) throws IOException {
     CheckpointStore store = new CheckpointStore(hadoop);
     Optional<URI> latest = store.latest(runDir);
     TrainerConfig.HfConfig hf = config.hf();
+    if (latest.isEmpty() && start != null) {
+      URI startUri = PolicyLoader.toUri(start);
+      URI folderUri = store.latest(startUri).orElse(startUri);
+      ModelFolder folder = new HadoopModelFolder(folderUri, hadoop);
+      if (PeftAdapterReader.isAdapter(folder)) {
+        LoraAdapter adapter = PeftAdapterReader.read(folder);
+        ModelFolder baseFolder = folder.at(adapter.baseModel());
+        HfTrainee t = new HfTrainee(config, baseFolder, HfCausalLm.load(baseFolder).weights(),
+            HfPromptFormat.load(baseFolder), adapter, null, 0);
+        console.printf(Locale.ROOT, "%s: new run in %s from the adapter %s over %s: %s%n", kind, runDir, folderUri,
+            location(baseFolder), t.describeMethod());
+        return t;
+      }
+      return fresh(config, folder, kind, runDir, console);
+    }
     if (latest.isEmpty()) {
       if (!hf.enabled()) {
         throw new IllegalArgumentException("no Hugging Face model to train: give --base-model DIR or set"
             + " trainer.hf.base-model");
       }
-      ModelFolder folder = new HadoopModelFolder(PolicyLoader.toUri(hf.baseModel()), hadoop);
-      HfWeights base = HfCausalLm.load(folder).weights();
-      LoraAdapter adapter = hf.method() == TrainerConfig.Method.FULL ? null
-          : new LoraSpec(hf.lora().rank(), hf.lora().alpha(), hf.lora().dropout(),
-              LoraSpec.targets(hf.lora().targetModules())).initialise(base.config(), location(folder), config.seed());
-      HfTrainee t = new HfTrainee(config, folder, base, HfPromptFormat.load(folder), adapter, null, 0);
-      console.printf(Locale.ROOT, "%s: new run in %s: %s (%s), %s, %,d trained values%n", kind, runDir,
-          location(folder), base.config().architecture().className(), t.describeMethod(), t.model.trainedValues());
-      return t;
+      return fresh(config, new HadoopModelFolder(PolicyLoader.toUri(hf.baseModel()), hadoop), kind, runDir, console);
     }
     Checkpoint c = store.load(latest.get());
     String found = c.trainerState().path("kind").asText("");
@@ -137,6 +155,20 @@ final class HfTrainee {
   static String location(ModelFolder folder) {
     URI uri = URI.create(folder.location());
     return "file".equals(uri.getScheme()) ? java.nio.file.Path.of(uri).toString() : folder.location();
+  }
+
+  /** A new adapter over the model in {@code folder}, or its weights for full training. */
+  private static HfTrainee fresh(TrainerConfig config, ModelFolder folder, String kind, URI runDir, PrintStream console)
+      throws IOException {
+    TrainerConfig.HfConfig hf = config.hf();
+    HfWeights base = HfCausalLm.load(folder).weights();
+    LoraAdapter adapter = hf.method() == TrainerConfig.Method.FULL ? null
+        : new LoraSpec(hf.lora().rank(), hf.lora().alpha(), hf.lora().dropout(),
+            LoraSpec.targets(hf.lora().targetModules())).initialise(base.config(), location(folder), config.seed());
+    HfTrainee t = new HfTrainee(config, folder, base, HfPromptFormat.load(folder), adapter, null, 0);
+    console.printf(Locale.ROOT, "%s: new run in %s: %s (%s), %s, %,d trained values%n", kind, runDir,
+        location(folder), base.config().architecture().className(), t.describeMethod(), t.model.trainedValues());
+    return t;
   }
 
   HfModelConfig modelConfig() {
