@@ -2,7 +2,6 @@ package dev.manimgrpo.policy.hf;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Rotary position embeddings as transformers computes them for Llama, Qwen2 and Qwen3, in float32
@@ -32,6 +31,7 @@ public final class Rope {
 
   private final int headDim;
   private final float[] inverseFrequencies;
+  private volatile INDArray rotateHalf;
 
   public Rope(HfModelConfig config) {
     this(config.headDim(), config.ropeTheta(), config.ropeScaling());
@@ -93,6 +93,22 @@ public final class Rope {
     return out;
   }
 
+  /** {@code R} with {@code x R = rotate_half(x)}: {@code R[i + d/2][i] = -1}, {@code R[i][i + d/2] = 1}. */
+  private INDArray rotateHalf(org.nd4j.linalg.api.buffer.DataType type) {
+    INDArray r = rotateHalf;
+    if (r == null || r.dataType() != type) {
+      int half = headDim / 2;
+      float[] m = new float[headDim * headDim];
+      for (int i = 0; i < half; i++) {
+        m[(i + half) * headDim + i] = -1f;
+        m[i * headDim + i + half] = 1f;
+      }
+      r = Nd4j.create(m, new long[] {headDim, headDim}, 'c').castTo(type);
+      rotateHalf = r;
+    }
+    return r;
+  }
+
   public int headDim() {
     return headDim;
   }
@@ -138,11 +154,11 @@ public final class Rope {
         'c').castTo(x.dataType());
     INDArray sin = Nd4j.create(table(start, time, true), new long[] {1, (long) time * headDim},
         'c').castTo(x.dataType());
-    int half = headDim / 2;
     INDArray rows = x.reshape('c', b * h * time, headDim);
-    INDArray first = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, half));
-    INDArray second = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(half, headDim));
-    INDArray rotated = Nd4j.concat(1, second.neg(), first).reshape('c', b * h, (long) time * headDim);
+    // rotate_half as a product with a signed permutation matrix: one nonzero term per output, so
+    // exactly [-x2, x1], and one native call instead of copying two strided halves.
+    INDArray rotated = Nd4j.gemm(rows, rotateHalf(x.dataType()), false, false)
+        .reshape('c', b * h, (long) time * headDim);
     INDArray turned = rotated.muliRowVector(sin);
     INDArray out = x.reshape('c', b * h, (long) time * headDim).mulRowVector(cos)
         .addi(direction > 0 ? turned : turned.negi());

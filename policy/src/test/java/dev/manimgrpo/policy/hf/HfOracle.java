@@ -11,7 +11,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,8 +34,8 @@ public final class HfOracle {
   /** The model folders, each a complete checkpoint with an {@code oracle.json}. */
   public static final List<String> MODELS = List.of("llama", "llama-bf16", "qwen2", "qwen2-sharded", "qwen3");
 
-  static final String MARKER = ".manim-grpo-hf-oracle";
-  static final String PROVISION_SCRIPT = "cluster-conf/provision/hf-oracle.sh";
+  static final String MARKER = TransformersRoot.MARKER;
+  static final String PROVISION_SCRIPT = TransformersRoot.PROVISION_SCRIPT;
   static final String SCRIPT = "scripts/hf-oracle/tiny_models.py";
   static final String SCENES = "pipeline-core/src/main/resources/manimbench-sample/scenes";
   private static final int SCRIPT_LIMIT_MINUTES = 5;
@@ -62,8 +61,7 @@ public final class HfOracle {
 
   /** The root the provisioning script builds: $MANIM_GRPO_HF_ORACLE, else the cache default. */
   static Path rootLocation() {
-    String env = System.getenv("MANIM_GRPO_HF_ORACLE");
-    return env != null && !env.isBlank() ? Path.of(env) : cacheHome().resolve("manim-grpo/runtime/hf-oracle-sid");
+    return TransformersRoot.location();
   }
 
   /** The provisioned root; an error naming the provisioning script when it is not there. */
@@ -123,13 +121,7 @@ public final class HfOracle {
 
   /** python3 running a script of scripts/hf-oracle in the root, offline: {@code in} read-only at /in, {@code out} at /out. */
   private static List<String> command(Path root, Path script, Path in, Path out) {
-    return new ArrayList<>(List.of("bwrap", "--ro-bind", root.toString(), "/", "--proc", "/proc",
-        "--dev", "/dev", "--tmpfs", "/tmp", "--unshare-net",
-        "--ro-bind", script.getParent().toString(), "/opt/hf-oracle", "--ro-bind", in.toString(), "/in",
-        "--bind", out.toString(), "/out", "--chdir", "/out", "--die-with-parent", "--clearenv",
-        "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "LC_ALL", "C.UTF-8",
-        "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "OPENBLAS_NUM_THREADS", "1",
-        "python3", "/opt/hf-oracle/" + script.getFileName(), "/out", "/in"));
+    return TransformersRoot.python(root, script.getParent(), script.getFileName().toString(), in, out, 1);
   }
 
   /**

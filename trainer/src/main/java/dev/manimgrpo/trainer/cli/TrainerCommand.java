@@ -19,6 +19,7 @@ import picocli.CommandLine.HelpCommand;
         SampleCommand.class,
         RenderSuccessCommand.class,
         TrainerBenchCommand.class,
+        TrainingBenchCommand.class,
         ExportPolicyCommand.class,
         ExportHfCommand.class,
         ExportGgufCommand.class,

@@ -159,12 +159,38 @@ public final class HfTrainingModel {
     pass.lastX = x;
     pass.finalInverse = HfOps.rmsInverse(x, config.rmsNormEps());
     pass.finalOut = x.mulColumnVector(pass.finalInverse).muliRowVector(base.finalNorm());
-    pass.logits = Nd4j.gemm(pass.finalOut, base.lmHead(), false, true);
-    INDArray max = pass.logits.max(true, 1);
-    INDArray sum = Transforms.exp(pass.logits.subColumnVector(max), false).sum(true, 1);
-    pass.logSumExp = Transforms.log(sum, false).addi(max);
-    INDArray target = Nd4j.pullRows(pass.logits.reshape('c', (long) n * vocab, 1), 1, flatTarget, 'c');
-    pass.logProbs = target.subi(pass.logSumExp).muli(pass.valid).reshape('c', batch, time);
+    // The head runs only on positions with a target (an SFT prompt has none): [m, vocab].
+    int m = 0;
+    for (float v : valid) {
+      m += v > 0 ? 1 : 0;
+    }
+    pass.targetRows = new int[m];
+    int[] targetIndex = new int[m];
+    for (int i = 0, j = 0; i < n; i++) {
+      if (valid[i] > 0) {
+        pass.targetRows[j] = i;
+        targetIndex[j] = j * vocab + (flatTarget[i] - i * vocab);
+        j++;
+      }
+    }
+    pass.flatTarget = targetIndex;
+    float[] logProbs = new float[n];
+    if (m > 0) {
+      pass.headIn = m == n ? pass.finalOut : Nd4j.pullRows(pass.finalOut, 1, pass.targetRows, 'c');
+      INDArray logits = Nd4j.gemm(pass.headIn, base.lmHead(), false, true);
+      // One native softmax pass; log-sum-exp from it: the largest probability is exp(0) / S, so
+      // lse = max + log S = max - log(max probability), with no second exponential.
+      INDArray max = logits.max(true, 1);
+      pass.probs = logits.ulike();
+      Nd4j.exec(new SoftMax(logits, pass.probs, 1));
+      INDArray lse = max.subi(Transforms.log(pass.probs.max(true, 1), false));
+      INDArray target = Nd4j.pullRows(logits.reshape('c', (long) m * vocab, 1), 1, targetIndex, 'c');
+      float[] picked = target.subi(lse).toFloatVector();
+      for (int j = 0; j < m; j++) {
+        logProbs[pass.targetRows[j]] = picked[j];
+      }
+    }
+    pass.logProbs = Nd4j.create(logProbs, new long[] {batch, time}, 'c');
     return pass;
   }
 
@@ -184,17 +210,39 @@ public final class HfTrainingModel {
     LinkedHashMap<String, INDArray> grads = new LinkedHashMap<>();
     parameters.forEach((k, v) -> grads.put(k, Nd4j.zeros(DataType.FLOAT, v.shape())));
 
-    // d log p(target) / d logits = onehot(target) - softmax(logits), each row weighted.
-    INDArray w = dLogProb.castTo(DataType.FLOAT).reshape('c', n, 1).mul(pass.valid);
-    INDArray dLogits = Transforms.exp(pass.logits.subColumnVector(pass.logSumExp), false)
-        .muliColumnVector(w.neg());
-    HfOps.scatterAddRows(dLogits.reshape('c', new long[] {dLogits.length()}), pass.flatTarget,
-        w.reshape('c', new long[] {n}));
-    if (full) {
-      String head = config.tieWordEmbeddings() ? HfWeights.EMBED : HfWeights.LM_HEAD;
-      Nd4j.gemm(dLogits, pass.finalOut, grads.get(head), true, false, 1.0, 1.0);
+    // d log p(target) / d logits = onehot(target) - softmax(logits), each row weighted; the
+    // forward pass's probabilities become dLogits in place, so a pass has one backward.
+    if (pass.consumed) {
+      throw new IllegalStateException("this pass's backward already ran; run forward again");
     }
-    INDArray dFinal = Nd4j.gemm(dLogits, base.lmHead(), false, false);
+    pass.consumed = true;
+    float[] dl = dLogProb.castTo(DataType.FLOAT).reshape('c', new long[] {n}).toFloatVector();
+    int m = pass.targetRows.length;
+    INDArray dFinal;
+    if (m == 0) {
+      dFinal = Nd4j.zeros(DataType.FLOAT, n, config.hiddenSize());
+    } else {
+      float[] weights = new float[m];
+      for (int j = 0; j < m; j++) {
+        weights[j] = dl[pass.targetRows[j]];
+      }
+      INDArray w = Nd4j.create(weights, new long[] {m, 1}, 'c');
+      INDArray dLogits = pass.probs.muliColumnVector(w.neg());
+      pass.probs = null;
+      HfOps.scatterAddRows(dLogits.reshape('c', new long[] {dLogits.length()}), pass.flatTarget,
+          w.reshape('c', new long[] {m}));
+      if (full) {
+        String head = config.tieWordEmbeddings() ? HfWeights.EMBED : HfWeights.LM_HEAD;
+        Nd4j.gemm(dLogits, pass.headIn, grads.get(head), true, false, 1.0, 1.0);
+      }
+      INDArray dHeadIn = Nd4j.gemm(dLogits, base.lmHead(), false, false);
+      if (m == n) {
+        dFinal = dHeadIn;
+      } else {
+        dFinal = Nd4j.zeros(DataType.FLOAT, n, config.hiddenSize());
+        HfOps.scatterAddRows(dFinal, pass.targetRows, dHeadIn);
+      }
+    }
     INDArray dx = HfOps.rmsNormBackward(pass.lastX, pass.finalInverse, base.finalNorm(), dFinal,
         full ? grads.get(HfWeights.FINAL_NORM) : null);
     INDArray causal = HfAttention.mask(1, config.numAttentionHeads(), pass.time, 0, null);
@@ -438,7 +486,8 @@ public final class HfTrainingModel {
     final int batch;
     final int time;
     final int[] flatTokens;
-    final int[] flatTarget;
+    int[] flatTarget; // per target row j: j * vocab + its target
+    int[] targetRows; // the positions (of B*T) with a target
     final INDArray valid; // [B*T, 1]
     final boolean dropout;
     final long seed;
@@ -448,8 +497,9 @@ public final class HfTrainingModel {
     INDArray lastX;
     INDArray finalInverse;
     INDArray finalOut;
-    INDArray logits;
-    INDArray logSumExp;
+    INDArray headIn; // finalOut's rows with a target
+    INDArray probs; // softmax of the head's logits, [targets, vocab]; becomes dLogits in backward
+    boolean consumed;
     INDArray logProbs;
 
     private Pass(int batch, int time, int[] flatTokens, int[] flatTarget, INDArray valid, boolean dropout,
@@ -482,11 +532,6 @@ public final class HfTrainingModel {
     @Override
     public int time() {
       return time;
-    }
-
-    /** The logits of every position, {@code [B*T, vocab]}. */
-    public INDArray logits() {
-      return logits;
     }
   }
 }
