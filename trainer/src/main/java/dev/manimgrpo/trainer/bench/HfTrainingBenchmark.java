@@ -9,6 +9,7 @@ import dev.manimgrpo.policy.hf.ModelFolder;
 import dev.manimgrpo.policy.hf.TransformersRoot;
 import dev.manimgrpo.policy.hf.export.LoraAdapter;
 import dev.manimgrpo.policy.hf.train.HfAdamW;
+import dev.manimgrpo.policy.hf.train.HfTrainingMemory;
 import dev.manimgrpo.policy.hf.train.HfTrainingModel;
 import dev.manimgrpo.policy.hf.train.LoraSpec;
 import java.io.IOException;
@@ -74,6 +75,11 @@ public final class HfTrainingBenchmark {
         + " %d warm-up + %d timed steps, %d thread(s)%n", checkpoint, probe.config().architecture().className(),
         probe.config().hiddenSize(), probe.config().numHiddenLayers(), probe.config().vocabSize(), batch, length, rank,
         warmup, steps, threads);
+    for (String mode : modes) {
+      out.printf(Locale.ROOT, "  %-4s  estimated memory of a step (no checkpointing, as PyTorch here): %s%n", mode,
+          HfTrainingMemory.estimate(probe.config(), mode.equals("lora") ? rank : null, LoraSpec.ALL_LINEAR,
+              (long) batch * length, length, false).describe());
+    }
     JsonNode torch = torch(root, checkpoint, tokens, modes, rank, warmup, steps, threads);
     List<ModeResult> results = new ArrayList<>();
     for (String mode : modes) {

@@ -98,6 +98,9 @@ public final class HfSftTrainer {
         Math.min(config.optimizer().warmupSteps(), total), total);
     int pad = padId(trainee.format);
     HfTrainingModel model = trainee.model;
+    int longest = examples.stream().mapToInt(e -> e.ids().length - 1).max().orElse(1);
+    console.printf(Locale.ROOT, "sft: %d examples, batch %d, longest %d tokens; estimated memory of a step at most: %s%n",
+        examples.size(), batchSize, longest, trainee.memory((long) batchSize * longest, longest).describe());
     double firstLoss = Double.NaN;
     double lastLoss = Double.NaN;
     long tokens = 0;

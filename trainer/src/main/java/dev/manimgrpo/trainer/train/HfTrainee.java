@@ -22,6 +22,7 @@ import dev.manimgrpo.policy.hf.export.PeftAdapterReader;
 import dev.manimgrpo.policy.hf.export.PeftAdapterWriter;
 import dev.manimgrpo.policy.hf.export.ShardPlan;
 import dev.manimgrpo.policy.hf.train.HfAdamW;
+import dev.manimgrpo.policy.hf.train.HfTrainingMemory;
 import dev.manimgrpo.policy.hf.train.HfTrainingModel;
 import dev.manimgrpo.policy.hf.train.LoraSpec;
 import java.io.IOException;
@@ -173,6 +174,13 @@ final class HfTrainee {
 
   HfModelConfig modelConfig() {
     return base.config();
+  }
+
+  /** What a step of {@code tokens} tokens, rows up to {@code length}, holds in memory (an estimate). */
+  HfTrainingMemory memory(long tokens, int length) {
+    return HfTrainingMemory.estimate(base.config(), adapter == null ? null : adapter.rank(),
+        adapter == null ? null : adapter.modules().stream().map(LoraAdapter.Module::target)
+            .collect(java.util.stream.Collectors.toSet()), tokens, length, config.hf().gradientCheckpointing());
   }
 
   String describeMethod() {

@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -54,6 +55,9 @@ public final class HfTrainingModel {
   private final float scale;
   private final Map<String, LoraAdapter.Module> modules = new HashMap<>();
   private final LinkedHashMap<String, INDArray> parameters;
+  /** Target rows per head chunk with gradient checkpointing. */
+  static final int HEAD_CHUNK = 1024;
+  private int headChunk = HEAD_CHUNK;
 
   private HfTrainingModel(HfWeights base, LoraAdapter adapter, boolean full, boolean checkpointing) {
     this.config = base.config();
@@ -88,6 +92,12 @@ public final class HfTrainingModel {
 
   public HfModelConfig config() {
     return config;
+  }
+
+  /** Another head chunk size (tests exercise several chunks on small batches). */
+  HfTrainingModel withHeadChunk(int rows) {
+    headChunk = rows;
+    return this;
   }
 
   /**
@@ -142,11 +152,11 @@ public final class HfTrainingModel {
         int i = b * time + t;
         flatTokens[i] = tokens[b][t];
         int target = targets[b][t];
-        flatTarget[i] = i * vocab + Math.max(target, 0);
+        flatTarget[i] = target;
         valid[i] = target < 0 ? 0f : 1f;
       }
     }
-    Pass pass = new Pass(batch, time, flatTokens, flatTarget, Nd4j.create(valid, new long[] {n, 1}, 'c'),
+    Pass pass = new Pass(batch, time, flatTokens, Nd4j.create(valid, new long[] {n, 1}, 'c'),
         dropout, seed, withAdapter);
     INDArray causal = HfAttention.mask(1, config.numAttentionHeads(), time, 0, null);
     INDArray x = Nd4j.pullRows(base.embedding(), 1, flatTokens, 'c');
@@ -165,29 +175,25 @@ public final class HfTrainingModel {
       m += v > 0 ? 1 : 0;
     }
     pass.targetRows = new int[m];
-    int[] targetIndex = new int[m];
+    pass.targets = new int[m];
     for (int i = 0, j = 0; i < n; i++) {
       if (valid[i] > 0) {
         pass.targetRows[j] = i;
-        targetIndex[j] = j * vocab + (flatTarget[i] - i * vocab);
+        pass.targets[j] = flatTarget[i];
         j++;
       }
     }
-    pass.flatTarget = targetIndex;
     float[] logProbs = new float[n];
     if (m > 0) {
       pass.headIn = m == n ? pass.finalOut : Nd4j.pullRows(pass.finalOut, 1, pass.targetRows, 'c');
-      INDArray logits = Nd4j.gemm(pass.headIn, base.lmHead(), false, true);
-      // One native softmax pass; log-sum-exp from it: the largest probability is exp(0) / S, so
-      // lse = max + log S = max - log(max probability), with no second exponential.
-      INDArray max = logits.max(true, 1);
-      pass.probs = logits.ulike();
-      Nd4j.exec(new SoftMax(logits, pass.probs, 1));
-      INDArray lse = max.subi(Transforms.log(pass.probs.max(true, 1), false));
-      INDArray target = Nd4j.pullRows(logits.reshape('c', (long) m * vocab, 1), 1, targetIndex, 'c');
-      float[] picked = target.subi(lse).toFloatVector();
-      for (int j = 0; j < m; j++) {
-        logProbs[pass.targetRows[j]] = picked[j];
+      if (!checkpointing) {
+        pass.probs = headChunk(pass, 0, m, logProbs);
+      } else {
+        // [targets, vocab] probabilities would dominate memory (152k ids a position for Qwen):
+        // chunks of rows now, recomputed chunk by chunk in backward.
+        for (int from = 0; from < m; from += headChunk) {
+          headChunk(pass, from, Math.min(m, from + headChunk), logProbs);
+        }
       }
     }
     pass.logProbs = Nd4j.create(logProbs, new long[] {batch, time}, 'c');
@@ -226,16 +232,31 @@ public final class HfTrainingModel {
       for (int j = 0; j < m; j++) {
         weights[j] = dl[pass.targetRows[j]];
       }
-      INDArray w = Nd4j.create(weights, new long[] {m, 1}, 'c');
-      INDArray dLogits = pass.probs.muliColumnVector(w.neg());
-      pass.probs = null;
-      HfOps.scatterAddRows(dLogits.reshape('c', new long[] {dLogits.length()}), pass.flatTarget,
-          w.reshape('c', new long[] {m}));
-      if (full) {
-        String head = config.tieWordEmbeddings() ? HfWeights.EMBED : HfWeights.LM_HEAD;
-        Nd4j.gemm(dLogits, pass.headIn, grads.get(head), true, false, 1.0, 1.0);
+      INDArray dHeadIn = pass.probs != null ? null : Nd4j.create(DataType.FLOAT, m, config.hiddenSize());
+      for (int from = 0; from < m; from += pass.probs != null ? m : headChunk) {
+        int to = pass.probs != null ? m : Math.min(m, from + headChunk);
+        INDArray probs = pass.probs != null ? pass.probs : headChunk(pass, from, to, null);
+        INDArray w = Nd4j.create(java.util.Arrays.copyOfRange(weights, from, to), new long[] {to - from, 1}, 'c');
+        INDArray dLogits = probs.muliColumnVector(w.neg());
+        int[] index = new int[to - from];
+        for (int k = 0; k < index.length; k++) {
+          index[k] = k * config.vocabSize() + pass.targets[from + k];
+        }
+        HfOps.scatterAddRows(dLogits.reshape('c', new long[] {dLogits.length()}), index,
+            w.reshape('c', new long[] {to - from}));
+        INDArray in = rows(pass.headIn, from, to);
+        if (full) {
+          String head = config.tieWordEmbeddings() ? HfWeights.EMBED : HfWeights.LM_HEAD;
+          Nd4j.gemm(dLogits, in, grads.get(head), true, false, 1.0, 1.0);
+        }
+        INDArray chunk = Nd4j.gemm(dLogits, base.lmHead(), false, false);
+        if (dHeadIn == null) {
+          dHeadIn = chunk;
+        } else {
+          dHeadIn.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).assign(chunk);
+        }
       }
-      INDArray dHeadIn = Nd4j.gemm(dLogits, base.lmHead(), false, false);
+      pass.probs = null;
       if (m == n) {
         dFinal = dHeadIn;
       } else {
@@ -257,6 +278,36 @@ public final class HfTrainingModel {
       HfOps.scatterAddRows(grads.get(HfWeights.EMBED), pass.flatTokens, dx);
     }
     return grads;
+  }
+
+  /**
+   * The head over target rows {@code [from, to)}: their softmax probabilities {@code [to - from,
+   * vocab]}, each row's log p(target) written into {@code logProbs} (at its position) when not null.
+   * One native softmax pass; the log-sum-exp comes from it: the largest probability is exp(0) / S,
+   * so lse = max + log S = max - log(largest probability), with no second exponential.
+   */
+  private INDArray headChunk(Pass pass, int from, int to, float[] logProbs) {
+    int vocab = config.vocabSize();
+    INDArray logits = Nd4j.gemm(rows(pass.headIn, from, to), base.lmHead(), false, true);
+    INDArray probs = logits.ulike();
+    Nd4j.exec(new SoftMax(logits, probs, 1));
+    if (logProbs != null) {
+      INDArray lse = logits.max(true, 1).subi(Transforms.log(probs.max(true, 1), false));
+      int[] index = new int[to - from];
+      for (int k = 0; k < index.length; k++) {
+        index[k] = k * vocab + pass.targets[from + k];
+      }
+      float[] picked = Nd4j.pullRows(logits.reshape('c', (long) index.length * vocab, 1), 1, index, 'c')
+          .subi(lse).toFloatVector();
+      for (int k = 0; k < index.length; k++) {
+        logProbs[pass.targetRows[from + k]] = picked[k];
+      }
+    }
+    return probs;
+  }
+
+  private static INDArray rows(INDArray a, int from, int to) {
+    return from == 0 && to == a.size(0) ? a : a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup('c');
   }
 
   /** L2 norm over a set of gradients together. */
@@ -486,8 +537,8 @@ public final class HfTrainingModel {
     final int batch;
     final int time;
     final int[] flatTokens;
-    int[] flatTarget; // per target row j: j * vocab + its target
     int[] targetRows; // the positions (of B*T) with a target
+    int[] targets; // their target ids
     final INDArray valid; // [B*T, 1]
     final boolean dropout;
     final long seed;
@@ -502,12 +553,11 @@ public final class HfTrainingModel {
     boolean consumed;
     INDArray logProbs;
 
-    private Pass(int batch, int time, int[] flatTokens, int[] flatTarget, INDArray valid, boolean dropout,
+    private Pass(int batch, int time, int[] flatTokens, INDArray valid, boolean dropout,
         long seed, boolean withAdapter) {
       this.batch = batch;
       this.time = time;
       this.flatTokens = flatTokens;
-      this.flatTarget = flatTarget;
       this.valid = valid;
       this.dropout = dropout;
       this.seed = seed;

@@ -175,6 +175,23 @@ class HfTrainingModelTest {
   }
 
   @Test
+  void checkpointingComputesTheHeadInChunksWithTheSameResults() {
+    HfModelConfig c = config("llama");
+    HfWeights base = weights(c, 3);
+    INDArray dl = lossWeights(2);
+    HfTrainingModel whole = HfTrainingModel.full(base, false);
+    HfTrainingModel.Pass p1 = whole.forward(TOKENS, TARGETS, false, 0);
+    INDArray logp = p1.logProbs().dup();
+    Map<String, INDArray> a = whole.backward(p1, dl);
+    HfTrainingModel chunked = HfTrainingModel.full(base, true).withHeadChunk(4);
+    HfTrainingModel.Pass p2 = chunked.forward(TOKENS, TARGETS, false, 0);
+    assertThat(p2.logProbs().equalsWithEps(logp, 1e-6)).isTrue();
+    Map<String, INDArray> b = chunked.backward(p2, dl);
+    a.forEach((k, g) -> assertThat(b.get(k).equalsWithEps(g, 1e-5)).as(k).isTrue());
+    assertThatThrownBy(() -> chunked.backward(p2, dl)).hasMessageContaining("already ran");
+  }
+
+  @Test
   void loraTrainingMovesOnlyTheAdapterAndLowersTheLoss() {
     HfModelConfig c = config("llama");
     HfWeights base = weights(c, 3);
