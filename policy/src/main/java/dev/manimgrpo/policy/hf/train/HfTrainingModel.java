@@ -414,7 +414,9 @@ public final class HfTrainingModel {
       a.loraInput = x.mul(a.mask);
     }
     a.z = Nd4j.gemm(a.loraInput, m.a(), false, true);
-    return y.addi(Nd4j.gemm(a.z, m.b(), false, true).muli(adapter.scale()));
+    // y += s z B^T in one call (gemm's alpha and beta), with no [rows, out] temporary.
+    Nd4j.gemm(a.z, m.b(), y, false, true, adapter.scale(), 1.0);
+    return y;
   }
 
   /** Inverted dropout's scaled keep-mask, seeded by (seed, layer, module): the same on recomputation. */
@@ -495,8 +497,11 @@ public final class HfTrainingModel {
       Nd4j.gemm(dy, a.z, grads.get(LoraAdapter.peftKey(m, false)), true, false, s, 1.0);
       INDArray dz = Nd4j.gemm(dy, m.b(), false, false).muli(s);
       Nd4j.gemm(dz, a.loraInput, grads.get(LoraAdapter.peftKey(m, true)), true, false, 1.0, 1.0);
-      INDArray dLoraInput = Nd4j.gemm(dz, m.a(), false, false);
-      dx.addi(a.mask == null ? dLoraInput : dLoraInput.muli(a.mask));
+      if (a.mask == null) {
+        Nd4j.gemm(dz, m.a(), dx, false, false, 1.0, 1.0);
+      } else {
+        dx.addi(Nd4j.gemm(dz, m.a(), false, false).muli(a.mask));
+      }
     }
     return dx;
   }
