@@ -55,7 +55,7 @@ public final class TrainingBenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "1", description = "Untimed steps first.")
   int warmup;
 
-  @Option(names = "--steps", defaultValue = "3", description = "Timed steps per side and mode.")
+  @Option(names = "--steps", defaultValue = "5", description = "Timed steps per side and mode (the mean).")
   int steps;
 
   @Override
