@@ -1,9 +1,7 @@
 package dev.manimgrpo.trainer.cli;
 
 import dev.manimgrpo.core.cli.DryRun;
-import dev.manimgrpo.policy.hf.SyntheticCheckpoint;
 import dev.manimgrpo.trainer.bench.SamplingBenchmark;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,38 +43,18 @@ public final class SamplingBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (newTokens < 1 || repeats < 1 || hidden < 1 || layers < 1 || heads < 2 || hidden % heads != 0) {
-      throw new IllegalArgumentException("--new-tokens, --repeats, --hidden and --layers must be positive, and --heads"
-          + " at least 2 and a divisor of --hidden; got " + newTokens + ", " + repeats + ", " + hidden + ", " + layers
-          + ", " + heads);
+    if (newTokens < 1 || repeats < 1) {
+      throw new IllegalArgumentException("--new-tokens and --repeats must be positive; got " + newTokens + ", " + repeats);
     }
-    if (checkpoint != null && !Files.isRegularFile(checkpoint.resolve("config.json"))) {
-      throw new IllegalArgumentException("--checkpoint " + checkpoint + " has no config.json: give a Hugging Face"
-          + " checkpoint folder, or leave it out for a random model");
-    }
-    String omp = System.getenv("OMP_NUM_THREADS");
-    int threads = omp == null || !omp.matches("\\d+") ? 1 : Math.max(1, Integer.parseInt(omp));
+    BenchModel.check(checkpoint, hidden, layers, heads);
+    int threads = BenchModel.threads();
     if (dryRun.requested()) {
       return dryRun.report(DryRun.facts("checkpoint", checkpoint == null ? "random qwen2" : checkpoint,
           "new tokens", newTokens, "threads", threads));
     }
-    Path model = checkpoint;
-    Path scratch = null;
-    if (model == null) {
-      scratch = Files.createTempDirectory("bench-sampling-model");
-      int intermediate = (hidden * 8 / 3 + 63) / 64 * 64;
-      model = SyntheticCheckpoint.write(scratch.resolve("qwen2-random"), SyntheticCheckpoint.qwen2Config(hidden, layers,
-          heads, heads / 2, intermediate, vocab, 4096), 1, 0.02);
-    }
-    try {
-      new SamplingBenchmark(System.out).run(model, newTokens, threads, repeats);
+    try (BenchModel model = BenchModel.of(checkpoint, hidden, layers, heads, vocab, 4096)) {
+      new SamplingBenchmark(System.out).run(model.folder(), newTokens, threads, repeats);
       return 0;
-    } finally {
-      if (scratch != null) {
-        try (var files = Files.walk(scratch)) {
-          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
     }
   }
 }

@@ -1,9 +1,7 @@
 package dev.manimgrpo.trainer.cli;
 
 import dev.manimgrpo.core.cli.DryRun;
-import dev.manimgrpo.policy.hf.SyntheticCheckpoint;
 import dev.manimgrpo.trainer.bench.HfTrainingBenchmark;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -60,43 +58,24 @@ public final class TrainingBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (batch < 1 || length < 1 || rank < 1 || warmup < 0 || steps < 1 || hidden < 1 || layers < 1 || heads < 2
-        || hidden % heads != 0 || vocab < 258) {
-      throw new IllegalArgumentException("--batch, --length, --rank, --steps, --hidden and --layers must be positive,"
-          + " --warmup >= 0, --heads at least 2 and a divisor of --hidden, --vocab >= 258");
+    if (batch < 1 || length < 1 || rank < 1 || warmup < 0 || steps < 1 || vocab < 258) {
+      throw new IllegalArgumentException("--batch, --length, --rank and --steps must be positive, --warmup >= 0,"
+          + " --vocab >= 258");
     }
+    BenchModel.check(checkpoint, hidden, layers, heads);
     for (String m : modes) {
       if (!m.equals("lora") && !m.equals("full")) {
         throw new IllegalArgumentException("--modes takes lora and/or full, got '" + m + "'");
       }
     }
-    if (checkpoint != null && !Files.isRegularFile(checkpoint.resolve("config.json"))) {
-      throw new IllegalArgumentException("--checkpoint " + checkpoint + " has no config.json: give a Hugging Face"
-          + " checkpoint folder, or leave it out for a random model");
-    }
-    String omp = System.getenv("OMP_NUM_THREADS");
-    int threads = omp == null || !omp.matches("\\d+") ? 1 : Math.max(1, Integer.parseInt(omp));
+    int threads = BenchModel.threads();
     if (dryRun.requested()) {
       return dryRun.report(DryRun.facts("checkpoint", checkpoint == null ? "random qwen2" : checkpoint, "modes", modes,
           "batch", batch + " x " + length, "threads", threads));
     }
-    Path model = checkpoint;
-    Path scratch = null;
-    if (model == null) {
-      scratch = Files.createTempDirectory("bench-training-model");
-      int intermediate = (hidden * 8 / 3 + 63) / 64 * 64;
-      model = SyntheticCheckpoint.write(scratch.resolve("qwen2-random"), SyntheticCheckpoint.qwen2Config(hidden, layers,
-          heads, heads / 2, intermediate, vocab, Math.max(4096, length + 1)), 1, 0.02);
-    }
-    try {
-      new HfTrainingBenchmark(System.out).run(model, modes, batch, length, rank, warmup, steps, threads);
+    try (BenchModel model = BenchModel.of(checkpoint, hidden, layers, heads, vocab, Math.max(4096, length + 1))) {
+      new HfTrainingBenchmark(System.out).run(model.folder(), modes, batch, length, rank, warmup, steps, threads);
       return 0;
-    } finally {
-      if (scratch != null) {
-        try (var files = Files.walk(scratch)) {
-          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
     }
   }
 }

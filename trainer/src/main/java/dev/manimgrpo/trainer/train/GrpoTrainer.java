@@ -197,19 +197,7 @@ public final class GrpoTrainer {
         adam.step(params, grads, g.learningRate());
         NativeMemory.releaseStep();
         double seconds = (System.nanoTime() - s0) / 1e9;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", KIND);
-        m.put("loss", loss.loss());
-        m.put("surrogate", loss.surrogate());
-        m.put("kl", loss.kl());
-        m.put("clip_fraction", loss.clipFraction());
-        m.put("mean_ratio", loss.meanRatio());
-        m.put("mean_reward", batch.stream().mapToDouble(r -> r.row().reward()).average().orElse(0));
-        m.put("mean_advantage", batch.stream().mapToDouble(r -> r.row().advantage()).average().orElse(0));
-        m.put("rollouts", batch.size());
-        m.put("tokens", loss.tokens());
-        m.put("grad_norm", norm);
-        m.put("tokens_per_s", loss.tokens() / seconds);
+        Map<String, Object> m = StepRecords.grpo(KIND, loss, batch, norm, seconds);
         metrics.record(step, m);
         progress.step(step, String.format(Locale.ROOT, "loss %.4f, kl %.4f, clip %.2f", loss.loss(), loss.kl(),
             loss.clipFraction()));
@@ -291,26 +279,8 @@ public final class GrpoTrainer {
 
   /** Old log-probs aligned with the batch's targets: from the shard where allowed and present, else recomputed. */
   private double[][] oldLogprobs(List<Rollout> batch, TokenBatch tb, ModelParameters params) {
-    boolean useShard = config.grpo().oldLogprobs() == TrainerConfig.OldLogprobs.SHARD;
-    double[][] recomputed = null;
-    double[][] out = new double[batch.size()][];
-    for (int i = 0; i < batch.size(); i++) {
-      RolloutRow r = batch.get(i).row();
-      if (useShard && r.hasOldLogprobs()) {
-        out[i] = new double[tb.inputs()[i].length];
-        int p = batch.get(i).promptLength();
-        float[] lp = r.oldLogprobs();
-        for (int j = 0; j < lp.length; j++) {
-          out[i][p - 1 + j] = lp[j]; // completion token j is the target at position p - 1 + j
-        }
-      } else {
-        if (recomputed == null) {
-          recomputed = TokenBatch.toDouble(lm.forward(params, tb.inputs(), tb.targets(), false, 0).logProbsArray());
-        }
-        out[i] = recomputed[i];
-      }
-    }
-    return out;
+    return StepRecords.oldLogprobs(batch, tb, config.grpo().oldLogprobs() == TrainerConfig.OldLogprobs.SHARD,
+        () -> TokenBatch.toDouble(lm.forward(params, tb.inputs(), tb.targets(), false, 0).logProbsArray()));
   }
 
   private URI save(CheckpointStore store, URI runDir, Policy policy, AdamW adam, int step, String source, int rows,

@@ -164,19 +164,7 @@ public final class HfGrpoTrainer {
         trainee.adam.update(grads, g.learningRate());
         NativeMemory.releaseStep();
         double seconds = (System.nanoTime() - s0) / 1e9;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", KIND);
-        m.put("loss", loss.loss());
-        m.put("surrogate", loss.surrogate());
-        m.put("kl", loss.kl());
-        m.put("clip_fraction", loss.clipFraction());
-        m.put("mean_ratio", loss.meanRatio());
-        m.put("mean_reward", batch.stream().mapToDouble(r -> r.row().reward()).average().orElse(0));
-        m.put("mean_advantage", batch.stream().mapToDouble(r -> r.row().advantage()).average().orElse(0));
-        m.put("rollouts", batch.size());
-        m.put("tokens", loss.tokens());
-        m.put("grad_norm", norm);
-        m.put("tokens_per_s", loss.tokens() / seconds);
+        Map<String, Object> m = StepRecords.grpo(KIND, loss, batch, norm, seconds);
         if (!Double.isNaN(drift[0])) {
           m.put("logprob_drift", drift[0]);
           m.put("logprob_drift_max", drift[1]);
@@ -275,26 +263,8 @@ public final class HfGrpoTrainer {
 
   /** The sampler's log-probs where the config allows and the row has them, else the policy's before the batch. */
   private double[][] oldLogprobs(List<Rollout> batch, TokenBatch tb, HfTrainingModel model) {
-    boolean useShard = config.grpo().oldLogprobs() == TrainerConfig.OldLogprobs.SHARD;
-    double[][] recomputed = null;
-    double[][] out = new double[batch.size()][];
-    for (int i = 0; i < batch.size(); i++) {
-      RolloutRow r = batch.get(i).row();
-      if (useShard && r.hasOldLogprobs()) {
-        out[i] = new double[tb.inputs()[i].length];
-        int p = batch.get(i).promptLength();
-        float[] lp = r.oldLogprobs();
-        for (int j = 0; j < lp.length; j++) {
-          out[i][p - 1 + j] = lp[j];
-        }
-      } else {
-        if (recomputed == null) {
-          recomputed = TokenBatch.toDouble(model.forward(tb.inputs(), tb.targets(), false, 0).logProbsArray());
-        }
-        out[i] = recomputed[i];
-      }
-    }
-    return out;
+    return StepRecords.oldLogprobs(batch, tb, config.grpo().oldLogprobs() == TrainerConfig.OldLogprobs.SHARD,
+        () -> TokenBatch.toDouble(model.forward(tb.inputs(), tb.targets(), false, 0).logProbsArray()));
   }
 
   private URI save(HfTrainee trainee, CheckpointStore store, URI runDir, int step, String source, int rows, double loss,

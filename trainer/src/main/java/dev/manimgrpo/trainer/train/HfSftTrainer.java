@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,19 +126,7 @@ public final class HfSftTrainer {
           firstLoss = loss.loss();
         }
         lastLoss = loss.loss();
-        if (!Double.isFinite(loss.loss())) {
-          throw new IllegalStateException("sft: the loss became " + loss.loss() + " at step " + step
-              + "; lower trainer.optimizer.learning-rate (now " + config.optimizer().learningRate() + ")");
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", KIND);
-        m.put("loss", loss.loss());
-        m.put("learning_rate", rate);
-        m.put("grad_norm", norm);
-        m.put("tokens", tb.tokens());
-        m.put("sequences", batch.size());
-        m.put("tokens_per_s", tb.tokens() / seconds);
-        m.put("step_seconds", seconds);
+        Map<String, Object> m = StepRecords.sft(KIND, step, loss, rate, norm, tb.tokens(), batch.size(), seconds);
         metrics.record(step, m);
         progress.step(step, String.format(Locale.ROOT, "loss %.3f, %.0f tok/s", loss.loss(), tb.tokens() / seconds));
         if (step % config.checkpointEvery() == 0 || step == total) {
