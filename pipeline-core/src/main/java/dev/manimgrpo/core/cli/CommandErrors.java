@@ -40,7 +40,9 @@ public final class CommandErrors implements CommandLine.IExecutionExceptionHandl
         shown = shown.getCause();
       }
       String msg = shown.getMessage() == null ? shown.getClass().getName() : firstLine(shown.getMessage());
-      err.println(name + ": failed: " + msg + (verbose(parsed) ? "" : " (run with --verbose for the stack trace)"));
+      boolean canBeVerbose = cl.getCommandSpec().findOption("--verbose") != null;
+      err.println(name + ": failed: " + msg
+          + (verbose(parsed) || !canBeVerbose ? "" : " (run with --verbose for the stack trace)"));
     }
     if (verbose(parsed)) {
       ex.printStackTrace(err);

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** How failures read: expected ones one line and exit 2, others a short message, exit 1 and --verbose. */
 class CommandErrorsTest {
 
-  @Command(name = "tool", subcommands = Job.class)
+  @Command(name = "tool", subcommands = {Job.class, Bare.class})
   static final class Tool implements Runnable {
     @Override
     public void run() {}
@@ -37,6 +37,15 @@ class CommandErrorsTest {
         throw new IllegalStateException("boom\nsecond line of detail");
       }
       return dryRun.requested() ? dryRun.report(DryRun.facts("size", 3, "output", "out/")) : 0;
+    }
+  }
+
+  /** A command without --verbose (the benchmarks): its failures do not point at an option it lacks. */
+  @Command(name = "bare")
+  static final class Bare implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new IllegalStateException("broke");
     }
   }
 
@@ -67,6 +76,13 @@ class CommandErrorsTest {
         + System.lineSeparator());
     Run verbose = run("job", "--fail", "bug", "--verbose");
     assertThat(verbose.err()).contains("IllegalStateException: boom").contains("\tat ");
+  }
+
+  @Test
+  void aCommandWithoutVerboseDoesNotSuggestIt() {
+    Run r = run("bare");
+    assertThat(r.exit()).isEqualTo(CommandErrors.EXIT_FAILURE);
+    assertThat(r.err()).isEqualTo("tool bare: failed: broke" + System.lineSeparator());
   }
 
   @Test
