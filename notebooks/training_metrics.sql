@@ -11,5 +11,6 @@ FROM metrics WHERE step % 20 = 0 ORDER BY step;
 SELECT step, round(avg(loss) OVER (ORDER BY step ROWS BETWEEN 9 PRECEDING AND CURRENT ROW), 4) AS loss_smoothed
 FROM metrics ORDER BY step;
 
--- For a GRPO run (kind = 'grpo'): reward, KL and clipping per step.
+-- For a GRPO run (kind = 'grpo', or 'grpo-hf' for a Hugging Face model, which also records logprob_drift):
+-- reward, KL and clipping per step.
 -- SELECT step, mean_reward, kl, clip_fraction, mean_ratio FROM metrics WHERE kind = 'grpo' ORDER BY step;
