@@ -66,6 +66,24 @@ class TrainerCommandTest {
   }
 
   @Test
+  void sftWithABaseModelTrainsALoraAdapterAndRefusesABadTarget() throws Exception {
+    Path base = dev.manimgrpo.policy.hf.SyntheticCheckpoint.write(dir.resolve("base"),
+        dev.manimgrpo.policy.hf.SyntheticCheckpoint.qwen2Config(16, 1, 2, 1, 32, 258, 2048), 1, 0.2);
+    Run bad = run("sft", "--base-model", base.toString(), "--conf", "trainer.hf.lora.target-modules=[qkv]",
+        "--run-dir", dir.resolve("bad").toString());
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("unknown LoRA target module 'qkv'").contains("q_proj");
+    Run dry = run("sft", "--base-model", base.toString(), "--dry-run");
+    assertThat(dry.code()).isZero();
+    assertThat(dry.out()).contains(base.toString() + " (lora)");
+    Run r = run("sft", "--base-model", base.toString(), "--conf", "trainer.sft.steps=2", "--conf",
+        "trainer.sft.batch-size=1", "--conf", "trainer.hf.max-length=1200", "--run-dir", dir.resolve("run").toString(),
+        "--no-progress");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(dir.resolve("run/step-000002/adapter_model.safetensors")).exists();
+  }
+
+  @Test
   void grpoOnAMissingShardSaysSo() {
     Run r = run("grpo", "--shard", dir.resolve("no-shard").toString(), "--run-dir", dir.resolve("g").toString());
     assertThat(r.code()).isNotZero();
