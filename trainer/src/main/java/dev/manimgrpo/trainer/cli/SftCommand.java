@@ -44,6 +44,10 @@ public final class SftCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PipelineConfig config = options.load();
     var trainerConfig = baseModel == null ? config.trainer() : config.trainer().withHfBaseModel(baseModel);
+    if (trainerConfig.hf().enabled()) {
+      // Before any model is loaded, and in a dry run too.
+      dev.manimgrpo.policy.hf.train.LoraSpec.targets(trainerConfig.hf().lora().targetModules());
+    }
     String split = config.trainer().sft().split();
     DatasetConfig d = config.dataset();
     InputPaths.dataset(d);

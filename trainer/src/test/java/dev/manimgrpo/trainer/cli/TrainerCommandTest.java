@@ -73,6 +73,8 @@ class TrainerCommandTest {
         "--run-dir", dir.resolve("bad").toString());
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("unknown LoRA target module 'qkv'").contains("q_proj");
+    assertThat(run("sft", "--base-model", base.toString(), "--conf", "trainer.hf.lora.target-modules=[qkv]",
+        "--dry-run").code()).as("a dry run checks the targets too").isEqualTo(2);
     Run dry = run("sft", "--base-model", base.toString(), "--dry-run");
     assertThat(dry.code()).isZero();
     assertThat(dry.out()).contains(base.toString() + " (lora)");
