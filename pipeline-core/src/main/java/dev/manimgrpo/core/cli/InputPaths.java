@@ -75,9 +75,9 @@ public final class InputPaths {
 
   /** The policy's checkpoint (dl4j backend) or replayed shard (replay backend), under the key {@code prefix}. */
   public static void policy(String prefix, PolicyConfig p) {
-    if (p.backend() == PolicyConfig.Backend.DL4J) {
+    if (p.backend() == PolicyConfig.Backend.DL4J || p.backend() == PolicyConfig.Backend.LLAMA_CPP) {
       require(prefix + ".checkpoint", p.checkpoint(), "a checkpoint or run folder written by manim-grpo-trainer, "
-          + "local or s3a://; empty for the bundled starter policy");
+          + "or a Hugging Face model folder, local or s3a://; empty for the bundled starter policy (dl4j)");
     } else if (p.backend() == PolicyConfig.Backend.REPLAY) {
       require(prefix + ".replay-shard", p.replayShard(), "a rollout shard's (run, step) folder, e.g. "
           + "outputs/rollouts/run_id=r1/step=0");

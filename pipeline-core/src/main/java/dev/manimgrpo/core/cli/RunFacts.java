@@ -19,6 +19,7 @@ public final class RunFacts {
     return switch (p.backend()) {
       case DL4J -> "dl4j " + (p.bundled() ? "bundled starter" : p.checkpoint());
       case OPENAI -> "openai " + p.openai().model() + " at " + p.openai().baseUrl();
+      case LLAMA_CPP -> "llama-cpp at " + p.openai().baseUrl() + " serving " + p.checkpoint();
       case REPLAY -> "replay of " + p.replayShard();
     };
   }

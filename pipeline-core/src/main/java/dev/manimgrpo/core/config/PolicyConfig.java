@@ -32,6 +32,11 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
       throw new IllegalArgumentException("policy.backend is replay but policy.replay-shard is empty: set it to a"
           + " rollout shard's (run, step) folder, e.g. outputs/rollouts/run_id=r1/step=0");
     }
+    if (backend == Backend.LLAMA_CPP && (openai.baseUrl().isEmpty() || checkpoint.isEmpty())) {
+      throw new IllegalArgumentException("policy.backend is llama-cpp: set policy.openai.base-url to the llama-server"
+          + " address (e.g. http://127.0.0.1:8080) and policy.checkpoint to the Hugging Face folder (or adapter, or"
+          + " trainer run folder) whose GGUF export it serves: its tokenizer and prompt format are used");
+    }
     if (backend == Backend.OPENAI && openai.baseUrl().isEmpty()) {
       throw new IllegalArgumentException("policy.backend is openai but policy.openai.base-url is empty: set it to the"
           + " server's /v1 address, e.g. --conf policy.openai.base-url=http://127.0.0.1:8080/v1");
@@ -63,6 +68,9 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
     DL4J,
     /** An OpenAI-compatible chat-completions server (vLLM, SGLang, llama.cpp's server, Ollama, hosted APIs). */
     OPENAI,
+    /** llama.cpp's llama-server serving a GGUF export of {@code checkpoint} (a Hugging Face folder),
+     * through its native /completion: token ids in and out, so its rows are trainable. */
+    LLAMA_CPP,
     /** The completions of an earlier shard, replayed: re-render and re-score them (another reward, another
      * Manim), or measure the pipeline without sampling's cost. */
     REPLAY;
@@ -74,12 +82,12 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
           return b;
         }
       }
-      throw new IllegalArgumentException("policy.backend must be dl4j, openai or replay, got '" + s + "'");
+      throw new IllegalArgumentException("policy.backend must be dl4j, openai, llama-cpp or replay, got '" + s + "'");
     }
 
     @JsonValue
     public String configName() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 

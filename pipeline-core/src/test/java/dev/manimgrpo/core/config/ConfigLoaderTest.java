@@ -106,7 +106,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("policy.backend", "openai")))
         .hasMessageContaining("policy.openai.base-url");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("policy.backend", "vllm")))
-        .hasMessageContaining("dl4j, openai or replay");
+        .hasMessageContaining("dl4j, openai, llama-cpp or replay");
     assertThat(ConfigLoader.load(null, Map.of("policy.backend", "openai", "policy.openai.base-url",
         "http://127.0.0.1:8080/v1/")).policy().openai().baseUrl()).isEqualTo("http://127.0.0.1:8080/v1");
   }

@@ -70,6 +70,17 @@ public final class ExecutorPolicy {
     if (p.backend() == PolicyConfig.Backend.REPLAY) {
       return dev.manimgrpo.jobs.rollout.ReplayPolicyClient.load(p.replayShard(), hadoopConf(config));
     }
+    if (p.backend() == PolicyConfig.Backend.LLAMA_CPP) {
+      try {
+        java.net.URI location = PolicyLoader.toUri(p.checkpoint());
+        location = new dev.manimgrpo.policy.checkpoint.CheckpointStore(hadoopConf(config)).latest(location)
+            .orElse(location);
+        return dev.manimgrpo.policy.LlamaCppPolicyClient.load(new HadoopModelFolder(location, hadoopConf(config)),
+            p.openai());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the tokenizer of " + p.checkpoint() + ": " + e.getMessage(), e);
+      }
+    }
     if (p.backend() == PolicyConfig.Backend.OPENAI) {
       String confKey = p.openai().keySparkConf();
       return OpenAiPolicyClient.create(p.openai(), () -> sparkConf() == null || confKey.isEmpty() ? null

@@ -37,7 +37,7 @@ class OperatorErrorsTest {
       assertOneCleanLine(r, "manim-grpo " + command + ": render.workers: 'abc' is not a whole number (accepted: a whole number");
     }
     assertOneCleanLine(run("rollout", "--conf", "render.workers=-1"), "render.workers must be > 0, got -1");
-    assertOneCleanLine(run("rollout", "--conf", "policy.backend=foo"), "policy.backend must be dl4j, openai or replay, got 'foo'");
+    assertOneCleanLine(run("rollout", "--conf", "policy.backend=foo"), "policy.backend must be dl4j, openai, llama-cpp or replay, got 'foo'");
     assertOneCleanLine(run("rollout", "--conf", "render.wrkers=2"), "unknown config key 'render.wrkers'", "render.workers");
     assertOneCleanLine(run("grpo-loop", "--steps", "-1"), "rollout.loop.steps must be >= 1, got -1");
   }
