@@ -31,7 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * the model's own distribution). So its rows are trainable: the tokens are the model's, and the
  * trainer's drift check ({@code trainer.hf.max-logprob-drift}) holds the server to the checkpoint.
  *
- * <p>One request per rollout, with the rollout's seed. llama-server gives one log-prob entry per
+ * <p>One request per rollout, with the rollout's seed, up to {@code policy.openai.max-concurrency}
+ * at once. llama-server gives one log-prob entry per
  * piece of text it streams: a token that ends inside a UTF-8 character has none (its entry is
  * folded into the next one's). Such a completion keeps its ids and gets no log-probs, which the
  * trainer then recomputes. A request failing after {@code policy.openai.max-retries} retries (429,
@@ -48,6 +49,7 @@ public final class LlamaCppPolicyClient implements PolicyClient {
   private final String root;
   private final String id;
   private final HttpClient http;
+  private final java.util.concurrent.ExecutorService pool;
 
   public LlamaCppPolicyClient(HfPromptFormat format, OpenAiConfig server, String checkpoint) {
     if (server.baseUrl().isEmpty()) {
@@ -60,6 +62,11 @@ public final class LlamaCppPolicyClient implements PolicyClient {
         : server.baseUrl();
     this.id = "llama-cpp:" + root + " (" + checkpoint + ", " + format.describe() + ")";
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(Math.max(1, server.timeoutSeconds()))).build();
+    this.pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, server.maxConcurrency()), r -> {
+      Thread t = new Thread(r, "llama-cpp-policy");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** The prompt format of the checkpoint folder whose export the server serves. */
@@ -78,55 +85,69 @@ public final class LlamaCppPolicyClient implements PolicyClient {
     return true;
   }
 
+  /**
+   * The group's rollouts, up to {@code policy.openai.max-concurrency} requests in flight (llama-server
+   * serves as many at once as it has slots, {@code -np}); in rollout order.
+   */
   @Override
   public List<Generation> generate(GroupRequest request) {
     int[] prompt = format.promptIds(request.taskPrompt());
-    List<Generation> out = new ArrayList<>();
+    List<java.util.concurrent.CompletableFuture<Generation>> pending = new ArrayList<>();
     for (int index : request.rolloutIndices()) {
-      long seed = request.seed(index);
-      long t0 = System.nanoTime();
-      String body = requestBody(prompt, request.sampling(), seed);
-      String failure = null;
-      long backoff = Math.max(1, server.backoffInitialMs());
-      for (int attempt = 0; attempt <= server.maxRetries(); attempt++) {
-        try {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(root + "/completion"))
-              .timeout(Duration.ofSeconds(Math.max(1, server.timeoutSeconds())))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-          int status = r.statusCode();
-          if (status == 200) {
-            Generation g = parse(index, seed, prompt, r.body(), (System.nanoTime() - t0) / 1e9);
-            if (g != null) {
-              out.add(g);
-              failure = null;
-              break;
-            }
-            failure = "a malformed answer from " + root + "/completion";
-          } else {
-            failure = "HTTP " + status + " from " + root + "/completion: " + abbreviate(r.body());
-            if (status != 429 && status < 500) {
-              break;
-            }
-          }
-        } catch (IOException e) {
-          failure = e.getClass().getSimpleName() + " talking to " + root + "/completion: " + e.getMessage();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          failure = "interrupted";
-          break;
-        }
-        if (attempt < server.maxRetries()) {
-          sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
-          backoff = Math.min(server.backoffMaxMs(), backoff * 2);
-        }
-      }
-      if (failure != null) {
-        out.add(Generation.failed(index, seed, failure + " (after " + (server.maxRetries() + 1) + " attempts at most)",
-            (System.nanoTime() - t0) / 1e9));
-      }
+      pending.add(java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> one(index, request.seed(index), prompt, request.sampling()), pool));
+    }
+    List<Generation> out = new ArrayList<>();
+    for (var f : pending) {
+      out.add(f.join());
     }
     return out;
+  }
+
+  /** One rollout, retried on 429, 5xx, timeouts and malformed answers; a failed generation after that. */
+  private Generation one(int index, long seed, int[] prompt, SamplingConfig sampling) {
+    long t0 = System.nanoTime();
+    String body = requestBody(prompt, sampling, seed);
+    String failure = null;
+    long backoff = Math.max(1, server.backoffInitialMs());
+    for (int attempt = 0; attempt <= server.maxRetries(); attempt++) {
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(root + "/completion"))
+            .timeout(Duration.ofSeconds(Math.max(1, server.timeoutSeconds())))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        int status = r.statusCode();
+        if (status == 200) {
+          Generation g = parse(index, seed, prompt, r.body(), (System.nanoTime() - t0) / 1e9);
+          if (g != null) {
+            return g;
+          }
+          failure = "a malformed answer from " + root + "/completion";
+        } else {
+          failure = "HTTP " + status + " from " + root + "/completion: " + abbreviate(r.body());
+          if (status != 429 && status < 500) {
+            break;
+          }
+        }
+      } catch (IOException e) {
+        failure = e.getClass().getSimpleName() + " talking to " + root + "/completion: " + e.getMessage();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = "interrupted";
+        break;
+      }
+      if (attempt < server.maxRetries()) {
+        sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+        backoff = Math.min(server.backoffMaxMs(), backoff * 2);
+      }
+    }
+    return Generation.failed(index, seed, failure + " (after " + (server.maxRetries() + 1) + " attempts at most)",
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
   }
 
   private String requestBody(int[] prompt, SamplingConfig s, long seed) {

@@ -53,7 +53,7 @@ class LlamaCppPolicyClientTest {
     HfCausalLm lm = HfCausalLm.load(folder);
     HfPromptFormat format = HfPromptFormat.load(ModelFolder.local(folder));
     try (LlamaServerFixture server = LlamaServerFixture.serve(gguf, GgufExportLlamaServerTest.FLOAT32_ATTENTION)) {
-      OpenAiConfig config = new OpenAiConfig(server.serverUrl(), "", "", "", 1, 1, 50, 200, 60, true, true, 0);
+      OpenAiConfig config = new OpenAiConfig(server.serverUrl(), "", "", "", 2, 1, 50, 200, 60, true, true, 0);
       LlamaCppPolicyClient client = new LlamaCppPolicyClient(format, config, folder.toString());
       assertThat(client.trainerReproducible()).isTrue();
       assertThat(client.policyId()).startsWith("llama-cpp:" + server.serverUrl()).contains(format.describe());
