@@ -64,7 +64,6 @@ public final class Dl4jPolicyClient implements PolicyClient {
 
   @Override
   public ExtractedCode extractCode(String completionText) {
-    String code = PromptTemplate.extractCode(completionText);
-    return new ExtractedCode(code, code.isBlank() ? ExtractedCode.Method.NONE : ExtractedCode.Method.TEMPLATE);
+    return PromptTemplate.extracted(completionText);
   }
 }

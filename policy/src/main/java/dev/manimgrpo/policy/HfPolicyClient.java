@@ -122,10 +122,7 @@ public final class HfPolicyClient implements PolicyClient {
 
   @Override
   public ExtractedCode extractCode(String completionText) {
-    if (format.chatTemplate() != null) {
-      return PolicyClient.super.extractCode(completionText);
-    }
-    String code = PromptTemplate.extractCode(completionText);
-    return new ExtractedCode(code, code.isBlank() ? ExtractedCode.Method.NONE : ExtractedCode.Method.TEMPLATE);
+    return format.extractCode(completionText);
   }
+
 }

@@ -207,12 +207,9 @@ public final class LlamaCppPolicyClient implements PolicyClient {
 
   @Override
   public ExtractedCode extractCode(String completionText) {
-    if (format.chatTemplate() != null) {
-      return PolicyClient.super.extractCode(completionText);
-    }
-    String code = PromptTemplate.extractCode(completionText);
-    return new ExtractedCode(code, code.isBlank() ? ExtractedCode.Method.NONE : ExtractedCode.Method.TEMPLATE);
+    return format.extractCode(completionText);
   }
+
 
   private static String abbreviate(String s) {
     String one = s.replaceAll("\\s+", " ").strip();

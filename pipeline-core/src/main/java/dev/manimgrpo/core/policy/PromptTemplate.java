@@ -89,6 +89,13 @@ public final class PromptTemplate {
    * when generation ended without one, e.g. at the token limit), normalised like training code.
    * Returns "" when nothing but whitespace was generated.
    */
+  /** The program of a completion of this template, with how it was found (none when blank). */
+  public static dev.manimgrpo.core.code.ExtractedCode extracted(String generated) {
+    String code = extractCode(generated);
+    return new dev.manimgrpo.core.code.ExtractedCode(code, code.isBlank()
+        ? dev.manimgrpo.core.code.ExtractedCode.Method.NONE : dev.manimgrpo.core.code.ExtractedCode.Method.TEMPLATE);
+  }
+
   public static String extractCode(String generated) {
     String g = normalizeNewlines(generated == null ? "" : generated);
     int stop = stopIndex(g);

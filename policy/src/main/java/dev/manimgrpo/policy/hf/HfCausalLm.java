@@ -77,6 +77,33 @@ public final class HfCausalLm {
   }
 
   /**
+   * The log-probability of each token of {@code continuation} after {@code prompt} and the tokens
+   * before it, from one forward pass without a cache (the reference that samplers' and servers'
+   * log-probs are checked against).
+   */
+  public double[] continuationLogProbs(int[] prompt, int[] continuation) {
+    int[] seq = java.util.Arrays.copyOf(prompt, prompt.length + continuation.length);
+    System.arraycopy(continuation, 0, seq, prompt.length, continuation.length);
+    INDArray all = logits(new int[][] {seq}, null);
+    double[] out = new double[continuation.length];
+    for (int j = 0; j < continuation.length; j++) {
+      float[] row = all.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+          org.nd4j.linalg.indexing.NDArrayIndex.point(prompt.length - 1 + j),
+          org.nd4j.linalg.indexing.NDArrayIndex.all()).toFloatVector();
+      double max = Double.NEGATIVE_INFINITY;
+      for (float v : row) {
+        max = Math.max(max, v);
+      }
+      double sum = 0;
+      for (float v : row) {
+        sum += Math.exp(v - max);
+      }
+      out[j] = row[continuation[j]] - max - Math.log(sum);
+    }
+    return out;
+  }
+
+  /**
    * Greedy decoding: {@code newTokens} tokens after {@code prompt}, each the argmax of the next
    * logits (the lowest id among ties, like {@code torch.argmax}); no stop token. With {@code
    * useKvCache} the prompt runs once and each new token attends to the cached keys and values;

@@ -91,6 +91,15 @@ public final class HfPromptFormat {
     return tokenizer.eosId();
   }
 
+  /**
+   * The program of a completion: a chat model's answer is parsed like any chat model's (the fenced
+   * block), a base model's completion is the template's.
+   */
+  public dev.manimgrpo.core.code.ExtractedCode extractCode(String completionText) {
+    return chatTemplate != null ? dev.manimgrpo.core.code.CodeExtractor.extract(completionText)
+        : PromptTemplate.extracted(completionText);
+  }
+
   /** Extra stop ids for sampling: a chat model's end of turn when it is not its eos. */
   public List<int[]> stopTokens() {
     int end = endId();
