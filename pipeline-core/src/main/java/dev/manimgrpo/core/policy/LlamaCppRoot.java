@@ -24,9 +24,7 @@ public final class LlamaCppRoot {
     if (env != null && !env.isBlank()) {
       return Path.of(env);
     }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-    return cache.resolve("manim-grpo/runtime/llama-sid");
+    return dev.manimgrpo.core.config.CacheConfig.userCacheDir().resolve("runtime/llama-sid");
   }
 
   public static boolean provisioned(Path root) {

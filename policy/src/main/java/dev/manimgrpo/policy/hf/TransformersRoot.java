@@ -26,9 +26,7 @@ public final class TransformersRoot {
     if (env != null && !env.isBlank() && !env.equals("skip")) {
       return Path.of(env);
     }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-    return cache.resolve("manim-grpo/runtime/hf-oracle-sid");
+    return dev.manimgrpo.core.config.CacheConfig.userCacheDir().resolve("runtime/hf-oracle-sid");
   }
 
   public static boolean provisioned(Path root) {

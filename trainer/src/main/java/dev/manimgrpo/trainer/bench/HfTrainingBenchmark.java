@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.manimgrpo.policy.hf.HfCausalLm;
+import dev.manimgrpo.policy.hf.HfModelConfig;
 import dev.manimgrpo.policy.hf.HfWeights;
 import dev.manimgrpo.policy.hf.ModelFolder;
 import dev.manimgrpo.policy.hf.TransformersRoot;
@@ -69,15 +70,16 @@ public final class HfTrainingBenchmark {
           + TransformersRoot.PROVISION_SCRIPT + " (or set MANIM_GRPO_HF_ORACLE to one)");
     }
     ModelFolder folder = ModelFolder.local(checkpoint);
-    HfWeights probe = HfCausalLm.load(folder).weights();
-    int[][] tokens = tokens(batch, length + 1, probe.config().vocabSize());
+    // The config is enough here; each mode loads the weights afresh, as PyTorch's side does.
+    HfModelConfig shape = HfModelConfig.read(folder);
+    int[][] tokens = tokens(batch, length + 1, shape.vocabSize());
     out.printf(Locale.ROOT, "model: %s (%s, hidden %d, %d layers, vocab %d); batch %d x %d tokens, LoRA rank %d,"
-        + " %d warm-up + %d timed steps, %d thread(s)%n", checkpoint, probe.config().architecture().className(),
-        probe.config().hiddenSize(), probe.config().numHiddenLayers(), probe.config().vocabSize(), batch, length, rank,
+        + " %d warm-up + %d timed steps, %d thread(s)%n", checkpoint, shape.architecture().className(),
+        shape.hiddenSize(), shape.numHiddenLayers(), shape.vocabSize(), batch, length, rank,
         warmup, steps, threads);
     for (String mode : modes) {
       out.printf(Locale.ROOT, "  %-4s  estimated memory of a step (no checkpointing, as PyTorch here): %s%n", mode,
-          HfTrainingMemory.estimate(probe.config(), mode.equals("lora") ? rank : null, LoraSpec.ALL_LINEAR,
+          HfTrainingMemory.estimate(shape, mode.equals("lora") ? rank : null, LoraSpec.ALL_LINEAR,
               (long) batch * length, length, false).describe());
     }
     JsonNode torch = torch(root, checkpoint, tokens, modes, rank, warmup, steps, threads);
