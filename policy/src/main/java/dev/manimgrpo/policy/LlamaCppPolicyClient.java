@@ -10,6 +10,7 @@ import dev.manimgrpo.core.policy.Generation;
 import dev.manimgrpo.core.policy.GroupRequest;
 import dev.manimgrpo.core.policy.PolicyClient;
 import dev.manimgrpo.core.policy.PromptTemplate;
+import dev.manimgrpo.core.policy.openai.ConcurrencyLimits;
 import dev.manimgrpo.policy.hf.HfPromptFormat;
 import dev.manimgrpo.policy.hf.ModelFolder;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -34,8 +36,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>One request per rollout, with the rollout's seed, up to {@code policy.openai.max-concurrency}
  * at once. llama-server gives one log-prob entry per
  * piece of text it streams: a token that ends inside a UTF-8 character has none (its entry is
- * folded into the next one's). Such a completion keeps its ids and gets no log-probs, which the
- * trainer then recomputes. A request failing after {@code policy.openai.max-retries} retries (429,
+ * folded into the next one's), nor do the tokens of a stop string that ended the completion. Those
+ * tokens' log-probs are NaN (the trainer recomputes them and leaves them out of its drift check);
+ * a completion with none at all has null log-probs. A request failing after {@code policy.openai.max-retries} retries (429,
  * 5xx, timeouts, malformed answers), or refused (4xx), becomes that rollout's failed generation
  * with the reason. Uses policy.openai's base-url (with or without /v1), retries, backoff and
  * timeout; no API key is sent.
@@ -50,6 +53,8 @@ public final class LlamaCppPolicyClient implements PolicyClient {
   private final String id;
   private final HttpClient http;
   private final java.util.concurrent.ExecutorService pool;
+  /** Requests in flight to this server from this JVM, shared by every client of it (policy.openai.max-concurrency). */
+  private final Semaphore permits;
 
   public LlamaCppPolicyClient(HfPromptFormat format, OpenAiConfig server, String checkpoint) {
     if (server.baseUrl().isEmpty()) {
@@ -62,6 +67,7 @@ public final class LlamaCppPolicyClient implements PolicyClient {
         : server.baseUrl();
     this.id = "llama-cpp:" + root + " (" + checkpoint + ", " + format.describe() + ")";
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(Math.max(1, server.timeoutSeconds()))).build();
+    this.permits = ConcurrencyLimits.forServer(server.baseUrl(), Math.max(1, server.maxConcurrency()));
     this.pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, server.maxConcurrency()), r -> {
       Thread t = new Thread(r, "llama-cpp-policy");
       t.setDaemon(true);
@@ -86,8 +92,9 @@ public final class LlamaCppPolicyClient implements PolicyClient {
   }
 
   /**
-   * The group's rollouts, up to {@code policy.openai.max-concurrency} requests in flight (llama-server
-   * serves as many at once as it has slots, {@code -np}); in rollout order.
+   * The group's rollouts, up to {@code policy.openai.max-concurrency} requests in flight to the server
+   * from this JVM, whatever the number of clients and task threads (llama-server serves as many at
+   * once as it has slots, {@code -np}); in rollout order.
    */
   @Override
   public List<Generation> generate(GroupRequest request) {
@@ -112,10 +119,16 @@ public final class LlamaCppPolicyClient implements PolicyClient {
     long backoff = Math.max(1, server.backoffInitialMs());
     for (int attempt = 0; attempt <= server.maxRetries(); attempt++) {
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(root + "/completion"))
-            .timeout(Duration.ofSeconds(Math.max(1, server.timeoutSeconds())))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r;
+        permits.acquire();
+        try {
+          r = http.send(HttpRequest.newBuilder(URI.create(root + "/completion"))
+              .timeout(Duration.ofSeconds(Math.max(1, server.timeoutSeconds())))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        } finally {
+          permits.release();
+        }
         int status = r.statusCode();
         if (status == 200) {
           Generation g = parse(index, seed, prompt, r.body(), (System.nanoTime() - t0) / 1e9);
@@ -182,11 +195,11 @@ public final class LlamaCppPolicyClient implements PolicyClient {
     }
     int[] tokens = JSON.convertValue(root.path("tokens"), int[].class);
     float[] logprobs = new float[tokens.length];
+    java.util.Arrays.fill(logprobs, Float.NaN); // until an entry names the token
     int t = 0;
     int covered = 0;
     for (JsonNode entry : root.path("completion_probabilities")) {
       while (t < tokens.length && tokens[t] != entry.path("id").asInt(-1)) {
-        logprobs[t] = Float.NaN;
         t++;
       }
       if (t < tokens.length) {
@@ -201,8 +214,9 @@ public final class LlamaCppPolicyClient implements PolicyClient {
       case "word" -> "stop";
       default -> "length";
     };
+    // Entries llama-server did not report stay NaN (the trainer recomputes those); none at all: null.
     return new Generation(index, seed, root.path("content").asText(), prompt, tokens,
-        covered == tokens.length ? logprobs : null, finish, null, seconds);
+        covered > 0 ? logprobs : null, finish, null, seconds);
   }
 
   @Override

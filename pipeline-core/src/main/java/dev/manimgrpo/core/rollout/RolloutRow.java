@@ -54,9 +54,10 @@ public record RolloutRow(
       }
       for (int i = 0; i < oldLogprobs.length; i++) {
         float lp = oldLogprobs[i];
-        if (!Float.isFinite(lp) || lp > LOGPROB_TOLERANCE) {
+        // NaN: the sampler reported none for this token (llama-server, for a stop string's tokens); the trainer recomputes it.
+        if (Float.isInfinite(lp) || lp > LOGPROB_TOLERANCE) {
           throw new InvalidRolloutRowException(OLD_LOGPROBS, "[" + i + "] is " + lp
-              + "; log-probabilities must be finite and <= 0 (were probabilities written instead?)");
+              + "; log-probabilities must be finite and <= 0, or NaN where unknown (were probabilities written instead?)");
         }
       }
     }

@@ -35,8 +35,10 @@ class RolloutRowTest {
   void logprobsMustBeLogProbabilities() {
     assertThatThrownBy(() -> row(new int[] {4}, new float[] {0.9f}, "rendered", 0, false))
         .hasMessageContaining("old_logprobs").hasMessageContaining("were probabilities written instead");
-    assertThatThrownBy(() -> row(new int[] {4}, new float[] {Float.NaN}, "rendered", 0, false))
+    assertThatThrownBy(() -> row(new int[] {4}, new float[] {Float.NEGATIVE_INFINITY}, "rendered", 0, false))
         .hasMessageContaining("old_logprobs");
+    // NaN marks a token the sampler gave no log-prob for; the trainer recomputes it.
+    assertThat(row(new int[] {4, 5}, new float[] {-0.5f, Float.NaN}, "rendered", 0, false).oldLogprobs()[1]).isNaN();
   }
 
   @Test

@@ -229,8 +229,8 @@ public final class HfGrpoTrainer {
   }
 
   /**
-   * Mean and largest |trainer log-prob - sampler log-prob| over the completion tokens of the rows
-   * that carry the sampler's; NaN when none does.
+   * Mean and largest |trainer log-prob - sampler log-prob| over the completion tokens the sampler
+   * gave one for; NaN when none.
    */
   static double[] drift(HfTrainingModel model, List<List<Rollout>> groups, int groupsPerStep, int pad) {
     double sum = 0;
@@ -251,6 +251,9 @@ public final class HfGrpoTrainer {
         int p = batch.get(i).promptLength();
         float[] sampled = r.oldLogprobs();
         for (int j = 0; j < sampled.length; j++) {
+          if (Float.isNaN(sampled[j])) {
+            continue; // the sampler gave none for this token
+          }
           double d = Math.abs(logp[i][p - 1 + j] - sampled[j]);
           sum += d;
           max = Math.max(max, d);

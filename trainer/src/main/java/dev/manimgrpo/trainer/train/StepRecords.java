@@ -59,7 +59,8 @@ final class StepRecords {
   /**
    * Old log-probs aligned with the batch's targets: the sampler's from the shard where {@code useShard}
    * and the row has them, else {@code recompute}'s (the policy before the batch's first update,
-   * computed at most once).
+   * computed at most once). A token the sampler gave no log-prob for (NaN: llama-server reports none
+   * for a stop string's tokens) takes the recomputed one.
    */
   static double[][] oldLogprobs(List<Rollout> batch, TokenBatch tb, boolean useShard, Supplier<double[][]> recompute) {
     double[][] recomputed = null;
@@ -71,7 +72,15 @@ final class StepRecords {
         int p = batch.get(i).promptLength();
         float[] lp = r.oldLogprobs();
         for (int j = 0; j < lp.length; j++) {
-          out[i][p - 1 + j] = lp[j]; // completion token j is the target at position p - 1 + j
+          // completion token j is the target at position p - 1 + j
+          if (Float.isNaN(lp[j])) {
+            if (recomputed == null) {
+              recomputed = recompute.get();
+            }
+            out[i][p - 1 + j] = recomputed[i][p - 1 + j];
+          } else {
+            out[i][p - 1 + j] = lp[j];
+          }
         }
       } else {
         if (recomputed == null) {

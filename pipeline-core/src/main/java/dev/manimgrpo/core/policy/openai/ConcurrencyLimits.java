@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One semaphore per server (base URL) per JVM, shared by every client of that server, so the
  * requests an executor has in flight stay within {@code policy.openai.max-concurrency} however
- * many task threads and clients it runs.
+ * many task threads and clients it runs. The llama-cpp backend shares them too.
  */
-final class ConcurrencyLimits {
+public final class ConcurrencyLimits {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConcurrencyLimits.class);
   private static final ConcurrentMap<String, Limit> LIMITS = new ConcurrentHashMap<>();
@@ -25,10 +25,10 @@ final class ConcurrencyLimits {
    * The semaphore of a server. The first client of a base URL sets its size; a later client asking
    * for another size shares the existing one (logged), since two limits for one server would add up.
    */
-  static Semaphore forServer(String baseUrl, int maxConcurrency) {
+  public static Semaphore forServer(String baseUrl, int maxConcurrency) {
     Limit limit = LIMITS.computeIfAbsent(baseUrl, u -> new Limit(new Semaphore(maxConcurrency, true), maxConcurrency));
     if (limit.size() != maxConcurrency) {
-      LOG.warn("openai: {} already has a limit of {} requests in flight in this JVM; keeping it (asked for {})",
+      LOG.warn("{} already has a limit of {} requests in flight in this JVM; keeping it (asked for {})",
           baseUrl, limit.size(), maxConcurrency);
     }
     return limit.permits();

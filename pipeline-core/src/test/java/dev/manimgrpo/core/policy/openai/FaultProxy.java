@@ -104,7 +104,10 @@ public final class FaultProxy implements AutoCloseable {
     server.start();
   }
 
-  /** A proxy to the server whose API root is {@code upstreamBaseUrl} (…/v1). */
+  /**
+   * A proxy to the server whose API root is {@code upstreamBaseUrl} (…/v1 for the OpenAI API; a
+   * llama-server root for its native endpoints, which clients reach as the proxy's root).
+   */
   public static FaultProxy start(String upstreamBaseUrl) throws IOException {
     return new FaultProxy(URI.create(upstreamBaseUrl));
   }
@@ -198,8 +201,9 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private void forward(HttpExchange ex, byte[] body, Set<Integer> drop) throws IOException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + ex.getRequestURI().getPath()
-        .substring(ex.getRequestURI().getPath().indexOf("/v1") + 3)))
+    // The proxy's /v1 stands for the upstream root given; other paths (llama-server's /completion) pass as they are.
+    String path = ex.getRequestURI().getPath();
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + (path.startsWith("/v1/") ? path.substring(3) : path)))
         .timeout(Duration.ofSeconds(60))
         .header("Content-Type", "application/json")
         .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
