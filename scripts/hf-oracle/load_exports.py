@@ -1,10 +1,10 @@
 """Loads model folders that manim-grpo exported, with transformers, the way another tool would.
 
 Usage: load_exports.py OUT IN. IN holds request.json ({"models": [{"name": ..., "input_ids":
-[[...]]}]}) and one folder per name; OUT gets result.json with, per model, transformers' loading
-info (missing, unexpected and mismatched keys, errors), the dtype it loads as by default, its
-state dict's shapes, the ids its tokenizer gives a test string and the float32 logits of the
-input ids. Run by HfOracle.run (bwrap, no network, inside the oracle root).
+[[...]], "texts": [...] (optional)}]}) and one folder per name; OUT gets result.json with, per
+model, transformers' loading info (missing, unexpected and mismatched keys, errors), the dtype it
+loads as by default, its state dict's shapes, the ids its tokenizer gives a test string and each
+of the texts (no special tokens added) and the float32 logits of the input ids. Run by HfOracle.run (bwrap, no network, inside the oracle root).
 """
 import json
 import os
@@ -45,6 +45,7 @@ def main(argv):
             "auto_dtype": str(next(auto.parameters()).dtype).removeprefix("torch."),
             "state_dict_shapes": {k: list(v.shape) for k, v in model.state_dict().items()},
             "tokenizer_ids": tok("from manim import *", add_special_tokens=False)["input_ids"],
+            "texts_ids": [tok(t, add_special_tokens=False)["input_ids"] for t in m.get("texts", [])],
             "logits": logits.tolist(),
         })
     with open(os.path.join(out, "result.json"), "w", encoding="utf-8") as f:

@@ -26,6 +26,17 @@ public final class PolicyLoader {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyLoader.class);
   /** Class-path folder of the starter policy's checkpoint files. */
   public static final String STARTER_RESOURCE = "/dev/manimgrpo/policy/starter-policy/";
+  /**
+   * The location that names the bundled Hugging Face starter (a Qwen2 model folder): accepted
+   * wherever a Hugging Face model folder is ({@code policy.checkpoint}, {@code sft --base-model},
+   * {@code export-gguf --checkpoint}, ...).
+   */
+  public static final String BUNDLED_HF = dev.manimgrpo.core.config.PolicyConfig.BUNDLED_HF;
+  /** Class-path folder of the Hugging Face starter's files. */
+  public static final String HF_STARTER_RESOURCE = "/dev/manimgrpo/policy/starter-hf/";
+  /** The files of the Hugging Face starter; config.json last, as a folder with one is complete. */
+  static final List<String> HF_STARTER_FILES = List.of("model.safetensors", "tokenizer.json",
+      "tokenizer_config.json", "config.json");
 
   private final Configuration hadoop;
   private final CheckpointStore store;
@@ -67,8 +78,18 @@ public final class PolicyLoader {
     return PolicyLoader.class.getResource(STARTER_RESOURCE + CheckpointStore.MANIFEST) != null;
   }
 
-  /** A local path (made absolute) or a URI such as s3a://bucket/run. */
+  /**
+   * A local path (made absolute) or a URI such as s3a://bucket/run; {@value #BUNDLED_HF} is the
+   * bundled Hugging Face starter, unpacked into the user's cache on first use.
+   */
   public static URI toUri(String location) {
+    if (BUNDLED_HF.equals(location)) {
+      try {
+        return hfStarter().toUri();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot unpack the bundled Hugging Face starter: " + e.getMessage(), e);
+      }
+    }
     if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
       return URI.create(location);
     }
@@ -80,33 +101,58 @@ public final class PolicyLoader {
       throw new IOException("this build has no bundled starter policy (" + STARTER_RESOURCE + " is missing);"
           + " set policy.checkpoint to a checkpoint, or rebuild the trainer module");
     }
-    byte[] manifest = read(CheckpointStore.MANIFEST);
-    String key = java.util.HexFormat.of().formatHex(sha256(manifest)).substring(0, 16);
-    Path dir = cacheDir().resolve("starter-policy").resolve(key);
-    if (Files.isRegularFile(dir.resolve(CheckpointStore.MANIFEST))) {
+    return unpack(STARTER_RESOURCE, List.of(CheckpointStore.MODEL_CONFIG, CheckpointStore.TOKENIZER,
+        CheckpointStore.WEIGHTS, CheckpointStore.OPTIMIZER, CheckpointStore.TRAINER_STATE, CheckpointStore.MANIFEST),
+        "starter-policy");
+  }
+
+  /** The bundled Hugging Face starter's folder in the user's cache (unpacked on first use). */
+  public static Path hfStarter() throws IOException {
+    if (PolicyLoader.class.getResource(HF_STARTER_RESOURCE + "config.json") == null) {
+      throw new IOException("this build has no bundled Hugging Face starter (" + HF_STARTER_RESOURCE + " is missing);"
+          + " name a Hugging Face model folder instead, or rebuild the policy module");
+    }
+    return unpack(HF_STARTER_RESOURCE, HF_STARTER_FILES, "starter-hf");
+  }
+
+  /**
+   * Copies class-path files into {@code <cache>/<cacheName>/<key>}, the key a digest of their bytes,
+   * so a rebuilt jar never reads a stale copy; the last file is written last. Concurrent processes
+   * each write a temporary folder and the first rename wins.
+   */
+  private static synchronized Path unpack(String resource, List<String> files, String cacheName) throws IOException {
+    java.security.MessageDigest digest = sha256();
+    List<byte[]> contents = new java.util.ArrayList<>();
+    for (String name : files) {
+      byte[] b = read(resource, name);
+      digest.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      digest.update(b);
+      contents.add(b);
+    }
+    String key = java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+    Path dir = cacheDir().resolve(cacheName).resolve(key);
+    if (Files.isRegularFile(dir.resolve(files.get(files.size() - 1)))) {
       return dir;
     }
     Path tmp = Files.createDirectories(dir.getParent()).resolve(key + ".tmp-" + ProcessHandle.current().pid());
     Files.createDirectories(tmp);
-    for (String name : List.of(CheckpointStore.MODEL_CONFIG, CheckpointStore.TOKENIZER, CheckpointStore.WEIGHTS,
-        CheckpointStore.OPTIMIZER, CheckpointStore.TRAINER_STATE)) {
-      Files.write(tmp.resolve(name), read(name));
+    for (int k = 0; k < files.size(); k++) {
+      Files.write(tmp.resolve(files.get(k)), contents.get(k));
     }
-    Files.write(tmp.resolve(CheckpointStore.MANIFEST), manifest);
     try {
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
       // Another process unpacked it first: its copy is identical.
       deleteTree(tmp);
     }
-    LOG.info("starter policy unpacked to {}", dir);
+    LOG.info("{} unpacked to {}", cacheName, dir);
     return dir;
   }
 
-  private static byte[] read(String name) throws IOException {
-    try (InputStream in = PolicyLoader.class.getResourceAsStream(STARTER_RESOURCE + name)) {
+  private static byte[] read(String resource, String name) throws IOException {
+    try (InputStream in = PolicyLoader.class.getResourceAsStream(resource + name)) {
       if (in == null) {
-        throw new IOException("bundled starter policy is missing " + name);
+        throw new IOException("bundled " + resource + " is missing " + name);
       }
       return in.readAllBytes();
     }
@@ -119,9 +165,9 @@ public final class PolicyLoader {
     return base.resolve("manim-grpo");
   }
 
-  private static byte[] sha256(byte[] b) {
+  private static java.security.MessageDigest sha256() {
     try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+      return java.security.MessageDigest.getInstance("SHA-256");
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -67,6 +67,13 @@ public final class InputPaths {
         || s.charAt(2) == '/');
   }
 
+  /** A model location: as {@link #require}, or the name of the bundled Hugging Face starter. */
+  public static void model(String key, String location, String accepted) {
+    if (!PolicyConfig.BUNDLED_HF.equals(location)) {
+      require(key, location, accepted);
+    }
+  }
+
   /** {@code dataset.path}, when set. */
   public static void dataset(DatasetConfig d) {
     require("dataset.path", d.path(), "a ManimBench-format Parquet file or folder, local or s3a://bucket/key; "
@@ -76,8 +83,9 @@ public final class InputPaths {
   /** The policy's checkpoint (dl4j backend) or replayed shard (replay backend), under the key {@code prefix}. */
   public static void policy(String prefix, PolicyConfig p) {
     if (p.backend() == PolicyConfig.Backend.DL4J || p.backend() == PolicyConfig.Backend.LLAMA_CPP) {
-      require(prefix + ".checkpoint", p.checkpoint(), "a checkpoint or run folder written by manim-grpo-trainer, "
-          + "or a Hugging Face model folder, local or s3a://; empty for the bundled starter policy (dl4j)");
+      model(prefix + ".checkpoint", p.checkpoint(), "a checkpoint or run folder written by manim-grpo-trainer, "
+          + "or a Hugging Face model folder, local or s3a://; empty for the bundled starter policy (dl4j); "
+          + PolicyConfig.BUNDLED_HF + " for the bundled Hugging Face starter");
     } else if (p.backend() == PolicyConfig.Backend.REPLAY) {
       require(prefix + ".replay-shard", p.replayShard(), "a rollout shard's (run, step) folder, e.g. "
           + "outputs/rollouts/run_id=r1/step=0");

@@ -48,6 +48,12 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
     this(Backend.DL4J, checkpoint, sampling, OpenAiConfig.defaults(), TrainerConfig.Engine.ND4J, "");
   }
 
+  /**
+   * The checkpoint name of the bundled Hugging Face starter (a small Qwen2 model the project
+   * trains), accepted wherever a Hugging Face model folder is.
+   */
+  public static final String BUNDLED_HF = "bundled-hf";
+
   /** Whether the bundled starter policy is used. */
   public boolean bundled() {
     return checkpoint.isEmpty();

@@ -31,17 +31,45 @@ public final class SyntheticCheckpoint {
     if (vocab < 258) {
       throw new IllegalArgumentException("vocab must hold the 256 bytes, bos and eos (258), got " + vocab);
     }
+    return qwen2Config(hidden, layers, heads, kvHeads, intermediate, vocab, context, BOS, EOS);
+  }
+
+  /** The same with the tokenizer's own bos and eos ids. */
+  public static String qwen2Config(int hidden, int layers, int heads, int kvHeads, int intermediate, int vocab,
+      int context, int bos, int eos) {
     return String.format(Locale.ROOT, """
         {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "hidden_act": "silu",
          "hidden_size": %d, "intermediate_size": %d, "max_position_embeddings": %d,
          "num_attention_heads": %d, "num_hidden_layers": %d, "num_key_value_heads": %d,
          "rms_norm_eps": 1e-06, "rope_theta": 1000000.0, "tie_word_embeddings": true,
          "bos_token_id": %d, "eos_token_id": %d, "torch_dtype": "float32", "vocab_size": %d}
-        """, hidden, intermediate, context, heads, layers, kvHeads, BOS, EOS, vocab);
+        """, hidden, intermediate, context, heads, layers, kvHeads, bos, eos, vocab);
   }
 
   /** Writes the checkpoint of {@code configJson} with weights drawn from {@code seed}; returns the folder. */
   public static Path write(Path folder, String configJson, long seed, double weightScale) throws IOException {
+    writeWeights(folder, configJson, seed, weightScale);
+    Files.writeString(folder.resolve(HfTokenizer.FILE), byteTokenizer().toString());
+    Files.writeString(folder.resolve(HfTokenizer.CONFIG_FILE),
+        JSON.createObjectNode().put("bos_token", "<|bos|>").put("eos_token", "<|eos|>").toString());
+    // config.json last: a folder that has one is complete
+    Files.writeString(folder.resolve(HfModelConfig.FILE), configJson);
+    return folder;
+  }
+
+  /**
+   * The same with a learned tokenizer (whose bos and eos ids {@code configJson} must name): a new
+   * model for the project to train ({@code manim-grpo-trainer init-hf}).
+   */
+  public static Path write(Path folder, String configJson, long seed, double weightScale, HfTokenizerWriter tokenizer,
+      int modelMaxLength) throws IOException {
+    writeWeights(folder, configJson, seed, weightScale);
+    tokenizer.write(folder, modelMaxLength);
+    Files.writeString(folder.resolve(HfModelConfig.FILE), configJson);
+    return folder;
+  }
+
+  private static void writeWeights(Path folder, String configJson, long seed, double weightScale) throws IOException {
     Files.createDirectories(folder);
     HfModelConfig c = HfModelConfig.parse(configJson, folder + "/" + HfModelConfig.FILE);
     Random r = new Random(seed);
@@ -59,12 +87,6 @@ public final class SyntheticCheckpoint {
       w.f32(name, Nd4j.create(v, shape, 'c'));
     });
     w.write(folder.resolve(SafetensorsCheckpoint.SINGLE_FILE));
-    Files.writeString(folder.resolve(HfTokenizer.FILE), byteTokenizer().toString());
-    Files.writeString(folder.resolve(HfTokenizer.CONFIG_FILE),
-        JSON.createObjectNode().put("bos_token", "<|bos|>").put("eos_token", "<|eos|>").toString());
-    // config.json last: a folder that has one is complete
-    Files.writeString(folder.resolve(HfModelConfig.FILE), configJson);
-    return folder;
   }
 
   private static ObjectNode byteTokenizer() {

@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Learns BPE merges from a corpus.
  *
- * <p>The corpus is cut into pieces by {@link PythonPreTokenizer}; equal pieces are counted once
+ * <p>The corpus is cut into pieces by {@link PythonPreTokenizer} (or the rules given); equal pieces are counted once
  * with their frequency. Each step merges the most frequent adjacent pair (counted with piece
  * frequency); ties go to the smaller left id, then the smaller right id, so the result depends only
  * on the corpus and the options. Pair counts are kept up to date incrementally: a step only
@@ -57,10 +58,18 @@ public final class BpeTrainer {
 
   /** The merges alone, in the order learned. */
   public List<Merge> learnMerges(Collection<String> texts) {
+    return learnMerges(texts, PythonPreTokenizer::split);
+  }
+
+  /**
+   * The merges learned within the pieces {@code preTokenizer} cuts each text into (a Hugging Face
+   * tokenizer's split rules, for one written as {@code tokenizer.json}).
+   */
+  public List<Merge> learnMerges(Collection<String> texts, Function<String, List<String>> preTokenizer) {
     // Sorted so that piece indices (and thus everything after) do not depend on hash order.
     Map<String, Long> pieceCounts = new TreeMap<>();
     for (String t : texts) {
-      for (String p : PythonPreTokenizer.split(t)) {
+      for (String p : preTokenizer.apply(t)) {
         pieceCounts.merge(p, 1L, Long::sum);
       }
     }

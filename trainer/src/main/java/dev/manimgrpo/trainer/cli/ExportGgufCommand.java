@@ -34,7 +34,8 @@ public final class ExportGgufCommand implements Callable<Integer> {
   @Mixin DryRun dryRun;
 
   @Option(names = "--checkpoint", required = true, paramLabel = "HF_DIR",
-      description = "Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer.json), local or s3a://.")
+      description = "Hugging Face checkpoint folder (config.json, *.safetensors, tokenizer.json), local or s3a://;"
+          + " bundled-hf: the bundled Hugging Face starter.")
   String checkpoint;
 
   @Option(names = "--out", required = true, paramLabel = "FILE.gguf", description = "GGUF file to (re)write.")
@@ -47,7 +48,7 @@ public final class ExportGgufCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = options.load();
-    InputPaths.require("--checkpoint", checkpoint, "a Hugging Face checkpoint folder, local or s3a://");
+    InputPaths.model("--checkpoint", checkpoint, "a Hugging Face checkpoint folder, local or s3a://, or bundled-hf");
     TensorType matrices = switch (type.toLowerCase(Locale.ROOT)) {
       case "f32" -> TensorType.F32;
       case "f16" -> TensorType.F16;
@@ -56,9 +57,9 @@ public final class ExportGgufCommand implements Callable<Integer> {
     if (dryRun.requested()) {
       return dryRun.report(DryRun.facts("checkpoint", checkpoint, "output", out, "type", matrices));
     }
-    ModelFolder folder = checkpoint.startsWith("s3a://")
-        ? new HadoopModelFolder(URI.create(checkpoint), Hadoop.of(config))
-        : ModelFolder.local(Path.of(checkpoint));
+    URI location = dev.manimgrpo.policy.PolicyLoader.toUri(checkpoint);
+    ModelFolder folder = "file".equals(location.getScheme()) ? ModelFolder.local(Path.of(location))
+        : new HadoopModelFolder(location, Hadoop.of(config));
     Path absolute = out.toAbsolutePath();
     if (absolute.getParent() != null) {
       Files.createDirectories(absolute.getParent());

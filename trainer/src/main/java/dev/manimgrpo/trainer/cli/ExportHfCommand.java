@@ -45,7 +45,8 @@ public final class ExportHfCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--checkpoint", required = true, paramLabel = "HF_DIR",
-      description = "Hugging Face model folder (config.json, *.safetensors), local or s3a://.")
+      description = "Hugging Face model folder (config.json, *.safetensors), local or s3a://; bundled-hf: the "
+          + "bundled Hugging Face starter.")
   String checkpoint;
 
   @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -64,8 +65,8 @@ public final class ExportHfCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineConfig config = options.load();
-    InputPaths.require("--checkpoint", checkpoint, "a Hugging Face model folder (config.json, *.safetensors), local"
-        + " or s3a://");
+    InputPaths.model("--checkpoint", checkpoint, "a Hugging Face model folder (config.json, *.safetensors), local"
+        + " or s3a://, or bundled-hf");
     long maxShard = ShardPlan.parseSize(maxShardSize);
     Optional<SafetensorsDtype> chosen = dtype == null ? Optional.empty() : Optional.of(parseDtype(dtype));
     if (dryRun.requested()) {
@@ -109,9 +110,7 @@ public final class ExportHfCommand implements Callable<Integer> {
   }
 
   private static ModelFolder folder(String location, Configuration hadoop) throws IOException {
-    if (location.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*") && !location.startsWith("file:")) {
-      return new HadoopModelFolder(URI.create(location), hadoop);
-    }
-    return ModelFolder.local(location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location));
+    URI uri = location.startsWith("file:") ? URI.create(location) : dev.manimgrpo.policy.PolicyLoader.toUri(location);
+    return "file".equals(uri.getScheme()) ? ModelFolder.local(Path.of(uri)) : new HadoopModelFolder(uri, hadoop);
   }
 }

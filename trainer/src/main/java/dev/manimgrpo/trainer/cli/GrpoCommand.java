@@ -41,7 +41,8 @@ public final class GrpoCommand implements Callable<Integer> {
   String runDir;
 
   @Option(names = "--reference", paramLabel = "DIR", description = "The frozen policy of the KL penalty: a checkpoint"
-      + " or run directory, or 'bundled' for the starter (default: the starting policy, policy.checkpoint). A GRPO"
+      + " or run directory, or 'bundled' for the starter, bundled-hf for the Hugging Face starter (default: the starting"
+      + " policy, policy.checkpoint). A GRPO"
       + " loop passes the policy it began with.")
   String reference;
 
@@ -59,7 +60,8 @@ public final class GrpoCommand implements Callable<Integer> {
         + "outputs/rollouts/run_id=R/step=S, local or s3a://");
     InputPaths.policy("policy", config.policy());
     if (reference != null && !"bundled".equals(reference)) {
-      InputPaths.require("--reference", reference, "a checkpoint or run folder written by manim-grpo-trainer, local or s3a://" + ", or 'bundled'");
+      InputPaths.model("--reference", reference, "a checkpoint or run folder written by manim-grpo-trainer, or a Hugging"
+          + " Face model or adapter folder, local or s3a://; or 'bundled' for the starter, bundled-hf for the Hugging Face one");
     }
     if (dryRun.requested()) {
       return dryRun.report(DryRun.facts("shard", shard, "policy", RunFacts.describe(config.policy()), "reference",

@@ -8,7 +8,11 @@ import dev.manimgrpo.core.config.DatasetConfig;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.trainer.data.SftDataset;
 import dev.manimgrpo.trainer.eval.RenderSuccessRate;
+import dev.manimgrpo.policy.HfPolicyClient;
 import dev.manimgrpo.policy.Policy;
+import dev.manimgrpo.policy.checkpoint.CheckpointStore;
+import dev.manimgrpo.policy.hf.HadoopModelFolder;
+import dev.manimgrpo.trainer.train.HfGrpoTrainer;
 import dev.manimgrpo.policy.PolicyLoader;
 import dev.manimgrpo.policy.PolicySampler;
 import java.util.concurrent.Callable;
@@ -18,7 +22,9 @@ import picocli.CommandLine.Option;
 
 /** The policy's render success rate on a split. */
 @Command(name = "rsr", mixinStandardHelpOptions = true, showDefaultValues = true,
-    header = "Render Success Rate of a policy on a dataset split (sample, extract code, render in the sandbox).")
+    header = "Render Success Rate of a policy on a dataset split (sample, extract code, render in the sandbox).",
+    description = "%nThe policy is policy.checkpoint: the project's own (empty: the bundled starter), or a Hugging "
+        + "Face model, PEFT adapter or run folder of one (bundled-hf: the bundled Hugging Face starter).%n")
 public final class RenderSuccessCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
@@ -43,7 +49,17 @@ public final class RenderSuccessCommand implements Callable<Integer> {
     var hadoop = Hadoop.of(config);
     DatasetConfig d = config.dataset();
     SftDataset data = SftDataset.load(new DatasetConfig(d.path(), d.promptColumn(), split), hadoop);
-    Policy policy = new PolicyLoader(hadoop).load(config.policy().checkpoint());
+    String checkpoint = config.policy().checkpoint();
+    if (!checkpoint.isEmpty() && HfGrpoTrainer.isHfPolicy(checkpoint, hadoop)) {
+      // A Hugging Face model, adapter or run folder of one samples through its own client.
+      java.net.URI uri = PolicyLoader.toUri(checkpoint);
+      uri = new CheckpointStore(hadoop).latest(uri).orElse(uri);
+      try (HfPolicyClient client = HfPolicyClient.load(new HadoopModelFolder(uri, hadoop))) {
+        new RenderSuccessRate(config, System.out).run(client, data, n, config.policy().sampling());
+      }
+      return 0;
+    }
+    Policy policy = new PolicyLoader(hadoop).load(checkpoint);
     new RenderSuccessRate(config, System.out).run(policy, data, n,
         PolicySampler.params(config));
     return 0;

@@ -34,7 +34,7 @@ public final class SftCommand implements Callable<Integer> {
   @Option(names = "--base-model", paramLabel = "DIR", description = "Fine-tune this Hugging Face model folder "
       + "(Llama, Qwen2/2.5, Qwen3; local or s3a://) instead of the project's own model: LoRA or full as "
       + "trainer.hf.method says; overrides trainer.hf.base-model. Checkpoints are PEFT adapter (LoRA) or Hugging "
-      + "Face model (full) folders that policy.checkpoint can name.")
+      + "Face model (full) folders that policy.checkpoint can name. bundled-hf: the bundled Hugging Face starter.")
   String baseModel;
 
   @Option(names = "--no-progress", description = "No progress bar (one log line per 5%% instead).")

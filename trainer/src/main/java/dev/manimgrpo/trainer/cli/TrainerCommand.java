@@ -15,6 +15,7 @@ import picocli.CommandLine.HelpCommand;
         + "the pipeline's YAML/JSON (--config) plus --conf key=value overrides, keys trainer.* and policy.*.%n",
     subcommands = {
         SftCommand.class,
+        InitHfCommand.class,
         GrpoCommand.class,
         SampleCommand.class,
         RenderSuccessCommand.class,

@@ -27,8 +27,7 @@ public record GgufVocabulary(List<String> tokens, int[] tokenTypes, List<String>
   static final String LLAMA3_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
       + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
   /** Qwen2's (Qwen3 has the same): single digits. */
-  static final String QWEN2_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
-      + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+  static final String QWEN2_SPLIT = dev.manimgrpo.policy.hf.HfTokenizerWriter.QWEN2_SPLIT;
 
   /**
    * Reads a parsed {@code tokenizer.json}.
