@@ -68,9 +68,9 @@ class LlamaCppPolicyClientTest {
           compared++;
         }
       }
-      System.out.printf("llama-cpp backend: %d of %d rollouts with every log-prob; max |server - Java| %.3g%n",
-          compared, group.size(), worst);
-      assertThat(compared).as("rollouts whose every token has a log-prob").isPositive();
+      System.out.printf("llama-cpp backend: %d of %d rollouts with log-probs (NaN where the server gave none);"
+          + " max |server - Java| %.3g%n", compared, group.size(), worst);
+      assertThat(compared).as("rollouts with the server's log-probs").isPositive();
       assertThat(worst).isLessThan(1e-3);
       // The same seeds give the same rollouts.
       List<Generation> again = client.generate(GroupRequest.wholeGroup("p1", "Draw a blue circle.", 0,
