@@ -38,6 +38,9 @@ public final class PolicyLoader {
   static final List<String> HF_STARTER_FILES = List.of("model.safetensors", "tokenizer.json",
       "tokenizer_config.json", "config.json");
 
+  /** Where each bundled resource folder was unpacked in this JVM. */
+  private static final java.util.Map<String, Path> UNPACKED = new java.util.HashMap<>();
+
   private final Configuration hadoop;
   private final CheckpointStore store;
 
@@ -121,6 +124,10 @@ public final class PolicyLoader {
    * each write a temporary folder and the first rename wins.
    */
   private static synchronized Path unpack(String resource, List<String> files, String cacheName) throws IOException {
+    Path known = UNPACKED.get(resource);
+    if (known != null && Files.isRegularFile(known.resolve(files.get(files.size() - 1)))) {
+      return known; // the class path does not change while the JVM runs: no need to read and digest it again
+    }
     java.security.MessageDigest digest = sha256();
     List<byte[]> contents = new java.util.ArrayList<>();
     for (String name : files) {
@@ -130,8 +137,9 @@ public final class PolicyLoader {
       contents.add(b);
     }
     String key = java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 16);
-    Path dir = cacheDir().resolve(cacheName).resolve(key);
+    Path dir = dev.manimgrpo.core.config.CacheConfig.userCacheDir().resolve(cacheName).resolve(key);
     if (Files.isRegularFile(dir.resolve(files.get(files.size() - 1)))) {
+      UNPACKED.put(resource, dir);
       return dir;
     }
     Path tmp = Files.createDirectories(dir.getParent()).resolve(key + ".tmp-" + ProcessHandle.current().pid());
@@ -146,6 +154,7 @@ public final class PolicyLoader {
       deleteTree(tmp);
     }
     LOG.info("{} unpacked to {}", cacheName, dir);
+    UNPACKED.put(resource, dir);
     return dir;
   }
 
@@ -156,13 +165,6 @@ public final class PolicyLoader {
       }
       return in.readAllBytes();
     }
-  }
-
-  /** {@code ${XDG_CACHE_HOME:-~/.cache}/manim-grpo}. */
-  static Path cacheDir() {
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-    return base.resolve("manim-grpo");
   }
 
   private static java.security.MessageDigest sha256() {
