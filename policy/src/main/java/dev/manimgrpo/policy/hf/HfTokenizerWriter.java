@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Learns a byte-level BPE tokenizer from text and writes it as the {@code tokenizers} library
@@ -60,8 +60,7 @@ public final class HfTokenizerWriter {
     }
     // Trainer ids: 256 + k is merge k; several can spell one string.
     List<String> spelled = new ArrayList<>(byId);
-    Map<String, Boolean> seen = new LinkedHashMap<>();
-    byId.forEach(t -> seen.put(t, true));
+    Set<String> seen = new HashSet<>(byId);
     List<String> merges = new ArrayList<>();
     for (Merge m : learned) {
       String left = spelled.get(m.left());
@@ -69,7 +68,7 @@ public final class HfTokenizerWriter {
       String joined = left + right;
       spelled.add(joined);
       merges.add(left + " " + right);
-      if (seen.putIfAbsent(joined, true) == null) {
+      if (seen.add(joined)) {
         byId.add(joined);
       }
     }
