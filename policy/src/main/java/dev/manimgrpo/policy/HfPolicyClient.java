@@ -86,7 +86,7 @@ public final class HfPolicyClient implements PolicyClient {
       throw new IllegalArgumentException(folder.location() + ": adapter_config.json names no base_model_name_or_path;"
           + " set it to the base model's folder");
     }
-    ModelFolder base = folder.at(adapter.baseModel());
+    ModelFolder base = PolicyLoader.adapterBase(folder, adapter.baseModel());
     HfCausalLm lm = HfCausalLm.of(adapter.merge(HfCausalLm.load(base).weights()));
     HfPromptFormat format = HfPromptFormat.load(folder.exists(HfTokenizer.FILE) ? folder : base);
     return new HfPolicyClient(lm, format, folder.location());

@@ -119,6 +119,30 @@ public final class PolicyLoader {
   }
 
   /**
+   * The base model an adapter in {@code adapterFolder} names. An adapter trained over the bundled
+   * Hugging Face starter names the folder it was unpacked to on the training host
+   * ({@code .../starter-hf/<digest>}); where that path does not exist (another host, another home
+   * folder) and the digest is this build's, it is this host's copy. {@value #BUNDLED_HF} names it too.
+   */
+  public static dev.manimgrpo.policy.hf.ModelFolder adapterBase(dev.manimgrpo.policy.hf.ModelFolder adapterFolder,
+      String baseModel) throws IOException {
+    if (BUNDLED_HF.equals(baseModel)) {
+      return dev.manimgrpo.policy.hf.ModelFolder.local(hfStarter());
+    }
+    dev.manimgrpo.policy.hf.ModelFolder named = adapterFolder.at(baseModel);
+    if (!named.exists("config.json")) {
+      String[] parts = baseModel.replace('\\', '/').split("/");
+      if (parts.length >= 2 && "starter-hf".equals(parts[parts.length - 2])) {
+        Path here = hfStarter();
+        if (here.getFileName().toString().equals(parts[parts.length - 1])) {
+          return dev.manimgrpo.policy.hf.ModelFolder.local(here);
+        }
+      }
+    }
+    return named;
+  }
+
+  /**
    * Copies class-path files into {@code <cache>/<cacheName>/<key>}, the key a digest of their bytes,
    * so a rebuilt jar never reads a stale copy; the last file is written last. Concurrent processes
    * each write a temporary folder and the first rename wins.

@@ -49,6 +49,21 @@ class BundledHfStarterTest {
   }
 
   @Test
+  void anAdapterTrainedOverTheStarterOnAnotherHostFindsThisHostsCopy(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path here = PolicyLoader.hfStarter();
+    ModelFolder adapter = ModelFolder.local(dir);
+    String elsewhere = "/home/spark/.cache/manim-grpo/starter-hf/" + here.getFileName();
+    assertThat(PolicyLoader.adapterBase(adapter, elsewhere).location()).isEqualTo(here.toString());
+    assertThat(PolicyLoader.adapterBase(adapter, PolicyConfig.BUNDLED_HF).location()).isEqualTo(here.toString());
+    // Another build's starter is another model: it stays what the adapter names (and fails to load there).
+    String otherBuild = "/home/spark/.cache/manim-grpo/starter-hf/0123456789abcdef";
+    assertThat(PolicyLoader.adapterBase(adapter, otherBuild).location()).isEqualTo(otherBuild);
+    // A base that exists is taken as named.
+    assertThat(PolicyLoader.adapterBase(adapter, here.toString()).location()).isEqualTo(here.toString());
+  }
+
+  @Test
   void itSamplesInProcessAndGreedilyWritesATrainingProgram() throws Exception {
     ManimBenchSample train = BundledSampleSet.load().stream()
         .filter(s -> s.split() == ManimBenchSample.Split.train).findFirst().orElseThrow();

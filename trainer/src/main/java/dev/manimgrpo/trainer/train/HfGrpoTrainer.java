@@ -212,7 +212,8 @@ public final class HfGrpoTrainer {
     }
     if (PeftAdapterReader.isAdapter(folder)) {
       LoraAdapter adapter = PeftAdapterReader.read(folder);
-      if (!PolicyLoader.toUri(HfTrainee.location(folder.at(adapter.baseModel()))).equals(PolicyLoader.toUri(base))) {
+      if (!PolicyLoader.toUri(HfTrainee.location(PolicyLoader.adapterBase(folder, adapter.baseModel())))
+          .equals(PolicyLoader.toUri(base))) {
         throw new IllegalArgumentException("the KL reference " + folderUri + " adapts " + adapter.baseModel()
             + ", not the trained base " + base + ": GRPO needs both over the same base model");
       }

@@ -105,7 +105,7 @@ final class HfTrainee {
       ModelFolder folder = new HadoopModelFolder(folderUri, hadoop);
       if (PeftAdapterReader.isAdapter(folder)) {
         LoraAdapter adapter = PeftAdapterReader.read(folder);
-        ModelFolder baseFolder = folder.at(adapter.baseModel());
+        ModelFolder baseFolder = PolicyLoader.adapterBase(folder, adapter.baseModel());
         HfTrainee t = new HfTrainee(config, baseFolder, HfCausalLm.load(baseFolder).weights(),
             HfPromptFormat.load(baseFolder), adapter, null, 0);
         console.printf(Locale.ROOT, "%s: new run in %s from the adapter %s over %s: %s%n", kind, runDir, folderUri,
