@@ -119,6 +119,16 @@ public final class PolicyLoader {
   }
 
   /**
+   * The model folder a policy location names: the location itself (a Hugging Face model or adapter
+   * folder, {@value #BUNDLED_HF}), or for a trainer run folder its newest checkpoint.
+   */
+  public static dev.manimgrpo.policy.hf.HadoopModelFolder modelFolder(String location, Configuration hadoop)
+      throws IOException {
+    URI uri = toUri(location);
+    return new dev.manimgrpo.policy.hf.HadoopModelFolder(new CheckpointStore(hadoop).latest(uri).orElse(uri), hadoop);
+  }
+
+  /**
    * The base model an adapter in {@code adapterFolder} names. An adapter trained over the bundled
    * Hugging Face starter names the folder it was unpacked to on the training host
    * ({@code .../starter-hf/<digest>}); where that path does not exist (another host, another home

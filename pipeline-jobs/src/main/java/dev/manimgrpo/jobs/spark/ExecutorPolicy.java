@@ -8,7 +8,6 @@ import dev.manimgrpo.policy.Dl4jPolicyClient;
 import dev.manimgrpo.policy.HfPolicyClient;
 import dev.manimgrpo.policy.Policy;
 import dev.manimgrpo.policy.PolicyLoader;
-import dev.manimgrpo.policy.hf.HadoopModelFolder;
 import dev.manimgrpo.policy.hf.ModelFolder;
 import dev.manimgrpo.policy.model.LanguageModel;
 import java.io.IOException;
@@ -72,11 +71,8 @@ public final class ExecutorPolicy {
     }
     if (p.backend() == PolicyConfig.Backend.LLAMA_CPP) {
       try {
-        java.net.URI location = PolicyLoader.toUri(p.checkpoint());
-        location = new dev.manimgrpo.policy.checkpoint.CheckpointStore(hadoopConf(config)).latest(location)
-            .orElse(location);
-        return dev.manimgrpo.policy.LlamaCppPolicyClient.load(new HadoopModelFolder(location, hadoopConf(config)),
-            p.openai());
+        return dev.manimgrpo.policy.LlamaCppPolicyClient.load(PolicyLoader.modelFolder(p.checkpoint(),
+            hadoopConf(config)), p.openai());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read the tokenizer of " + p.checkpoint() + ": " + e.getMessage(), e);
       }
@@ -90,9 +86,7 @@ public final class ExecutorPolicy {
       if (!p.bundled()) {
         // A Hugging Face checkpoint (config.json and safetensors, or a PEFT adapter of one) samples
         // in-process too; a trainer run folder stands for its newest checkpoint.
-        java.net.URI location = PolicyLoader.toUri(p.checkpoint());
-        location = new dev.manimgrpo.policy.checkpoint.CheckpointStore(hadoopConf(config)).latest(location).orElse(location);
-        ModelFolder folder = new HadoopModelFolder(location, hadoopConf(config));
+        ModelFolder folder = PolicyLoader.modelFolder(p.checkpoint(), hadoopConf(config));
         if (HfPolicyClient.isHfModel(folder)) {
           return HfPolicyClient.load(folder);
         }

@@ -90,15 +90,7 @@ public final class HfCausalLm {
       float[] row = all.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
           org.nd4j.linalg.indexing.NDArrayIndex.point(prompt.length - 1 + j),
           org.nd4j.linalg.indexing.NDArrayIndex.all()).toFloatVector();
-      double max = Double.NEGATIVE_INFINITY;
-      for (float v : row) {
-        max = Math.max(max, v);
-      }
-      double sum = 0;
-      for (float v : row) {
-        sum += Math.exp(v - max);
-      }
-      out[j] = row[continuation[j]] - max - Math.log(sum);
+      out[j] = dev.manimgrpo.policy.sampling.LogitFilter.logSoftmax(row)[continuation[j]];
     }
     return out;
   }

@@ -10,8 +10,6 @@ import dev.manimgrpo.trainer.data.SftDataset;
 import dev.manimgrpo.trainer.eval.RenderSuccessRate;
 import dev.manimgrpo.policy.HfPolicyClient;
 import dev.manimgrpo.policy.Policy;
-import dev.manimgrpo.policy.checkpoint.CheckpointStore;
-import dev.manimgrpo.policy.hf.HadoopModelFolder;
 import dev.manimgrpo.trainer.train.HfGrpoTrainer;
 import dev.manimgrpo.policy.PolicyLoader;
 import dev.manimgrpo.policy.PolicySampler;
@@ -52,9 +50,7 @@ public final class RenderSuccessCommand implements Callable<Integer> {
     String checkpoint = config.policy().checkpoint();
     if (!checkpoint.isEmpty() && HfGrpoTrainer.isHfPolicy(checkpoint, hadoop)) {
       // A Hugging Face model, adapter or run folder of one samples through its own client.
-      java.net.URI uri = PolicyLoader.toUri(checkpoint);
-      uri = new CheckpointStore(hadoop).latest(uri).orElse(uri);
-      try (HfPolicyClient client = HfPolicyClient.load(new HadoopModelFolder(uri, hadoop))) {
+      try (HfPolicyClient client = HfPolicyClient.load(PolicyLoader.modelFolder(checkpoint, hadoop))) {
         new RenderSuccessRate(config, System.out).run(client, data, n, config.policy().sampling());
       }
       return 0;

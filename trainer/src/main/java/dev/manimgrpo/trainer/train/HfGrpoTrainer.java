@@ -78,9 +78,7 @@ public final class HfGrpoTrainer {
    * trainer whose newest checkpoint is one of them.
    */
   public static boolean isHfPolicy(String location, Configuration hadoop) throws IOException {
-    URI uri = PolicyLoader.toUri(location);
-    URI folder = new CheckpointStore(hadoop).latest(uri).orElse(uri);
-    return dev.manimgrpo.policy.HfPolicyClient.isHfModel(new HadoopModelFolder(folder, hadoop));
+    return dev.manimgrpo.policy.HfPolicyClient.isHfModel(PolicyLoader.modelFolder(location, hadoop));
   }
 
   /** Per-token log-probs of a batch under the frozen reference. */
