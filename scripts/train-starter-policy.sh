@@ -21,4 +21,4 @@ bin/manim-grpo-trainer export-policy --from "$RUN" --to "$DEST"
 echo "[starter] rebuilding the policy module and the trainer with the new starter policy"
 mvn -q -B package -DskipTests -pl policy,trainer
 echo "[starter] render success rate on the test split (default sampling, policy.sampling.*)"
-bin/manim-grpo-trainer rsr --split test
+bin/manim-grpo-trainer rsr --split test --conf policy.checkpoint=bundled-own

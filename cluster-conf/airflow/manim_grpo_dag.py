@@ -50,7 +50,7 @@ TRAINER = HOME + "/bin/manim-grpo-trainer"
 # Jinja expressions (rendered when a task runs); `sh` quotes a value for bash.
 RUN = "(params.run_id or 'grpo-' ~ ds_nodash)"
 RUN_DIR = "(params.output ~ '/grpo-runs/' ~ " + RUN + ")"
-START_OR_BUNDLED = "(params.start_checkpoint or 'bundled')"
+START_OR_BUNDLED = "(params.start_checkpoint or 'bundled-hf')"
 
 
 def q(expr):
@@ -122,7 +122,7 @@ with DAG(
         "prompts": Param(8, type="integer", minimum=0, description="Prompts per step (0 = all of the selection)."),
         "dataset": Param("", type="string", description="ManimBench Parquet (local or s3a://); empty: bundled set."),
         "output": Param("outputs", type="string", description="Output folder (local or s3a://): runs, eval, renders."),
-        "start_checkpoint": Param("", type="string", description="Starting policy checkpoint; empty: the bundled starter."),
+        "start_checkpoint": Param("", type="string", description="Starting policy checkpoint; empty: the bundled starter (bundled-hf)."),
         "master": Param("yarn", type="string", description="Spark master: spark://host:7077, yarn or k8s://https://..."),
         "eval_every": Param(2, type="integer", minimum=1, description="Evaluate after every N-th step (and the last)."),
         "eval_split": Param("test", type="string", enum=["train", "test", "all"], description="Split evaluated."),

@@ -95,7 +95,7 @@ class StandaloneClusterIT {
     boolean executorSampled = false;
     try (Stream<Path> s = Files.walk(dir.resolve("state").resolve("work"))) {
       for (Path p : s.filter(p -> p.getFileName().toString().equals("stderr")).toList()) {
-        executorSampled |= Files.readString(p).contains("policy client ready: dl4j:bundled");
+        executorSampled |= Files.readString(p).contains("policy client ready: hf:bundled-hf:");
       }
     }
     assertThat(executorSampled).as("an executor loaded the policy").isTrue();

@@ -78,8 +78,13 @@ public final class HfPolicyClient implements PolicyClient {
    * into the weights; the tokenizer comes from the adapter folder when it has one, else the base.
    */
   public static HfPolicyClient load(ModelFolder folder) throws IOException {
+    return load(folder, folder.location());
+  }
+
+  /** As {@link #load(ModelFolder)}, the policy id naming it {@code source}. */
+  public static HfPolicyClient load(ModelFolder folder, String source) throws IOException {
     if (!PeftAdapterReader.isAdapter(folder)) {
-      return new HfPolicyClient(HfCausalLm.load(folder), HfPromptFormat.load(folder), folder.location());
+      return new HfPolicyClient(HfCausalLm.load(folder), HfPromptFormat.load(folder), source);
     }
     LoraAdapter adapter = PeftAdapterReader.read(folder);
     if (adapter.baseModel().isBlank()) {
@@ -89,7 +94,7 @@ public final class HfPolicyClient implements PolicyClient {
     ModelFolder base = PolicyLoader.adapterBase(folder, adapter.baseModel());
     HfCausalLm lm = HfCausalLm.of(adapter.merge(HfCausalLm.load(base).weights()));
     HfPromptFormat format = HfPromptFormat.load(folder.exists(HfTokenizer.FILE) ? folder : base);
-    return new HfPolicyClient(lm, format, folder.location());
+    return new HfPolicyClient(lm, format, source);
   }
 
   @Override

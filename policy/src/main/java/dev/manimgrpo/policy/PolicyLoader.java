@@ -32,6 +32,8 @@ public final class PolicyLoader {
    * {@code export-gguf --checkpoint}, ...).
    */
   public static final String BUNDLED_HF = dev.manimgrpo.core.config.PolicyConfig.BUNDLED_HF;
+  /** The location that names the project's own bundled starter (a checkpoint of its own transformer). */
+  public static final String BUNDLED_OWN = dev.manimgrpo.core.config.PolicyConfig.BUNDLED_OWN;
   /** Class-path folder of the Hugging Face starter's files. */
   public static final String HF_STARTER_RESOURCE = "/dev/manimgrpo/policy/starter-hf/";
   /** The files of the Hugging Face starter; config.json last, as a folder with one is complete. */
@@ -50,12 +52,18 @@ public final class PolicyLoader {
   }
 
   /**
-   * The policy {@code location} names: empty = the bundled starter; a checkpoint directory (with
-   * manifest.json); or a run directory, whose newest complete checkpoint is used.
+   * The project's own policy {@code location} names: {@value #BUNDLED_OWN} (or empty) = its bundled
+   * starter; a checkpoint directory (with manifest.json); or a run directory, whose newest complete
+   * checkpoint is used. Hugging Face locations ({@value #BUNDLED_HF}, model and adapter folders) are
+   * {@link HfPolicyClient}'s.
    */
   public Policy load(String location) throws IOException {
-    if (location == null || location.isBlank()) {
+    if (location == null || location.isBlank() || BUNDLED_OWN.equals(location)) {
       return starter();
+    }
+    if (BUNDLED_HF.equals(location)) {
+      throw new IOException(BUNDLED_HF + " is a Hugging Face model, not a checkpoint of the project's own policy;"
+          + " load it with HfPolicyClient, or name " + BUNDLED_OWN + " for the own starter");
     }
     URI uri = toUri(location);
     org.apache.hadoop.fs.Path manifest = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(uri),
@@ -65,7 +73,7 @@ public final class PolicyLoader {
     } else {
       URI latest = store.latest(uri).orElseThrow(() -> new IOException("no checkpoint at " + location
           + ": expected a checkpoint directory (with manifest.json) or a run directory holding step-NNNNNN checkpoints;"
-          + " train one with `manim-grpo-trainer sft`, or leave policy.checkpoint empty for the bundled starter policy"));
+          + " train one with `manim-grpo-trainer sft`, or name " + BUNDLED_OWN + " for the own bundled starter policy"));
       return Policy.of(store.load(latest), latest.toString());
     }
   }
@@ -82,15 +90,15 @@ public final class PolicyLoader {
   }
 
   /**
-   * A local path (made absolute) or a URI such as s3a://bucket/run; {@value #BUNDLED_HF} is the
-   * bundled Hugging Face starter, unpacked into the user's cache on first use.
+   * A local path (made absolute) or a URI such as s3a://bucket/run; {@value #BUNDLED_HF} and
+   * {@value #BUNDLED_OWN} are the bundled starters, unpacked into the user's cache on first use.
    */
   public static URI toUri(String location) {
-    if (BUNDLED_HF.equals(location)) {
+    if (BUNDLED_HF.equals(location) || BUNDLED_OWN.equals(location)) {
       try {
-        return hfStarter().toUri();
+        return (BUNDLED_HF.equals(location) ? hfStarter() : unpackStarter()).toUri();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot unpack the bundled Hugging Face starter: " + e.getMessage(), e);
+        throw new UncheckedIOException("cannot unpack the bundled starter " + location + ": " + e.getMessage(), e);
       }
     }
     if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
@@ -120,12 +128,23 @@ public final class PolicyLoader {
 
   /**
    * The model folder a policy location names: the location itself (a Hugging Face model or adapter
-   * folder, {@value #BUNDLED_HF}), or for a trainer run folder its newest checkpoint.
+   * folder, {@value #BUNDLED_HF}, {@value #BUNDLED_OWN}), or for a trainer run folder its newest checkpoint.
    */
   public static dev.manimgrpo.policy.hf.HadoopModelFolder modelFolder(String location, Configuration hadoop)
       throws IOException {
     URI uri = toUri(location);
     return new dev.manimgrpo.policy.hf.HadoopModelFolder(new CheckpointStore(hadoop).latest(uri).orElse(uri), hadoop);
+  }
+
+  /**
+   * The Hugging Face policy {@code location} names (a model or adapter folder, a run folder of one,
+   * {@value #BUNDLED_HF}), loaded to sample; the bundled starter's policy id names it and its digest
+   * rather than this host's cache folder.
+   */
+  public static HfPolicyClient hfClient(String location, Configuration hadoop) throws IOException {
+    dev.manimgrpo.policy.hf.ModelFolder folder = modelFolder(location, hadoop);
+    return HfPolicyClient.load(folder, BUNDLED_HF.equals(location) ? BUNDLED_HF + ":" + hfStarter().getFileName()
+        : folder.location());
   }
 
   /**

@@ -57,7 +57,21 @@ class PolicyLoaderTest {
     assertThat(newest.params().get("tok_emb")).isEqualTo(p.params().get("tok_emb"));
     assertThat(loader.load(run.resolve("step-000003").toString()).step()).isEqualTo(3);
     assertThatThrownBy(() -> loader.load(dir.resolve("nothing").toString()))
-        .hasMessageContaining("no checkpoint at").hasMessageContaining("policy.checkpoint empty");
+        .hasMessageContaining("no checkpoint at").hasMessageContaining("name bundled-own");
+  }
+
+  @Test
+  void theBundledStartersHaveNamesAndTheOwnLoaderRefusesTheHuggingFaceOne() throws Exception {
+    PolicyLoader loader = new PolicyLoader(new Configuration());
+    assertThat(loader.load(PolicyLoader.BUNDLED_OWN).source()).startsWith("bundled:");
+    assertThat(PolicyLoader.modelFolder(PolicyLoader.BUNDLED_OWN, new Configuration()).exists(CheckpointStore.MANIFEST))
+        .as("bundled-own names the own starter's checkpoint folder").isTrue();
+    assertThatThrownBy(() -> loader.load(PolicyLoader.BUNDLED_HF)).hasMessageContaining("is a Hugging Face model")
+        .hasMessageContaining("bundled-own");
+    try (HfPolicyClient hf = PolicyLoader.hfClient(PolicyLoader.BUNDLED_HF, new Configuration())) {
+      assertThat(hf.policyId()).as("named by its digest, not this host's cache folder")
+          .matches("hf:bundled-hf:[0-9a-f]{16} \\(.*\\)");
+    }
   }
 
   @Test

@@ -67,12 +67,24 @@ public final class InputPaths {
         || s.charAt(2) == '/');
   }
 
-  /** A model location: as {@link #require}, or the name of the bundled Hugging Face starter. */
+  /** A Hugging Face model location: as {@link #require}, or the name of the bundled Hugging Face starter. */
   public static void model(String key, String location, String accepted) {
     if (!PolicyConfig.BUNDLED_HF.equals(location)) {
       require(key, location, accepted);
     }
   }
+
+  /** A policy location: as {@link #require}, or the name of a bundled starter (bundled-hf, bundled-own). */
+  public static void policyLocation(String key, String location, String accepted) {
+    if (!PolicyConfig.BUNDLED_OWN.equals(location)) {
+      model(key, location, accepted);
+    }
+  }
+
+  /** What a policy location may be, as errors say it. */
+  public static final String POLICY_LOCATIONS = "a Hugging Face model or adapter folder, or a checkpoint or run folder"
+      + " written by manim-grpo-trainer, local or s3a://; " + PolicyConfig.BUNDLED_HF + " (or empty) for the bundled"
+      + " starter, " + PolicyConfig.BUNDLED_OWN + " for the project's own from-scratch starter";
 
   /** {@code dataset.path}, when set. */
   public static void dataset(DatasetConfig d) {
@@ -83,9 +95,7 @@ public final class InputPaths {
   /** The policy's checkpoint (dl4j backend) or replayed shard (replay backend), under the key {@code prefix}. */
   public static void policy(String prefix, PolicyConfig p) {
     if (p.backend() == PolicyConfig.Backend.DL4J || p.backend() == PolicyConfig.Backend.LLAMA_CPP) {
-      model(prefix + ".checkpoint", p.checkpoint(), "a checkpoint or run folder written by manim-grpo-trainer, "
-          + "or a Hugging Face model folder, local or s3a://; empty for the bundled starter policy (dl4j); "
-          + PolicyConfig.BUNDLED_HF + " for the bundled Hugging Face starter");
+      policyLocation(prefix + ".checkpoint", p.checkpoint(), POLICY_LOCATIONS);
     } else if (p.backend() == PolicyConfig.Backend.REPLAY) {
       require(prefix + ".replay-shard", p.replayShard(), "a rollout shard's (run, step) folder, e.g. "
           + "outputs/rollouts/run_id=r1/step=0");

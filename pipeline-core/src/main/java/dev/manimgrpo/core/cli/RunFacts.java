@@ -17,7 +17,8 @@ public final class RunFacts {
   /** How a run's facts name a policy. */
   public static String describe(PolicyConfig p) {
     return switch (p.backend()) {
-      case DL4J -> "dl4j " + (p.bundled() ? "bundled starter" : p.checkpoint());
+      case DL4J -> "dl4j " + p.checkpoint() + (PolicyConfig.BUNDLED_HF.equals(p.checkpoint()) ? " (the bundled starter)"
+          : PolicyConfig.BUNDLED_OWN.equals(p.checkpoint()) ? " (the project's own starter)" : "");
       case OPENAI -> "openai " + p.openai().model() + " at " + p.openai().baseUrl();
       case LLAMA_CPP -> "llama-cpp at " + p.openai().baseUrl() + " serving " + p.checkpoint();
       case REPLAY -> "replay of " + p.replayShard();

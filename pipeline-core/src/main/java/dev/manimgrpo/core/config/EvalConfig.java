@@ -119,8 +119,8 @@ public record EvalConfig(String dir, String evalId, List<String> strategies, int
    * @param name shown in the tables and the report (letters, digits, '.', '_', '-')
    * @param stage base, sft or sft_grpo
    * @param backend dl4j or openai; empty: the policy section's
-   * @param checkpoint the dl4j backend's checkpoint or run folder; empty: the policy section's
-   *     ({@code bundled}: the bundled starter)
+   * @param checkpoint the dl4j backend's policy.checkpoint; empty: the policy section's
+   *     ({@code bundled}: the default starter, bundled-hf)
    * @param baseUrl the openai backend's /v1 address; empty: the policy section's
    * @param model the openai backend's model name; empty: the policy section's
    */
@@ -150,7 +150,8 @@ public record EvalConfig(String dir, String evalId, List<String> strategies, int
         throw new IllegalArgumentException("eval.policies '" + name + "': the replay backend has nothing to say to"
             + " feedback; use dl4j or openai");
       }
-      String ckpt = checkpoint.equals("bundled") ? "" : checkpoint.isEmpty() ? base.checkpoint() : checkpoint;
+      // "bundled" is the default starter (PolicyConfig resolves it); empty keeps the policy section's.
+      String ckpt = checkpoint.isEmpty() ? base.checkpoint() : checkpoint;
       PolicyConfig.OpenAiConfig o = base.openai();
       if (!baseUrl.isEmpty() || !model.isEmpty()) {
         o = new PolicyConfig.OpenAiConfig(baseUrl.isEmpty() ? o.baseUrl() : baseUrl, model.isEmpty() ? o.model() : model,

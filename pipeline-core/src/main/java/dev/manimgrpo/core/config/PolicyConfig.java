@@ -8,7 +8,9 @@ import java.util.Locale;
  * The policy that writes Manim code and how it samples; see {@code policy.*} in reference.yaml.
  *
  * @param backend who samples: the project's own DL4J policy, or an OpenAI-compatible server
- * @param checkpoint a checkpoint directory (local path or s3a://); empty = the bundled starter policy
+ * @param checkpoint the policy: {@value #BUNDLED_HF} (the default starter), {@value #BUNDLED_OWN}, a Hugging
+ *     Face model or adapter folder, a trainer checkpoint or run folder (local path or s3a://); empty or
+ *     {@value #BUNDLED} = the default starter
  * @param sampling how completions are drawn
  * @param openai the server the {@code openai} backend talks to
  * @param engine how the dl4j backend computes the policy when sampling in the executors
@@ -19,7 +21,7 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
 
   public PolicyConfig {
     backend = backend == null ? Backend.DL4J : backend;
-    checkpoint = checkpoint == null ? "" : checkpoint.trim();
+    checkpoint = starterAlias(checkpoint);
     if (sampling == null) {
       throw new IllegalArgumentException("policy.sampling must be set");
     }
@@ -32,10 +34,11 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
       throw new IllegalArgumentException("policy.backend is replay but policy.replay-shard is empty: set it to a"
           + " rollout shard's (run, step) folder, e.g. outputs/rollouts/run_id=r1/step=0");
     }
-    if (backend == Backend.LLAMA_CPP && (openai.baseUrl().isEmpty() || checkpoint.isEmpty())) {
+    if (backend == Backend.LLAMA_CPP && (openai.baseUrl().isEmpty() || BUNDLED_OWN.equals(checkpoint))) {
       throw new IllegalArgumentException("policy.backend is llama-cpp: set policy.openai.base-url to the llama-server"
           + " address (e.g. http://127.0.0.1:8080) and policy.checkpoint to the Hugging Face folder (or adapter, or"
-          + " trainer run folder) whose GGUF export it serves: its tokenizer and prompt format are used");
+          + " trainer run folder; default " + BUNDLED_HF + ") whose GGUF export it serves: its tokenizer and prompt"
+          + " format are used");
     }
     if (backend == Backend.OPENAI && openai.baseUrl().isEmpty()) {
       throw new IllegalArgumentException("policy.backend is openai but policy.openai.base-url is empty: set it to the"
@@ -50,13 +53,29 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
 
   /**
    * The checkpoint name of the bundled Hugging Face starter (a small Qwen2 model the project
-   * trains), accepted wherever a Hugging Face model folder is.
+   * trains), accepted wherever a Hugging Face model folder is; the default policy.
    */
   public static final String BUNDLED_HF = "bundled-hf";
+  /**
+   * The checkpoint name of the project's own bundled starter (the from-scratch transformer of
+   * {@code manim-grpo-trainer sft}), the default before the Hugging Face starter.
+   */
+  public static final String BUNDLED_OWN = "bundled-own";
+  /** Another name of the default starter ({@value #BUNDLED_HF}), as earlier configurations and DAG runs say it. */
+  public static final String BUNDLED = "bundled";
 
-  /** Whether the bundled starter policy is used. */
+  /**
+   * A policy location with the default starter's aliases (empty, {@value #BUNDLED}) resolved to
+   * {@value #BUNDLED_HF}; any other location as given (trimmed).
+   */
+  public static String starterAlias(String location) {
+    String l = location == null ? "" : location.strip();
+    return l.isEmpty() || BUNDLED.equals(l) ? BUNDLED_HF : l;
+  }
+
+  /** Whether one of the bundled starter policies is used. */
   public boolean bundled() {
-    return checkpoint.isEmpty();
+    return BUNDLED_HF.equals(checkpoint) || BUNDLED_OWN.equals(checkpoint);
   }
 
   public PolicyConfig withCheckpoint(String newCheckpoint) {

@@ -47,6 +47,7 @@ class EvalConfigTest {
     List<EvalConfig.Resolved> p = c.eval().resolve(c.policy());
     assertThat(p).extracting(EvalConfig.Resolved::name).containsExactly("starter", "grpo", "qwen");
     assertThat(p.get(0).policy().bundled()).isTrue();
+    assertThat(p.get(0).policy().checkpoint()).as("'bundled' is the default starter").isEqualTo(PolicyConfig.BUNDLED_HF);
     assertThat(p.get(1).policy().checkpoint()).isEqualTo("runs/a/train");
     assertThat(p.get(2).policy().backend()).isEqualTo(PolicyConfig.Backend.OPENAI);
     assertThat(p.get(2).policy().openai().baseUrl()).isEqualTo("http://127.0.0.1:8080/v1");

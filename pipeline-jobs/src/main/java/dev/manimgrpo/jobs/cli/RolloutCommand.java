@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     header = "Sample GRPO groups from the policy on Spark, render and score every rollout, write Parquet shards.",
     description = {
         "%nFor each prompt of the data set selection (dataset.*; default the bundled sample set), the policy",
-        "(policy.backend: dl4j = policy.checkpoint, empty = the bundled starter; openai = policy.openai.*) writes",
+        "(policy.backend: dl4j = policy.checkpoint, default bundled-hf, the bundled starter; openai = policy.openai.*) writes",
         "G = policy.sampling.group-size programs; each is rendered in the sandbox (identical programs once),",
         "scored against the cached reference render (code reward, visual similarity, fused reward), and the",
         "group's advantages are computed. One row per rollout, never dropped, goes to",
@@ -37,7 +37,8 @@ public final class RolloutCommand implements Callable<Integer> {
   @Option(names = "--prompts", paramLabel = "N", description = "Prompts this step (rollout.prompts-per-step; 0 = all).")
   Integer prompts;
 
-  @Option(names = "--checkpoint", paramLabel = "DIR", description = "Policy checkpoint (policy.checkpoint).")
+  @Option(names = "--checkpoint", paramLabel = "DIR", description = "Policy (policy.checkpoint): a Hugging Face model or adapter"
+      + " folder, a trainer run folder, bundled-hf (default) or bundled-own.")
   String checkpoint;
 
   @Option(names = "--no-progress", description = "No progress bar (a log line every 10%% instead).")

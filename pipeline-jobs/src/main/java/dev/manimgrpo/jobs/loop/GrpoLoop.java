@@ -70,7 +70,7 @@ public final class GrpoLoop {
     String runDir = rc.loop().dir().isEmpty() ? config.output().dir() + "/grpo-runs/" + runId : rc.loop().dir();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String start = config.policy().checkpoint();
-    String reference = start.isEmpty() ? "bundled" : start;
+    String reference = start;
     console.printf(Locale.ROOT, "grpo-loop %s: %d steps, %s prompts x G=%d per step, starting policy %s; run folder %s%n",
         runId, rc.loop().steps(), rc.promptsPerStep() == 0 ? "all" : Integer.toString(rc.promptsPerStep()),
         config.policy().sampling().groupSize(), reference, runDir);
@@ -80,15 +80,14 @@ public final class GrpoLoop {
       String trainDir = runDir + "/train/" + CheckpointStore.dirName(step);
       PipelineConfig stepConfig = config.withPolicy(config.policy().withCheckpoint(policy))
           .withRollout(rc.withRun(runId, step).withDir(runDir + "/rollouts"));
-      console.printf(Locale.ROOT, "%n== step %d: rollouts with %s%n", step, policy.isEmpty() ? "the bundled starter" : policy);
+      console.printf(Locale.ROOT, "%n== step %d: rollouts with %s%n", step, policy);
       RolloutJob.Outcome r = RolloutJob.run(spark, stepConfig, progress);
       console.print(r.summary().render());
       console.printf(Locale.ROOT, "== step %d: trainer on %s -> %s%n", step, r.partition(), trainDir);
       String trained = train(stepConfig, r.partition(), trainDir, reference, hadoop, console);
       // The trainer's folder holds a checkpoint either way (the unchanged policy when nothing could be trained).
       String next = trainDir;
-      results.add(new StepResult(step, policy.isEmpty() ? "bundled" : policy, r.summary(), trained,
-          next.isEmpty() ? "bundled" : next));
+      results.add(new StepResult(step, policy, r.summary(), trained, next));
       writeCurve(runDir, runId, results, hadoop);
       console.print(curve(results));
       policy = next;

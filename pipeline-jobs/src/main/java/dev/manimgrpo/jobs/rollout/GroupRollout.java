@@ -217,6 +217,6 @@ public final class GroupRollout {
     if (config.policy().backend() == dev.manimgrpo.core.config.PolicyConfig.Backend.REPLAY) {
       return client.policyId();
     }
-    return config.policy().bundled() ? "bundled" : config.policy().checkpoint();
+    return config.policy().checkpoint();
   }
 }

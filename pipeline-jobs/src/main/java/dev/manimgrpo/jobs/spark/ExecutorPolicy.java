@@ -8,7 +8,6 @@ import dev.manimgrpo.policy.Dl4jPolicyClient;
 import dev.manimgrpo.policy.HfPolicyClient;
 import dev.manimgrpo.policy.Policy;
 import dev.manimgrpo.policy.PolicyLoader;
-import dev.manimgrpo.policy.hf.ModelFolder;
 import dev.manimgrpo.policy.model.LanguageModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,19 +82,15 @@ public final class ExecutorPolicy {
           : sparkConf().get(confKey, null));
     }
     try {
-      if (!p.bundled()) {
-        // A Hugging Face checkpoint (config.json and safetensors, or a PEFT adapter of one) samples
-        // in-process too; a trainer run folder stands for its newest checkpoint.
-        ModelFolder folder = PolicyLoader.modelFolder(p.checkpoint(), hadoopConf(config));
-        if (HfPolicyClient.isHfModel(folder)) {
-          return HfPolicyClient.load(folder);
-        }
+      // A Hugging Face checkpoint (config.json and safetensors, or a PEFT adapter of one; the default
+      // bundled-hf) samples through its own client; a trainer run folder stands for its newest checkpoint.
+      if (HfPolicyClient.isHfModel(PolicyLoader.modelFolder(p.checkpoint(), hadoopConf(config)))) {
+        return PolicyLoader.hfClient(p.checkpoint(), hadoopConf(config));
       }
       Policy policy = new PolicyLoader(hadoopConf(config)).load(p.checkpoint());
       return new Dl4jPolicyClient(policy, LanguageModel.of(p.engine()));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot load the policy " + (p.bundled() ? "(bundled starter)" : p.checkpoint())
-          + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot load the policy " + p.checkpoint() + ": " + e.getMessage(), e);
     }
   }
 

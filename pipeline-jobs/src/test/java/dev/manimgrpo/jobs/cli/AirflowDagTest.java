@@ -86,7 +86,7 @@ class AirflowDagTest {
     String run = out + "/grpo-runs/grpo-20261201";
     assertThat(argv(defaults, "rollout_0")).containsSubsequence("--conf", "policy.checkpoint=");
     assertThat(argv(defaults, "train_0")).containsSubsequence("--shard", run + "/rollouts/run_id=grpo-20261201/step=0",
-        "--run-dir", run + "/train/step-000000", "--reference", "bundled");
+        "--run-dir", run + "/train/step-000000", "--reference", "bundled-hf");
     assertThat(argv(defaults, "rollout_1")).containsSubsequence("--step", "1")
         .containsSubsequence("--conf", "policy.checkpoint=" + run + "/train/step-000000");
     assertThat(argv(defaults, "train_2")).containsSubsequence("--conf", "policy.checkpoint=" + run + "/train/step-000001");

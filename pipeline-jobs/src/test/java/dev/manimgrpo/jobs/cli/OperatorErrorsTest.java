@@ -61,7 +61,7 @@ class OperatorErrorsTest {
     assertOneCleanLine(run("dataset", "validate", "--conf", "dataset.path=" + missing),
         "dataset.path: " + missing + " does not exist");
     assertOneCleanLine(run("rollout", "--checkpoint", dir.resolve("ckpt").toString()),
-        "policy.checkpoint: " + dir.resolve("ckpt") + " does not exist", "empty for the bundled starter policy");
+        "policy.checkpoint: " + dir.resolve("ckpt") + " does not exist", "bundled-hf (or empty) for the bundled starter");
     assertOneCleanLine(run("eval", "--conf", "policy.checkpoint=" + dir.resolve("ckpt")), "policy.checkpoint");
     assertOneCleanLine(run("score", dir.resolve("a.py").toString(), dir.resolve("b.py").toString()),
         "CANDIDATE: " + dir.resolve("a.py") + " does not exist");
@@ -90,7 +90,7 @@ class OperatorErrorsTest {
     Run r = run("rollout", "--run-id", "r1", "--step", "3", "--conf", "rollout.dir=" + out, "--dry-run");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out().strip()).startsWith("dry run: manim-grpo rollout is valid: run-id=r1, step=3")
-        .contains("dataset=bundled sample set", "policy=dl4j bundled starter", "output=" + out + "/run_id=r1/step=3");
+        .contains("dataset=bundled sample set", "policy=dl4j bundled-hf (the bundled starter)", "output=" + out + "/run_id=r1/step=3");
     assertThat(out).doesNotExist();
     // --dry-run anywhere among the options, as the Airflow DAG appends it.
     for (List<String> args : List.of(List.of("render-samples", "--dry-run", "--run-id", "x"),

@@ -84,7 +84,7 @@ class EvalJobTest {
     Map<String, EvalSample> direct = new LinkedHashMap<>();
     for (EvalSample s : samples) {
       assertThat(s.policy()).isEqualTo("policy");
-      assertThat(s.policyId()).startsWith("dl4j:bundled");
+      assertThat(s.policyId()).startsWith("hf:bundled-hf:");
       assertThat(statuses).contains(s.finalStatus());
       assertThat(s.rounds()).isNotEmpty();
       assertThat(s.roundsUsed()).isBetween(1, s.strategy().equals("direct") ? 1 : 2);

@@ -74,7 +74,7 @@ class EvalMatrixLlamaTest {
         assertThat(s.promptTokens()).isPositive();
         assertThat(s.completionTokens()).isPositive();
       } else {
-        assertThat(s.policyId()).startsWith("dl4j:bundled");
+        assertThat(s.policyId()).startsWith("hf:bundled-hf:");
         assertThat(s.stage()).isEqualTo("sft");
       }
     }

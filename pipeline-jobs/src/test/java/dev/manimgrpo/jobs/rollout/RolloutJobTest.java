@@ -69,7 +69,7 @@ class RolloutJobTest {
     for (Row r : rows.collectAsList()) {
       String status = r.getAs("status");
       assertThat(RolloutShardSchema.STATUSES).contains(status);
-      assertThat((String) r.getAs("policy_id")).startsWith("dl4j:bundled");
+      assertThat((String) r.getAs("policy_id")).startsWith("hf:bundled-hf:");
       assertThat((Boolean) r.getAs("trainer_reproducible")).isTrue();
       assertThat((Object) r.getAs("seed")).isNotNull();
       assertThat((String) r.getAs("prompt_text")).isNotBlank();
@@ -178,7 +178,7 @@ class RolloutJobTest {
     RolloutJob.Outcome replayed = RolloutJob.run(spark, replay, false);
     Dataset<Row> again2 = spark.read().parquet(replayed.partition());
     assertThat(again2.count()).isEqualTo(PROMPTS * G);
-    assertThat((String) again2.first().getAs("policy_id")).startsWith("replay:dl4j:bundled");
+    assertThat((String) again2.first().getAs("policy_id")).startsWith("replay:hf:bundled-hf:");
     Map<String, String> statusBefore = new HashMap<>();
     for (Row r : exact.select("prompt_id", "rollout_index", "status", "completion_text", "extracted_code",
         "code_extraction").collectAsList()) {

@@ -35,8 +35,12 @@ class ExecutorPolicyTest {
     assertThat(client.policyId()).startsWith("llama-cpp:http://127.0.0.1:9 (").contains("tiny")
         .contains("prompt manim-code-v1");
     assertThat(client.trainerReproducible()).isTrue();
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("policy.backend", "llama-cpp",
-        "policy.openai.base-url", "http://127.0.0.1:9")))
+    assertThat(ConfigLoader.load(null, Map.of("policy.backend", "llama-cpp", "policy.openai.base-url",
+        "http://127.0.0.1:9")).policy().checkpoint()).as("the default starter is served").isEqualTo("bundled-hf");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("policy.backend", "llama-cpp", "policy.checkpoint",
+        "bundled-own", "policy.openai.base-url", "http://127.0.0.1:9")))
         .hasMessageContaining("policy.checkpoint to the Hugging Face folder");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("policy.backend", "llama-cpp")))
+        .hasMessageContaining("set policy.openai.base-url to the llama-server address");
   }
 }

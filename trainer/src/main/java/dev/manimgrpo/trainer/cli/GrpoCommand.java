@@ -5,6 +5,7 @@ import dev.manimgrpo.core.cli.RunFacts;
 import dev.manimgrpo.core.cli.InputPaths;
 import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.core.config.PolicyConfig;
 import dev.manimgrpo.core.rollout.RolloutRow;
 import dev.manimgrpo.trainer.data.RolloutShardReader;
 import dev.manimgrpo.policy.Policy;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "grpo", mixinStandardHelpOptions = true, showDefaultValues = true,
     header = "GRPO on a rollout shard (token-level dr_grpo loss, clipped ratio, KL to the starting policy).",
     description = "%nReads the shard with parquet-hadoop (one row per rollout, schema in pipeline-core's "
-        + "RolloutShardSchema), starts from policy.checkpoint (empty: the bundled starter), which is also the frozen KL "
+        + "RolloutShardSchema), starts from policy.checkpoint (default bundled-hf, the bundled starter), which is also"
+        + " the frozen KL "
         + "reference, and writes checkpoints and metrics.jsonl to the run directory (resumed when it has checkpoints). "
         + "A policy.checkpoint that is a Hugging Face model, a PEFT adapter, or a run folder of one trains as "
         + "trainer.hf.method says (LoRA over the frozen base, or every weight), after checking that the shard's "
@@ -40,10 +42,10 @@ public final class GrpoCommand implements Callable<Integer> {
   @Option(names = "--run-dir", paramLabel = "DIR", description = "Run directory; default <trainer.output-dir>/grpo.")
   String runDir;
 
-  @Option(names = "--reference", paramLabel = "DIR", description = "The frozen policy of the KL penalty: a checkpoint"
-      + " or run directory, or 'bundled' for the starter, bundled-hf for the Hugging Face starter (default: the starting"
-      + " policy, policy.checkpoint). A GRPO"
-      + " loop passes the policy it began with.")
+  @Option(names = "--reference", paramLabel = "DIR", description = "The frozen policy of the KL penalty: a Hugging Face"
+      + " model or adapter folder, a checkpoint or run directory, bundled-hf (or 'bundled') for the bundled starter,"
+      + " bundled-own for the project's own starter (default: the starting policy, policy.checkpoint). A GRPO loop"
+      + " passes the policy it began with.")
   String reference;
 
   @Option(names = "--no-progress", description = "No progress bar.")
@@ -59,9 +61,9 @@ public final class GrpoCommand implements Callable<Integer> {
     InputPaths.require("--shard", shard, "a rollout shard: a Parquet folder such as "
         + "outputs/rollouts/run_id=R/step=S, local or s3a://");
     InputPaths.policy("policy", config.policy());
-    if (reference != null && !"bundled".equals(reference)) {
-      InputPaths.model("--reference", reference, "a checkpoint or run folder written by manim-grpo-trainer, or a Hugging"
-          + " Face model or adapter folder, local or s3a://; or 'bundled' for the starter, bundled-hf for the Hugging Face one");
+    if (reference != null) {
+      reference = PolicyConfig.starterAlias(reference);
+      InputPaths.policyLocation("--reference", reference, InputPaths.POLICY_LOCATIONS);
     }
     if (dryRun.requested()) {
       return dryRun.report(DryRun.facts("shard", shard, "policy", RunFacts.describe(config.policy()), "reference",
@@ -73,11 +75,10 @@ public final class GrpoCommand implements Callable<Integer> {
     List<RolloutRow> rows = new RolloutShardReader(hadoop).readAll(shardUri);
     URI dir = runDir != null ? SftCommand.location(runDir) : SftCommand.location(config.trainer().outputDir() + "/grpo");
     String checkpoint = config.policy().checkpoint();
-    if (!checkpoint.isEmpty() && HfGrpoTrainer.isHfPolicy(checkpoint, hadoop)) {
+    if (HfGrpoTrainer.isHfPolicy(checkpoint, hadoop)) {
       try {
         new HfGrpoTrainer(config.trainer(), hadoop, System.out, !noProgress && System.console() != null)
-            .train(checkpoint, reference == null || "bundled".equals(reference) ? null : reference, rows,
-                shardUri.toString(), dir);
+            .train(checkpoint, reference, rows, shardUri.toString(), dir);
       } catch (GrpoTrainer.NoTrainableGroupsException e) {
         System.err.println("grpo: " + e.getMessage() + "; nothing to train: the policy is saved unchanged in " + dir);
         return EXIT_NO_TRAINABLE_GROUPS;
@@ -86,7 +87,7 @@ public final class GrpoCommand implements Callable<Integer> {
     }
     PolicyLoader loader = new PolicyLoader(hadoop);
     Policy start = loader.load(config.policy().checkpoint());
-    Policy ref = reference == null ? start : loader.load("bundled".equals(reference) ? "" : reference);
+    Policy ref = reference == null ? start : loader.load(reference);
     try {
       new GrpoTrainer(config.trainer(), hadoop, System.out, !noProgress && System.console() != null)
           .train(start, ref, rows, shardUri.toString(), dir);

@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 /** The policy's render success rate on a split. */
 @Command(name = "rsr", mixinStandardHelpOptions = true, showDefaultValues = true,
     header = "Render Success Rate of a policy on a dataset split (sample, extract code, render in the sandbox).",
-    description = "%nThe policy is policy.checkpoint: the project's own (empty: the bundled starter), or a Hugging "
-        + "Face model, PEFT adapter or run folder of one (bundled-hf: the bundled Hugging Face starter).%n")
+    description = "%nThe policy is policy.checkpoint: bundled-hf (default, the bundled starter), a Hugging Face model,"
+        + " PEFT adapter or run folder of one, or bundled-own or a checkpoint of the project's own policy.%n")
 public final class RenderSuccessCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
@@ -48,9 +48,9 @@ public final class RenderSuccessCommand implements Callable<Integer> {
     DatasetConfig d = config.dataset();
     SftDataset data = SftDataset.load(new DatasetConfig(d.path(), d.promptColumn(), split), hadoop);
     String checkpoint = config.policy().checkpoint();
-    if (!checkpoint.isEmpty() && HfGrpoTrainer.isHfPolicy(checkpoint, hadoop)) {
-      // A Hugging Face model, adapter or run folder of one samples through its own client.
-      try (HfPolicyClient client = HfPolicyClient.load(PolicyLoader.modelFolder(checkpoint, hadoop))) {
+    if (HfGrpoTrainer.isHfPolicy(checkpoint, hadoop)) {
+      // A Hugging Face model, adapter or run folder of one (the default bundled-hf) samples through its own client.
+      try (HfPolicyClient client = PolicyLoader.hfClient(checkpoint, hadoop)) {
         new RenderSuccessRate(config, System.out).run(client, data, n, config.policy().sampling());
       }
       return 0;

@@ -5,6 +5,11 @@ import dev.manimgrpo.core.cli.RunFacts;
 import dev.manimgrpo.core.cli.InputPaths;
 import dev.manimgrpo.core.cli.DryRun;
 import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.core.config.PolicyConfig;
+import dev.manimgrpo.core.policy.Generation;
+import dev.manimgrpo.core.policy.GroupRequest;
+import dev.manimgrpo.policy.HfPolicyClient;
+import dev.manimgrpo.trainer.train.HfGrpoTrainer;
 import dev.manimgrpo.policy.Policy;
 import dev.manimgrpo.policy.PolicyLoader;
 import dev.manimgrpo.policy.PolicySampler;
@@ -18,7 +23,9 @@ import picocli.CommandLine.Parameters;
 
 /** Prints completions of a prompt. */
 @Command(name = "sample", mixinStandardHelpOptions = true, showDefaultValues = true,
-    header = "Sample Manim programs for a task prompt from a policy (KV-cached, policy.sampling.*).")
+    header = "Sample Manim programs for a task prompt from a policy (KV-cached, policy.sampling.*).",
+    description = "%nThe policy is policy.checkpoint: bundled-hf (default, the bundled starter), a Hugging Face model,"
+        + " adapter or run folder, bundled-own or a checkpoint of the project's own policy.%n")
 public final class SampleCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
@@ -39,7 +46,15 @@ public final class SampleCommand implements Callable<Integer> {
       return dryRun.report(DryRun.facts("policy", RunFacts.describe(config.policy()), "completions", n,
           "max-tokens", config.policy().sampling().maxTokens()));
     }
-    Policy policy = new PolicyLoader(Hadoop.of(config)).load(config.policy().checkpoint());
+    var hadoop = Hadoop.of(config);
+    String checkpoint = config.policy().checkpoint();
+    if (HfGrpoTrainer.isHfPolicy(checkpoint, hadoop)) {
+      try (HfPolicyClient client = PolicyLoader.hfClient(checkpoint, hadoop)) {
+        sampleHf(client, config.policy().sampling());
+      }
+      return 0;
+    }
+    Policy policy = new PolicyLoader(hadoop).load(checkpoint);
     var params = PolicySampler.params(config);
     long t0 = System.nanoTime();
     List<PolicySampler.Generation> gens = PolicySampler.of(policy, config).generate(List.of(prompt), n, params).get(0);
@@ -54,5 +69,25 @@ public final class SampleCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "# policy %s, step %d: %d tokens in %.2f s (%.0f tokens/s)%n", policy.source(),
         policy.step(), tokens, s, tokens / s);
     return 0;
+  }
+
+  /** A Hugging Face policy (the default bundled-hf): one group of n, seeded as the rollout job seeds step 0. */
+  private void sampleHf(HfPolicyClient client, PolicyConfig.SamplingConfig sampling) {
+    PolicyConfig.SamplingConfig group = new PolicyConfig.SamplingConfig(n, sampling.temperature(), sampling.topP(),
+        sampling.minP(), sampling.maxTokens(), sampling.seed());
+    long t0 = System.nanoTime();
+    List<Generation> gens = client.generate(GroupRequest.wholeGroup("cli", prompt, 0, group));
+    double s = (System.nanoTime() - t0) / 1e9;
+    int tokens = 0;
+    for (Generation g : gens) {
+      if (g.error() != null) {
+        throw new IllegalStateException("sampling failed: " + g.error());
+      }
+      tokens += g.completionTokens();
+      System.out.printf(Locale.ROOT, "# completion %d (%d tokens, %s)%n%s%n", g.rolloutIndex(), g.completionTokens(),
+          g.finishReason(), client.extractCode(g.text()).code());
+    }
+    System.out.printf(Locale.ROOT, "# policy %s: %d tokens in %.2f s (%.0f tokens/s)%n", client.policyId(), tokens, s,
+        tokens / s);
   }
 }

@@ -46,10 +46,12 @@ class TrainerOperatorErrorsTest {
         dir.resolve("g").toString());
     assertThat(grpo.code()).as(grpo.err()).isZero();
     assertThat(grpo.out()).startsWith("dry run: manim-grpo-trainer grpo is valid: shard=" + shard)
-        .contains("policy=dl4j bundled starter", "output=" + dir.resolve("g"));
+        .contains("policy=dl4j bundled-hf (the bundled starter)", "output=" + dir.resolve("g"));
     assertThat(dir.resolve("g")).doesNotExist();
     for (List<String> args : List.of(List.of("sft", "--dry-run", "--run-dir", dir.resolve("s").toString()),
-        List.of("sample", "hi", "--dry-run"), List.of("rsr", "--dry-run"), List.of("bench", "--dry-run"))) {
+        List.of("sample", "hi", "--dry-run"), List.of("rsr", "--dry-run"), List.of("bench", "--dry-run"),
+        List.of("sample", "hi", "--dry-run", "--conf", "policy.checkpoint=bundled-own"),
+        List.of("grpo", "--shard", shard.toString(), "--reference", "bundled", "--dry-run"))) {
       Run ok = TrainerCommandTest.run(args.toArray(String[]::new));
       assertThat(ok.code()).as(args + ": " + ok.err()).isZero();
       assertThat(ok.out()).startsWith("dry run: manim-grpo-trainer " + args.get(0) + " is valid");
