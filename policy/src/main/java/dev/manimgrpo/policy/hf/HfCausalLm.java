@@ -26,11 +26,29 @@ public final class HfCausalLm {
   private final HfModelConfig config;
   private final HfWeights weights;
   private final HfAttention attention;
+  /** One-row decode steps as matrix-vector products (null: every step through the batched path). */
+  private final HfRowDecoder rowDecoder;
 
-  private HfCausalLm(HfModelConfig config, HfWeights weights) {
+  private HfCausalLm(HfModelConfig config, HfWeights weights, boolean rowDecoding) {
     this.config = config;
     this.weights = weights;
-    this.attention = new HfAttention(config, new Rope(config));
+    Rope rope = new Rope(config);
+    this.attention = new HfAttention(config, rope);
+    this.rowDecoder = rowDecoding ? HfRowDecoder.of(config, weights, rope) : null;
+  }
+
+  private HfCausalLm(HfModelConfig config, HfWeights weights) {
+    this(config, weights, true);
+  }
+
+  /** Whether a step on this cache runs in the row decoder (one row, buffers readable in place, CPU backend). */
+  boolean rowDecodes(HfKvCache cache) {
+    return rowDecoder != null && rowDecoder.fits(cache);
+  }
+
+  /** The same model with every decode step computed by ND4J (the reference the row decoder is held to). */
+  HfCausalLm withoutRowDecoder() {
+    return new HfCausalLm(config, weights, false);
   }
 
   /** Loads {@code config.json} and the safetensors weights of a local model folder. */
@@ -129,9 +147,7 @@ public final class HfCausalLm {
     INDArray mask = HfAttention.mask(1, config.numAttentionHeads(), prompt.length, 0, null);
     out[0] = argmax(head(lastRow(hidden(prompt, 1, prompt.length, 0, mask, cache))));
     for (int n = 1; n < newTokens; n++) {
-      int start = cache.length();
-      INDArray stepMask = HfAttention.mask(1, config.numAttentionHeads(), 1, start, null);
-      out[n] = argmax(head(hidden(new int[] {out[n - 1]}, 1, 1, start, stepMask, cache)));
+      out[n] = argmax(step(cache, new int[] {out[n - 1]}));
     }
     return out;
   }
@@ -162,6 +178,9 @@ public final class HfCausalLm {
       throw new IllegalArgumentException(tokens.length + " tokens for a cache of " + cache.batch() + " rows");
     }
     checkTokens(new int[][] {tokens});
+    if (rowDecoder != null && rowDecoder.fits(cache)) {
+      return rowDecoder.step(cache, tokens[0]);
+    }
     int start = cache.length();
     INDArray mask = HfAttention.mask(tokens.length, config.numAttentionHeads(), 1, start, null);
     return head(hidden(tokens, tokens.length, 1, start, mask, cache));

@@ -103,6 +103,15 @@ public final class HfKvCache {
     return slots(values[layer], 0, upTo);
   }
 
+  /** The whole key buffer of a layer, {@code [batch, kv_heads, capacity, head_dim]} (read and written in place). */
+  INDArray keyBuffer(int layer) {
+    return keys[layer];
+  }
+
+  INDArray valueBuffer(int layer) {
+    return values[layer];
+  }
+
   /** Marks {@code t} more slots as filled, once every layer has written them. */
   void advance(int t) {
     length += t;

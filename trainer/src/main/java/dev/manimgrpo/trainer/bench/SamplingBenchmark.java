@@ -78,7 +78,8 @@ public final class SamplingBenchmark {
   }
 
   static double javaTokensPerSecond(HfCausalLm lm, int[] prompt, int newTokens, int repeats) {
-    lm.greedy(prompt, Math.min(4, newTokens + 1), true); // warm-up: JIT, ND4J's first calls
+    // Warm-up at full length, as llama-bench warms up: JIT, ND4J's and BLAS's first calls.
+    lm.greedy(prompt, newTokens + 1, true);
     double best = Double.MAX_VALUE;
     for (int i = 0; i < Math.max(1, repeats); i++) {
       long t0 = System.nanoTime();
