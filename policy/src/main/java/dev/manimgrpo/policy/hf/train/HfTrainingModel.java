@@ -289,18 +289,25 @@ public final class HfTrainingModel {
   private INDArray headChunk(Pass pass, int from, int to, float[] logProbs) {
     int vocab = config.vocabSize();
     INDArray logits = Nd4j.gemm(rows(pass.headIn, from, to), base.lmHead(), false, true);
-    INDArray probs = logits.ulike();
-    Nd4j.exec(new SoftMax(logits, probs, 1));
+    // The target logits and the row maxima are read first, so the softmax can overwrite the logits:
+    // one [chunk, vocab] buffer a call instead of two (each a fresh allocation the size of the head).
+    INDArray picked = null;
+    INDArray max = null;
     if (logProbs != null) {
-      INDArray lse = logits.max(true, 1).subi(Transforms.log(probs.max(true, 1), false));
       int[] index = new int[to - from];
       for (int k = 0; k < index.length; k++) {
         index[k] = k * vocab + pass.targets[from + k];
       }
-      float[] picked = Nd4j.pullRows(logits.reshape('c', (long) index.length * vocab, 1), 1, index, 'c')
-          .subi(lse).toFloatVector();
-      for (int k = 0; k < index.length; k++) {
-        logProbs[pass.targetRows[from + k]] = picked[k];
+      picked = Nd4j.pullRows(logits.reshape('c', (long) index.length * vocab, 1), 1, index, 'c');
+      max = logits.max(true, 1);
+    }
+    INDArray probs = logits;
+    Nd4j.exec(new SoftMax(logits, probs, 1));
+    if (logProbs != null) {
+      INDArray lse = max.subi(Transforms.log(probs.max(true, 1), false));
+      float[] values = picked.subi(lse).toFloatVector();
+      for (int k = 0; k < values.length; k++) {
+        logProbs[pass.targetRows[from + k]] = values[k];
       }
     }
     return probs;
