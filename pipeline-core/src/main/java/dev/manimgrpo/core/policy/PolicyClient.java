@@ -15,7 +15,7 @@ import java.util.List;
  */
 public interface PolicyClient extends AutoCloseable {
 
-  /** Recorded in every rollout row: the backend and what it loaded, e.g. {@code dl4j:bundled:3f2a...}. */
+  /** Recorded in every rollout row: the backend and what it loaded, e.g. {@code hf:bundled-hf:bf7e796fa56429e1 (prompt manim-code-v1)}. */
   String policyId();
 
   /**

@@ -102,7 +102,8 @@ public final class RolloutShardSchema {
       col(REWARD, Type.DOUBLE, false, "the fused scalar reward"),
       col(ADVANTAGE, Type.DOUBLE, false, "the group-normalised advantage"),
       col(ZERO_VARIANCE, Type.BOOLEAN, false, "true when every reward of the group was equal (no learning signal)"),
-      col(POLICY_CHECKPOINT, Type.STRING, true, "the checkpoint the sampler loaded, if any"));
+      col(POLICY_CHECKPOINT, Type.STRING, true, "the policy location the sampler loaded (policy.checkpoint:"
+          + " bundled-hf, a folder); null when the trainer cannot reproduce its tokens"));
 
   /**
    * What the rollout job adds for analysts: the prompt, the code, the render's failure, every reward
@@ -134,7 +135,7 @@ public final class RolloutShardSchema {
       col(SAMPLE_SECONDS, Type.DOUBLE, true, "seconds spent sampling this completion (its share of the group's call)"),
       col(RENDER_SECONDS, Type.DOUBLE, true, "seconds the render request took (0 when shared or not rendered)"),
       col(REWARD_SECONDS, Type.DOUBLE, true, "seconds spent computing the code and visual rewards"),
-      col(POLICY_ID, Type.STRING, true, "the backend and policy that sampled, e.g. dl4j:bundled:...@400"),
+      col(POLICY_ID, Type.STRING, true, "the backend and policy that sampled, e.g. hf:bundled-hf:<digest> (prompt manim-code-v1)"),
       col(MANIM_VERSION, Type.STRING, true, "the Manim CE version that rendered it"),
       col(SEED, Type.LONG, true, "the completion's seed: a function of (sampling seed, prompt id, step, rollout index)"),
       col(TRAINER_REPRODUCIBLE, Type.BOOLEAN, true, "false when the tokens came from a model this project's trainer cannot reproduce"),
