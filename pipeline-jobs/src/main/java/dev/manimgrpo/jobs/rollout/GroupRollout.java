@@ -186,12 +186,26 @@ public final class GroupRollout {
       reason = render.succeeded() ? null : render.message().isBlank() ? render.status().wireName() : render.message();
     }
     VisualSimilarity v = score == null ? null : score.visual();
-    RolloutRow row = new RolloutRow(ctx.runId(), ctx.step(), prompt.promptId(), groupUid, gen.rolloutIndex(), promptIds,
-        tokens, logprobs, gen.text(), status, reason,
+    String finalStatus = status;
+    TokenRow build = (p, c, lp, why) -> new RolloutRow(ctx.runId(), ctx.step(), prompt.promptId(), groupUid,
+        gen.rolloutIndex(), p, c, lp, gen.text(), finalStatus, why,
         score == null ? null : score.fused().textReward(),
         score == null || !render.succeeded() ? null : score.fused().visualReward(),
         score == null ? null : score.layout(),
         score == null ? 0.0 : score.fused().reward(), advantage, zeroVariance, checkpointName(config, ctx.client()));
+    RolloutRow row;
+    try {
+      row = build.row(promptIds, tokens, logprobs, reason);
+    } catch (RolloutRow.InvalidRolloutRowException e) {
+      if (!TOKEN_COLUMNS.contains(e.field())) {
+        throw e;
+      }
+      // A backend's ids or log-probs that break the shard's rules (a -inf log-prob, a negative id)
+      // cost the rollout its tokens, not its row: text, render and reward stay, the reason says what
+      // was dropped, and the trainer skips it as a rollout without tokens.
+      String why = "tokens dropped: " + e.getMessage();
+      row = build.row(new int[0], new int[0], null, reason == null ? why : reason + "; " + why);
+    }
     RolloutDetails details = new RolloutDetails(prompt.taskPrompt(), prompt.referenceCode(), prompt.split(),
         prompt.difficulty(), code == null ? null : code.code(),
         code == null ? null : code.method().name().toLowerCase(java.util.Locale.ROOT), gen.finishReason(),
@@ -208,6 +222,15 @@ public final class GroupRollout {
         score == null || sharedWith != null ? 0.0 : score.seconds(), ctx.client().policyId(), render == null ? null : render.manimVersion(),
         gen.seed(), ctx.client().trainerReproducible(), dropped);
     return new RolloutRecord(row, details);
+  }
+
+  /** The columns a sampler's token data fills. */
+  private static final java.util.Set<String> TOKEN_COLUMNS = java.util.Set.of(RolloutShardSchema.PROMPT_TOKEN_IDS,
+      RolloutShardSchema.COMPLETION_TOKEN_IDS, RolloutShardSchema.OLD_LOGPROBS);
+
+  /** A row of this rollout with the given token data and reason. */
+  private interface TokenRow {
+    RolloutRow row(int[] promptIds, int[] completionIds, float[] logprobs, String reason);
   }
 
   private static String checkpointName(PipelineConfig config, PolicyClient client) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.config.PolicyConfig;
+import dev.manimgrpo.core.policy.openai.FaultProxy;
 import dev.manimgrpo.core.policy.openai.LlamaServerFixture;
 import dev.manimgrpo.jobs.TestSpark;
 import dev.manimgrpo.jobs.loop.GrpoLoop;
@@ -103,5 +104,29 @@ class LlamaCppRolloutTest {
         .get("logprob_drift").asDouble();
     System.out.printf("served starter: drift of the trainer's log-probs from llama-server's %.3g per token%n", drift);
     assertThat(drift).as("llama-server computes the checkpoint's log-probs").isLessThan(1e-3);
+  }
+
+  @Test
+  void logProbsTheShardCannotHoldCostTheRowsTheirTokensNotTheRows() throws Exception {
+    // A server that answers positive log-probs (probabilities, or garbage): the rows land with their
+    // text, render and reward, the reason names the column, and the trainer will skip their tokens.
+    try (FaultProxy proxy = FaultProxy.start(server.serverUrl())) {
+      proxy.always(FaultProxy.Fault.rewrite("\"logprob\":\\s*-?[0-9.eE+-]+", "\"logprob\":2.5"));
+      PipelineConfig config = RolloutTestConfigs.config(dir.resolve("bad"), "bad-logprobs", 1, G, Map.ofEntries(
+          Map.entry("policy.backend", "llama-cpp"), Map.entry("policy.checkpoint", PolicyConfig.BUNDLED_HF),
+          Map.entry("policy.openai.base-url", proxy.baseUrl()), Map.entry("policy.sampling.max-tokens", "400"),
+          Map.entry("dataset.split", "train")));
+      RolloutJob.Outcome o = RolloutJob.run(spark, config, false);
+      Dataset<Row> rows = spark.read().parquet(o.partition());
+      assertThat(rows.count()).isEqualTo(G);
+      for (Row r : rows.collectAsList()) {
+        assertThat((String) r.getAs("status")).isNotEqualTo("sampling_error");
+        assertThat((String) r.getAs("error_reason")).contains("tokens dropped: column 'old_logprobs'")
+            .contains("is 2.5");
+        assertThat(r.<scala.collection.Seq<?>>getAs("completion_token_ids").size()).isZero();
+        assertThat((Object) r.getAs("old_logprobs")).isNull();
+        assertThat((String) r.getAs("completion_text")).isNotBlank();
+      }
+    }
   }
 }

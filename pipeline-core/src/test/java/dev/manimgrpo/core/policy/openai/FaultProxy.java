@@ -35,7 +35,7 @@ public final class FaultProxy implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the proxy does with one request. */
-  public enum Kind { STATUS, ECHO_AUTHORIZATION, SLOW, MALFORMED, DROP_CHOICES, DISCONNECT }
+  public enum Kind { STATUS, ECHO_AUTHORIZATION, SLOW, MALFORMED, DROP_CHOICES, DISCONNECT, REWRITE }
 
   /** One scripted misbehaviour. */
   public record Fault(Kind kind, int status, String body, String retryAfter, long delayMs, Set<Integer> dropIndices) {
@@ -68,6 +68,14 @@ public final class FaultProxy implements AutoCloseable {
     /** Passes through, then removes the choices with these indices from the answer. */
     public static Fault dropChoices(Integer... indices) {
       return new Fault(Kind.DROP_CHOICES, 0, null, null, 0, Set.of(indices));
+    }
+
+    /**
+     * Passes through, then replaces every match of {@code regex} in the answer (a server that
+     * writes values the client must not trust, e.g. a positive log-prob).
+     */
+    public static Fault rewrite(String regex, String replacement) {
+      return new Fault(Kind.REWRITE, 0, regex, replacement, 0, Set.of());
     }
 
     /** Closes the connection without an answer. */
@@ -178,6 +186,7 @@ public final class FaultProxy implements AutoCloseable {
           forward(ex, requestBody, null);
         }
         case DROP_CHOICES -> forward(ex, requestBody, fault.dropIndices());
+        case REWRITE -> forward(ex, requestBody, null, fault);
         case DISCONNECT -> ex.close();
       }
     } catch (IOException e) {
@@ -201,6 +210,11 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   private void forward(HttpExchange ex, byte[] body, Set<Integer> drop) throws IOException {
+    forward(ex, body, drop, null);
+  }
+
+  /** Passes the request on; {@code rewrite}'s regex (body) and replacement (retryAfter) edit the answer. */
+  private void forward(HttpExchange ex, byte[] body, Set<Integer> drop, Fault rewrite) throws IOException {
     // The proxy's /v1 stands for the upstream root given; other paths (llama-server's /completion) pass as they are.
     String path = ex.getRequestURI().getPath();
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + (path.startsWith("/v1/") ? path.substring(3) : path)))
@@ -225,6 +239,9 @@ public final class FaultProxy implements AutoCloseable {
       }
       root.set("choices", kept);
       answer = JSON.writeValueAsString(root);
+    }
+    if (rewrite != null && r.statusCode() == 200) {
+      answer = answer.replaceAll(rewrite.body(), rewrite.retryAfter());
     }
     reply(ex, r.statusCode(), answer);
   }
