@@ -272,7 +272,8 @@ public final class HfTrainingModel {
       if (a == null) {
         a = layer(l, pass.inputs.get(l), pass.batch, pass.time, causal, pass);
       }
-      dx = layerBackward(l, a, dx, pass.batch, pass.time, grads);
+      // Below layer 0 only the embedding could train: without full training nothing needs its input gradient.
+      dx = layerBackward(l, a, dx, pass.batch, pass.time, grads, full || l > 0);
     }
     if (full) {
       HfOps.scatterAddRows(grads.get(HfWeights.EMBED), pass.flatTokens, dx);
@@ -434,8 +435,9 @@ public final class HfTrainingModel {
     return Nd4j.rand(random, shape).gte(rate).castTo(DataType.FLOAT).muli(1.0 / (1.0 - rate));
   }
 
+  /** The layer's gradients; returns d input, or null when {@code needInput} is false (not computed). */
   private INDArray layerBackward(int l, LayerActs a, INDArray dOut, int batch, int time,
-      Map<String, INDArray> grads) {
+      Map<String, INDArray> grads, boolean needInput) {
     HfWeights.Layer w = base.layer(l);
     int heads = config.numAttentionHeads();
     int kvHeads = config.numKeyValueHeads();
@@ -444,15 +446,15 @@ public final class HfTrainingModel {
     long n = (long) batch * time;
 
     // MLP: out = x2 + down(silu(gate(h2)) * up(h2)), h2 = RMSNorm_post(x2)
-    INDArray dAct = linearBackward(l, Target.DOWN_PROJ, w.down(), a, dOut, grads);
+    INDArray dAct = linearBackward(l, Target.DOWN_PROJ, w.down(), a, dOut, grads, true);
     INDArray[] dGateUp = HfOps.siluTimesBackward(a.gate, a.up, dAct);
-    INDArray dh2 = linearBackward(l, Target.GATE_PROJ, w.gate(), a, dGateUp[0], grads)
-        .addi(linearBackward(l, Target.UP_PROJ, w.up(), a, dGateUp[1], grads));
+    INDArray dh2 = linearBackward(l, Target.GATE_PROJ, w.gate(), a, dGateUp[0], grads, true)
+        .addi(linearBackward(l, Target.UP_PROJ, w.up(), a, dGateUp[1], grads, true));
     INDArray dx2 = dOut.add(HfOps.rmsNormBackward(a.x2, a.inverse2, w.postAttentionNorm(), dh2,
         fullGrad(grads, l, "post_attention_layernorm.weight")));
 
     // Attention: x2 = x + o(softmax(q k^T s + causal) v), q, k = RoPE(...), h1 = RMSNorm_in(x)
-    INDArray dMerged = linearBackward(l, Target.O_PROJ, w.o(), a, dx2, grads);
+    INDArray dMerged = linearBackward(l, Target.O_PROJ, w.o(), a, dx2, grads, true);
     INDArray dAttended = HfOps.toHeads(dMerged, batch, time, heads)
         .reshape('c', batch, kvHeads, (long) groups * time, hd);
     INDArray dProbs = Nd4j.matmul(dAttended, a.v, false, true, false);
@@ -475,9 +477,15 @@ public final class HfTrainingModel {
       dk = HfOps.rmsNormBackward(a.kPre, a.kInverse, w.kNorm(), dk.reshape('c', n * kvHeads, hd),
           fullGrad(grads, l, "self_attn.k_norm.weight")).reshape('c', n, (long) kvHeads * hd);
     }
-    INDArray dh1 = linearBackward(l, Target.Q_PROJ, w.q(), a, dq, grads)
-        .addi(linearBackward(l, Target.K_PROJ, w.k(), a, dk, grads))
-        .addi(linearBackward(l, Target.V_PROJ, w.v(), a, dv, grads));
+    if (!needInput) {
+      linearBackward(l, Target.Q_PROJ, w.q(), a, dq, grads, false);
+      linearBackward(l, Target.K_PROJ, w.k(), a, dk, grads, false);
+      linearBackward(l, Target.V_PROJ, w.v(), a, dv, grads, false);
+      return null;
+    }
+    INDArray dh1 = linearBackward(l, Target.Q_PROJ, w.q(), a, dq, grads, true)
+        .addi(linearBackward(l, Target.K_PROJ, w.k(), a, dk, grads, true))
+        .addi(linearBackward(l, Target.V_PROJ, w.v(), a, dv, grads, true));
     return dx2.addi(HfOps.rmsNormBackward(a.x, a.inverse1, w.inputNorm(), dh1,
         fullGrad(grads, l, "input_layernorm.weight")));
   }
@@ -486,9 +494,9 @@ public final class HfTrainingModel {
     return full ? grads.get(HfWeights.layer(layer, suffix)) : null;
   }
 
-  /** Accumulates the layer's gradients and returns d input. */
+  /** Accumulates the layer's gradients and returns d input (null, not computed, unless {@code needDx}). */
   private INDArray linearBackward(int l, Target t, INDArray w, LayerActs acts, INDArray dy,
-      Map<String, INDArray> grads) {
+      Map<String, INDArray> grads, boolean needDx) {
     LinearActs a = acts.linears.get(t);
     if (full) {
       Nd4j.gemm(dy, a.input, grads.get(t.weightName(l)), true, false, 1.0, 1.0);
@@ -497,13 +505,16 @@ public final class HfTrainingModel {
         bias.addi(dy.sum(0));
       }
     }
-    INDArray dx = Nd4j.gemm(dy, w, false, false);
+    INDArray dx = needDx ? Nd4j.gemm(dy, w, false, false) : null;
     LoraAdapter.Module m = a.lora;
     if (m != null) {
       double s = adapter.scale();
       Nd4j.gemm(dy, a.z, grads.get(LoraAdapter.peftKey(m, false)), true, false, s, 1.0);
       INDArray dz = Nd4j.gemm(dy, m.b(), false, false).muli(s);
       Nd4j.gemm(dz, a.loraInput, grads.get(LoraAdapter.peftKey(m, true)), true, false, 1.0, 1.0);
+      if (dx == null) {
+        return null;
+      }
       if (a.mask == null) {
         Nd4j.gemm(dz, m.a(), dx, false, false, 1.0, 1.0);
       } else {
