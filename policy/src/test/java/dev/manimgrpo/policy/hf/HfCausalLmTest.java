@@ -31,19 +31,10 @@ class HfCausalLmTest {
     NativeThreads.limitOpThreads(1);
   }
 
-  private static HfModelConfig config(String arch) {
-    return switch (arch) {
-      case "llama" -> RandomHfModels.llama();
-      case "qwen2" -> RandomHfModels.qwen2();
-      case "qwen3" -> RandomHfModels.qwen3();
-      default -> throw new IllegalArgumentException(arch);
-    };
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"llama", "qwen2", "qwen3"})
   void logitsHaveOneRowPerPositionAndDoNotSeeLaterTokens(String arch) {
-    HfCausalLm lm = RandomHfModels.model(config(arch), 1);
+    HfCausalLm lm = RandomHfModels.model(RandomHfModels.config(arch), 1);
     int[][] a = {{5, 9, 17, 200, 3, 3}};
     int[][] b = {{5, 9, 17, 1, 300, 42}};
     INDArray la = lm.logits(a, null);
@@ -56,7 +47,7 @@ class HfCausalLmTest {
   @ParameterizedTest
   @ValueSource(strings = {"llama", "qwen2", "qwen3"})
   void aRightPaddedRowHasTheLogitsItHasAlone(String arch) {
-    HfCausalLm lm = RandomHfModels.model(config(arch), 2);
+    HfCausalLm lm = RandomHfModels.model(RandomHfModels.config(arch), 2);
     Random r = new Random(3);
     int[] lengths = {9, 4, 1};
     int[][] tokens = new int[3][9];
@@ -80,7 +71,7 @@ class HfCausalLmTest {
   @ParameterizedTest
   @ValueSource(strings = {"llama", "qwen2", "qwen3"})
   void greedyGivesTheSameTokensWithAndWithoutTheKvCache(String arch) {
-    HfCausalLm lm = RandomHfModels.model(config(arch), 4);
+    HfCausalLm lm = RandomHfModels.model(RandomHfModels.config(arch), 4);
     int[] prompt = RandomHfModels.randomTokens(new Random(5), 7, 384);
     int[] cached = lm.greedy(prompt, 12, true);
     int[] uncached = lm.greedy(prompt, 12, false);

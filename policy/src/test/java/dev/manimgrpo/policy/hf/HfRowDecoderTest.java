@@ -21,19 +21,10 @@ class HfRowDecoderTest {
     NativeThreads.limitOpThreads(1);
   }
 
-  private static HfModelConfig config(String arch) {
-    return switch (arch) {
-      case "llama" -> RandomHfModels.llama();
-      case "qwen2" -> RandomHfModels.qwen2();
-      case "qwen3" -> RandomHfModels.qwen3();
-      default -> throw new IllegalArgumentException(arch);
-    };
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"llama", "qwen2", "qwen3"})
   void stepsGiveNd4jsLogitsAndCache(String arch) {
-    HfCausalLm lm = RandomHfModels.model(config(arch), 11);
+    HfCausalLm lm = RandomHfModels.model(RandomHfModels.config(arch), 11);
     HfCausalLm nd4j = lm.withoutRowDecoder();
     int[] prompt = RandomHfModels.randomTokens(new Random(12), 6, VOCAB);
     HfKvCache ours = new HfKvCache(lm.config(), 1, 20);

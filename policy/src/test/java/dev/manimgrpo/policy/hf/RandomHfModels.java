@@ -30,6 +30,16 @@ public final class RandomHfModels {
     return HfModelConfig.parse(HfModelConfigTest.QWEN3, "qwen3");
   }
 
+  /** The config of an architecture by its short name: llama, qwen2 or qwen3. */
+  public static HfModelConfig config(String arch) {
+    return switch (arch) {
+      case "llama" -> llama();
+      case "qwen2" -> qwen2();
+      case "qwen3" -> qwen3();
+      default -> throw new IllegalArgumentException(arch);
+    };
+  }
+
   /** Random tensors under the config's names, in layout order. */
   public static Map<String, INDArray> tensors(HfModelConfig c, long seed) {
     Random r = new Random(seed);
