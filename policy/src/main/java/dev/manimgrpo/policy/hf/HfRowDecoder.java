@@ -73,7 +73,7 @@ final class HfRowDecoder {
       return false;
     }
     for (int l = 0; l < layers.size(); l++) {
-      if (!inPlace(cache.keyBuffer(l)) || !inPlace(cache.valueBuffer(l))) {
+      if (!viewable(cache.keyBuffer(l)) || !viewable(cache.valueBuffer(l))) {
         return false;
       }
     }
@@ -252,13 +252,24 @@ final class HfRowDecoder {
     }
   }
 
+  private static boolean viewable(INDArray a) {
+    return inPlace(a) && (a.offset() + a.length()) * Float.BYTES <= Integer.MAX_VALUE;
+  }
+
   private static boolean inPlace(INDArray a) {
     return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a)
         && !a.isEmpty();
   }
 
-  /** The array's elements as a float buffer over its native memory, element 0 at index 0. */
+  /**
+   * The array's elements as a float buffer over its native memory, element 0 at index 0. A NIO
+   * buffer holds at most 2^31 - 1 bytes: larger arrays (the embedding of a 7B model's vocabulary)
+   * are refused, and the model keeps the batched path.
+   */
   private static FloatBuffer view(INDArray a) {
+    if ((a.offset() + a.length()) * Float.BYTES > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("too large for a NIO view");
+    }
     FloatBuffer all = a.data().asNioFloat();
     return all.position((int) a.offset()).slice();
   }
