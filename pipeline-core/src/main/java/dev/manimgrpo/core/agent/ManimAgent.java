@@ -90,8 +90,7 @@ public final class ManimAgent {
       throw new IllegalStateException("RITL-DOC needs an API documentation source");
     }
     int k = strategy == Strategy.DIRECT ? 1 : Math.max(1, maxRounds);
-    SamplingConfig one = new SamplingConfig(1, sampling.temperature(), sampling.topP(), sampling.minP(),
-        sampling.maxTokens(), sampling.seed());
+    SamplingConfig one = sampling.withGroupSize(1);
     List<AgentRound> rounds = new ArrayList<>();
     String code = "";
     List<String> errors = List.of();

@@ -146,6 +146,11 @@ public record PolicyConfig(Backend backend, String checkpoint, SamplingConfig sa
         throw new IllegalArgumentException("policy.sampling.max-tokens must be >= 1, got " + maxTokens);
       }
     }
+
+    /** The same sampling for groups of {@code size} completions. */
+    public SamplingConfig withGroupSize(int size) {
+      return new SamplingConfig(size, temperature, topP, minP, maxTokens, seed);
+    }
   }
 
   /**

@@ -73,8 +73,7 @@ public final class SampleCommand implements Callable<Integer> {
 
   /** A Hugging Face policy (the default bundled-hf): one group of n, seeded as the rollout job seeds step 0. */
   private void sampleHf(HfPolicyClient client, PolicyConfig.SamplingConfig sampling) {
-    PolicyConfig.SamplingConfig group = new PolicyConfig.SamplingConfig(n, sampling.temperature(), sampling.topP(),
-        sampling.minP(), sampling.maxTokens(), sampling.seed());
+    PolicyConfig.SamplingConfig group = sampling.withGroupSize(n);
     long t0 = System.nanoTime();
     List<Generation> gens = client.generate(GroupRequest.wholeGroup("cli", prompt, 0, group));
     double s = (System.nanoTime() - t0) / 1e9;

@@ -75,8 +75,7 @@ public final class RenderSuccessRate {
    * {@code perPrompt} rollouts at step 0, seeded as the rollout job seeds them.
    */
   public Report run(PolicyClient client, SftDataset data, int perPrompt, PolicyConfig.SamplingConfig sampling) {
-    PolicyConfig.SamplingConfig group = new PolicyConfig.SamplingConfig(perPrompt, sampling.temperature(),
-        sampling.topP(), sampling.minP(), sampling.maxTokens(), sampling.seed());
+    PolicyConfig.SamplingConfig group = sampling.withGroupSize(perPrompt);
     return run(client.policyId(), (e, i, n) -> {
       List<Sample> out = new ArrayList<>();
       for (Generation g : client.generate(GroupRequest.wholeGroup(e.id(), e.prompt(), 0, group))) {
