@@ -12,11 +12,17 @@ package dev.manimgrpo.core.config;
  * @param waveGroups groups per Spark write (0 = all of a round's groups in one write). One write has
  *     no barrier between its groups, so the render slots stay busy until the round's last group;
  *     smaller waves bound what a killed run loses where a write is committed whole (s3a://)
+ * @param maxGroupsPerTask most groups in one Spark task (1 = a task per group). Tasks are cut by
+ *     guided self-scheduling: large at the start of a round, single groups at its end; fewer tasks
+ *     pay Spark's per-task cost fewer times, on the cores the renders use
+ * @param preparedReferencesMb an executor's memory for prepared references kept between groups
+ *     (their parsed program and frame features, about 5 MB each for the bundled ones): a prompt met
+ *     again (every epoch) is not prepared again; 0 keeps none
  * @param dynamicSampling DAPO's dynamic sampling
  * @param loop the GRPO loop
  */
 public record RolloutConfig(String dir, String runId, int step, int promptsPerStep, int waveGroups,
-    DynamicSampling dynamicSampling, LoopConfig loop) implements java.io.Serializable {
+    int maxGroupsPerTask, int preparedReferencesMb, DynamicSampling dynamicSampling, LoopConfig loop) implements java.io.Serializable {
 
   public RolloutConfig {
     dir = dir == null ? "" : dir.strip();
@@ -35,6 +41,14 @@ public record RolloutConfig(String dir, String runId, int step, int promptsPerSt
       throw new IllegalArgumentException("rollout.wave-groups must be >= 0 (0 = a round's groups in one write), got "
           + waveGroups);
     }
+    if (maxGroupsPerTask < 1) {
+      throw new IllegalArgumentException("rollout.max-groups-per-task must be >= 1 (1 = a Spark task per group), got "
+          + maxGroupsPerTask);
+    }
+    if (preparedReferencesMb < 0) {
+      throw new IllegalArgumentException("rollout.prepared-references-mb must be >= 0 (0 = keep none), got "
+          + preparedReferencesMb);
+    }
     if (dynamicSampling == null || loop == null) {
       throw new IllegalArgumentException("rollout.dynamic-sampling and rollout.loop must be set");
     }
@@ -51,11 +65,11 @@ public record RolloutConfig(String dir, String runId, int step, int promptsPerSt
   }
 
   public RolloutConfig withRun(String newRunId, int newStep) {
-    return new RolloutConfig(dir, newRunId, newStep, promptsPerStep, waveGroups, dynamicSampling, loop);
+    return new RolloutConfig(dir, newRunId, newStep, promptsPerStep, waveGroups, maxGroupsPerTask, preparedReferencesMb, dynamicSampling, loop);
   }
 
   public RolloutConfig withDir(String newDir) {
-    return new RolloutConfig(newDir, runId, step, promptsPerStep, waveGroups, dynamicSampling, loop);
+    return new RolloutConfig(newDir, runId, step, promptsPerStep, waveGroups, maxGroupsPerTask, preparedReferencesMb, dynamicSampling, loop);
   }
 
   /**
@@ -97,7 +111,7 @@ public record RolloutConfig(String dir, String runId, int step, int promptsPerSt
   }
 
   public RolloutConfig withLoopSteps(int steps) {
-    return new RolloutConfig(dir, runId, step, promptsPerStep, waveGroups, dynamicSampling,
+    return new RolloutConfig(dir, runId, step, promptsPerStep, waveGroups, maxGroupsPerTask, preparedReferencesMb, dynamicSampling,
         new LoopConfig(steps, loop.dir(), loop.trainerCommand()));
   }
 }

@@ -43,7 +43,7 @@ public final class RolloutBenchmark {
   /** What one measured run gave. */
   public record Result(String arm, long rollouts, double wallSeconds, double renderSeconds, double sampleSeconds,
       double rewardSeconds, int renderSlots, int cores, double overhead, double rolloutsPerSecondPerCore,
-      double jvmCpuSeconds) {}
+      double jvmCpuSeconds, Map<String, Double> jvmCpuByThreads, long referencesReused, long referencesPrepared) {}
 
   /**
    * Three runs over the same prompts: a warm-up with the policy (workers, policy, reference renders,
@@ -57,26 +57,47 @@ public final class RolloutBenchmark {
 
   /** As {@link #run(Path, Path)} with {@code warmups - 1} more warm-ups replaying the first one's completions. */
   public List<Result> run(Path dir, Path reportDir, int warmups) throws IOException {
+    return run(dir, reportDir, warmups, null);
+  }
+
+  /**
+   * As {@link #run(Path, Path, int)}; with {@code completions} (a step's shard partition written
+   * before) every run replays that step's completions instead of sampling: the pipeline alone, on
+   * the same programs from one benchmark to the next, and arm (b) is left out.
+   */
+  public List<Result> run(Path dir, Path reportDir, int warmups, String completions) throws IOException {
     SparkSession spark = SparkSessions.start(config, "bench-rollout");
     try {
       String base = RolloutIds.newRunId("bench");
-      out.println("bench-rollout: warm-up run (workers, policy, reference renders)");
-      RolloutJob.Outcome warm = RolloutJob.run(spark, withRun(config.policy(), dir, base + "-warmup"), false);
+      String replayFrom = completions;
+      if (replayFrom == null) {
+        out.println("bench-rollout: warm-up run (workers, policy, reference renders)");
+        replayFrom = RolloutJob.run(spark, withRun(config.policy(), dir, base + "-warmup"), false).partition();
+      } else {
+        out.println("bench-rollout: warm-up run replaying " + completions + " (workers, reference renders)");
+        RolloutJob.run(spark, withRun(config.policy().replaying(replayFrom), dir, base + "-warmup"), false);
+      }
       for (int i = 1; i < warmups; i++) {
         out.println("bench-rollout: warm-up " + (i + 1) + " of " + warmups + " (its completions replayed)");
-        RolloutJob.run(spark, withRun(config.policy().replaying(warm.partition()), dir, base + "-warmup" + i), false);
+        RolloutJob.run(spark, withRun(config.policy().replaying(replayFrom), dir, base + "-warmup" + i), false);
       }
       out.println("bench-rollout: (a) the warm-up's completions replayed: rendering, scoring, writing");
       double cpu = jvmCpuSeconds();
-      RolloutJob.Outcome replayed = RolloutJob.run(spark, withRun(config.policy().replaying(warm.partition()), dir,
+      JvmThreadCpu threads = JvmThreadCpu.snapshot();
+      long[] prepared = preparedSoFar(spark);
+      RolloutJob.Outcome replayed = RolloutJob.run(spark, withRun(config.policy().replaying(replayFrom), dir,
           base + "-replay"), false);
-      Result replay = measure(spark, "replayed completions (pipeline)", replayed, jvmCpuSeconds() - cpu);
-      out.println("bench-rollout: (b) the policy sampling again: end to end");
-      cpu = jvmCpuSeconds();
-      RolloutJob.Outcome sampled = RolloutJob.run(spark, withRun(config.policy(), dir, base + "-e2e"), false);
-      Result e2e = measure(spark, config.policy().backend().configName() + " policy sampling (end to end)", sampled,
-          jvmCpuSeconds() - cpu);
-      List<Result> results = List.of(replay, e2e);
+      Result replay = measure(spark, "replayed completions (pipeline)", replayed, jvmCpuSeconds() - cpu, threads, prepared);
+      List<Result> results = new java.util.ArrayList<>(List.of(replay));
+      if (completions == null) {
+        out.println("bench-rollout: (b) the policy sampling again: end to end");
+        cpu = jvmCpuSeconds();
+        threads = JvmThreadCpu.snapshot();
+        prepared = preparedSoFar(spark);
+        RolloutJob.Outcome sampled = RolloutJob.run(spark, withRun(config.policy(), dir, base + "-e2e"), false);
+        results.add(measure(spark, config.policy().backend().configName() + " policy sampling (end to end)", sampled,
+            jvmCpuSeconds() - cpu, threads, prepared));
+      }
       warmupsRun = warmups;
       report(results, reportDir);
       return results;
@@ -84,6 +105,7 @@ public final class RolloutBenchmark {
       if (isLocal(spark)) {
         ExecutorRenderPool.shutdown();
         ExecutorPolicy.clear();
+        dev.manimgrpo.jobs.spark.ExecutorScoring.clear();
       }
       spark.stop();
     }
@@ -102,7 +124,19 @@ public final class RolloutBenchmark {
     return Double.NaN;
   }
 
-  private Result measure(SparkSession spark, String arm, RolloutJob.Outcome o, double jvmCpu) {
+  /** Prepared references reused and prepared so far in this JVM (local mode: the executor's). */
+  private long[] preparedSoFar(SparkSession spark) {
+    if (!isLocal(spark)) {
+      return new long[] {-1, -1};
+    }
+    dev.manimgrpo.reward.rollout.PreparedReferences p = dev.manimgrpo.jobs.spark.ExecutorScoring.preparedReferences(config);
+    return new long[] {p.hits(), p.misses()};
+  }
+
+  private Result measure(SparkSession spark, String arm, RolloutJob.Outcome o, double jvmCpu, JvmThreadCpu before,
+      long[] preparedBefore) {
+    long[] prepared = preparedSoFar(spark);
+    Map<String, Double> byThreads = isLocal(spark) ? JvmThreadCpu.snapshot().since(before) : Map.of();
     Row sums = spark.read().parquet(o.partition()).agg(sum(col("render_seconds")), sum(col("sample_seconds")),
         sum(col("reward_seconds"))).first();
     int executors = Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - (isLocal(spark) ? 0 : 1));
@@ -113,7 +147,7 @@ public final class RolloutBenchmark {
     double render = sums.getDouble(0);
     return new Result(arm, o.summary().rolloutsThisRun(), wall, render, sums.getDouble(1), sums.getDouble(2), slots,
         cores, wall / (render / slots) - 1, o.summary().rolloutsThisRun() / wall / cores,
-        isLocal(spark) ? jvmCpu : Double.NaN);
+        isLocal(spark) ? jvmCpu : Double.NaN, byThreads, prepared[0] - preparedBefore[0], prepared[1] - preparedBefore[1]);
   }
 
   private PipelineConfig withRun(dev.manimgrpo.core.config.PolicyConfig policy, Path dir, String runId) {
@@ -125,8 +159,11 @@ public final class RolloutBenchmark {
   }
 
   private void report(List<Result> results, Path reportDir) throws IOException {
-    TextTable t = new TextTable("rollout job, bundled sample", results.get(0).arm(), results.get(1).arm()).right(1, 2);
-    t.add("rollouts (prompts x G)", results.get(0).rollouts(), results.get(1).rollouts());
+    List<String> header = new java.util.ArrayList<>(List.of("rollout job, bundled sample"));
+    results.forEach(r -> header.add(r.arm()));
+    TextTable t = new TextTable(header.toArray(String[]::new)).right(java.util.stream.IntStream.rangeClosed(1,
+        results.size()).toArray());
+    row(t, "rollouts (prompts x G)", results, r -> Long.toString(r.rollouts()));
     row(t, "job wall time", results, r -> String.format(Locale.ROOT, "%.1f s", r.wallSeconds()));
     row(t, "sum of render times / render slots", results, r -> String.format(Locale.ROOT, "%.1f s / %d = %.1f s",
         r.renderSeconds(), r.renderSlots(), r.renderSeconds() / r.renderSlots()));
@@ -137,6 +174,12 @@ public final class RolloutBenchmark {
     row(t, "JVM CPU (local: driver + executor) / renders", results, r -> Double.isNaN(r.jvmCpuSeconds()) ? "-"
         : String.format(Locale.ROOT, "%.1f s (%.0f%% of the render time)", r.jvmCpuSeconds(),
             100 * r.jvmCpuSeconds() / r.renderSeconds()));
+    for (String kind : results.get(0).jvmCpuByThreads().keySet()) {
+      row(t, "  of which " + kind, results, r -> r.jvmCpuByThreads().containsKey(kind)
+          ? String.format(Locale.ROOT, "%.1f s", r.jvmCpuByThreads().get(kind)) : "-");
+    }
+    row(t, "groups whose prepared reference was reused", results, r -> r.referencesReused() < 0 ? "-"
+        : r.referencesReused() + " of " + (r.referencesReused() + r.referencesPrepared()));
     row(t, "share of work: sampling", results, r -> share(r, r.sampleSeconds()));
     row(t, "share of work: rendering", results, r -> share(r, r.renderSeconds()));
     row(t, "share of work: rewards", results, r -> share(r, r.rewardSeconds()));

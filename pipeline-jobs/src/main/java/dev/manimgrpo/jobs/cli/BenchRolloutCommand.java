@@ -36,6 +36,12 @@ public final class BenchRolloutCommand implements Callable<Integer> {
           + " of a short-lived JVM keeps compiling for several steps).")
   int warmups;
 
+  @Option(names = "--completions", paramLabel = "PARTITION",
+      description = "Replay the completions of a step written before (its partition folder, e.g. a warm-up's"
+          + " .../run_id=R/step=0) in every run instead of sampling: the pipeline alone, on the same programs from one"
+          + " benchmark to the next; arm (b) is left out.")
+  String completions;
+
   @Option(names = "--report-dir", paramLabel = "DIR", defaultValue = "outputs/bench",
       description = "Where rollout-bench.json is written.")
   Path reportDir;
@@ -48,12 +54,13 @@ public final class BenchRolloutCommand implements Callable<Integer> {
               + warmups);
     }
     InputPaths.policy("policy", config.policy());
+    InputPaths.require("--completions", completions, "a rollout step's partition folder (.../run_id=R/step=S)");
     if (dryRun.requested()) {
-      return dryRun.report(DryRun.facts("prompts", prompts, "warm-ups", warmups, "policy", RunFacts.describe(config.policy()), "output",
+      return dryRun.report(DryRun.facts("prompts", prompts, "warm-ups", warmups, "completions", completions == null ? "sampled by the policy" : completions, "policy", RunFacts.describe(config.policy()), "output",
           reportDir.resolve("rollout-bench.json")));
     }
     Path dir = Files.createTempDirectory("bench-rollout");
-    new RolloutBenchmark(config, System.out).run(dir, reportDir, warmups);
+    new RolloutBenchmark(config, System.out).run(dir, reportDir, warmups, completions);
     return 0;
   }
 }

@@ -17,6 +17,7 @@ import dev.manimgrpo.core.rollout.RolloutRecord;
 import dev.manimgrpo.core.rollout.RolloutRow;
 import dev.manimgrpo.core.rollout.RolloutShardSchema;
 import dev.manimgrpo.reward.advantage.AdvantageEstimators;
+import dev.manimgrpo.reward.rollout.PreparedReferences;
 import dev.manimgrpo.reward.rollout.RolloutScorer;
 import dev.manimgrpo.reward.visual.VisualSimilarity;
 import java.util.ArrayList;
@@ -44,12 +45,17 @@ public final class GroupRollout {
 
   /** What a task needs, all of it per executor. */
   public record Context(PolicyClient client, RenderService candidates, ReferenceRenderCache references,
-      RolloutScorer scorer, ExecutorService renderThreads, PipelineConfig config, String runId, int step) {}
+      RolloutScorer scorer, PreparedReferences prepared, ExecutorService renderThreads, PipelineConfig config,
+      String runId, int step) {}
 
   private GroupRollout() {}
 
-  /** The group of one prompt: exactly G records, in rollout-index order. */
-  public static List<RolloutRecord> run(Context ctx, RolloutPrompt prompt) {
+  /**
+   * The group of one prompt: exactly G records, in rollout-index order.
+   *
+   * @param referenceRender the prompt's reference render, as looked up in the reference cache
+   */
+  public static List<RolloutRecord> run(Context ctx, RolloutPrompt prompt, ReferenceRenderCache.Lookup referenceRender) {
     PipelineConfig config = ctx.config();
     int g = config.policy().sampling().groupSize();
     String groupUid = RolloutIds.groupUid(ctx.runId(), ctx.step(), prompt.promptId());
@@ -62,10 +68,11 @@ public final class GroupRollout {
       code[i] = gens.get(i).failed() ? null : ctx.client().extractCode(gens.get(i).text());
     }
 
-    // The reference first (cached by content): its frames are the visual reward's yardstick.
-    RenderResult reference = ctx.references().get(prompt.promptId(), prompt.referenceCode(), RenderProfile.FRAMES);
-    RolloutScorer.Reference ref = ctx.scorer().prepare(prompt.referenceCode(),
-        reference.succeeded() ? reference.frames() : null);
+    // The reference's frames are the visual reward's yardstick; prepared once per executor while
+    // memory allows (keyed by the render's content address), handed to this group with an empty memo.
+    RenderResult reference = referenceRender.result();
+    RolloutScorer.Reference ref = ctx.prepared().get(referenceRender.key(), () -> ctx.scorer().prepare(
+        prompt.referenceCode(), reference.succeeded() ? reference.frames() : null));
 
     // Identical programs of a group are rendered once.
     Map<String, Integer> firstWithCode = new HashMap<>();

@@ -38,10 +38,11 @@ import org.slf4j.LoggerFactory;
  * step ({@code <rollout.dir>/run_id=R/step=S}).
  *
  * <p>A round of groups (the step's prompts, then each round of dynamic sampling) goes out as one
- * Spark write, one prompt per task (even load, one progress tick per group), with no barrier
- * between groups: the render slots stay busy until the round's last group. On a local or HDFS
- * folder each task's file lands when the task commits (file committer v2), so a killed run keeps
- * every finished group; on s3a:// the magic committer commits a write whole, and
+ * Spark write, a few groups per task and single groups at the round's end ({@code
+ * rollout.max-groups-per-task}), with no barrier between groups: the render slots stay busy until
+ * the round's last group. On a local or HDFS folder each task's file lands when the task commits
+ * (file committer v2), so a killed run keeps every finished task's groups; on s3a:// the magic
+ * committer commits a write whole, and
  * {@code rollout.wave-groups} splits a round into smaller writes. Rerunning a (run, step) keeps
  * its complete groups, removes what a crash left half-written, and samples only what is missing,
  * so a killed run never duplicates a row.
@@ -106,6 +107,7 @@ public final class RolloutJob {
         firstRound.add(p);
       }
     }
+    long roundsStart = System.nanoTime();
     try (RolloutProgress progress = RolloutProgress.attach(spark, firstRound.size(), g, acc, showProgress)) {
       runWaves(spark, jsc, config, runId, step, dir, firstRound, costs, acc);
       firstRound.forEach(p -> attempted.add(p.promptId()));
@@ -138,6 +140,7 @@ public final class RolloutJob {
         }
       }
     }
+    long roundsEnd = System.nanoTime();
     List<Rejection> quarantined = new ArrayList<>(selection.rejected());
     quarantined.addAll(carried);
     Map<String, String> referenceCode = new HashMap<>();
@@ -152,6 +155,9 @@ public final class RolloutJob {
           quarantine, quarantined.get(0).message());
     }
     double wall = (System.nanoTime() - t0) / 1e9;
+    LOG.info("rollout run {} step {}: {} s in all: {} s before the groups (prompts, resume scan, costs), {} s of"
+        + " groups, {} s after them (quarantine)", runId, step, seconds(t0, System.nanoTime()),
+        seconds(t0, roundsStart), seconds(roundsStart, roundsEnd), seconds(roundsEnd, System.nanoTime()));
     RolloutSummary summary;
     try {
       Dataset<Row> rows = ShardState.read(spark, dir, partition);
@@ -193,6 +199,10 @@ public final class RolloutJob {
     }
   }
 
+  private static String seconds(long from, long to) {
+    return String.format(java.util.Locale.ROOT, "%.2f", (to - from) / 1e9);
+  }
+
   /** The step's quarantine partition: {@code <rollout.dir>/_quarantine/run_id=R/step=S}. */
   public static String quarantinePartition(String dir, String runId, int step) {
     return QuarantineTable.partition(dir, dev.manimgrpo.core.rollout.RolloutShardSchema.RUN_ID + "=" + runId + "/"
@@ -207,8 +217,14 @@ public final class RolloutJob {
       List<RolloutPrompt> w = todo.subList(from, Math.min(todo.size(), from + wave));
       spark.sparkContext().setJobDescription("rollout " + runId + " step " + step + ": groups " + (from + 1) + "-"
           + (from + w.size()) + " of " + todo.size());
-      // One prompt per task: even spread over the executors, and a retried task redoes one group.
-      JavaRDD<Row> out = jsc.parallelize(new ArrayList<>(w), w.size())
+      // A few groups per task, fewer toward the round's end (TaskChunks): Spark's per-task cost is
+      // paid once per task, and single-group tasks at the end keep the slots busy to the last group.
+      List<ArrayList<RolloutPrompt>> tasks = new ArrayList<>();
+      for (List<RolloutPrompt> t : dev.manimgrpo.core.rollout.TaskChunks.guided(w, costs.cost(),
+          spark.sparkContext().defaultParallelism(), config.rollout().maxGroupsPerTask())) {
+        tasks.add(new ArrayList<>(t));
+      }
+      JavaRDD<Row> out = jsc.parallelize(tasks, tasks.size())
           .mapPartitions(new RolloutPartition(config, runId, step, acc));
       // Written straight into the step's partition folder (the run and step are its folder names,
       // as partitionBy would write them): the committer's _temporary folder is then the step's own,

@@ -8,7 +8,8 @@ import dev.manimgrpo.core.spark.RolloutShardSparkSchema;
 import dev.manimgrpo.jobs.QuarantineTable;
 import dev.manimgrpo.jobs.spark.ExecutorPolicy;
 import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
-import dev.manimgrpo.reward.rollout.RolloutScorer;
+import dev.manimgrpo.core.render.ReferenceRenderCache;
+import dev.manimgrpo.jobs.spark.ExecutorScoring;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,11 +21,11 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The rollout job's task: for each prompt of the partition, its whole group ({@link GroupRollout})
+ * The rollout job's task: for each prompt of the partition (a few groups, {@code TaskChunks}), its whole group ({@link GroupRollout})
  * with the executor's policy client, warm render pool, reference cache and reward models, all of
  * them started once per executor and shared by its tasks.
  */
-final class RolloutPartition implements FlatMapFunction<Iterator<RolloutPrompt>, Row> {
+final class RolloutPartition implements FlatMapFunction<Iterator<ArrayList<RolloutPrompt>>, Row> {
 
   private static final long serialVersionUID = 1L;
   private static ExecutorService renderThreads;
@@ -42,22 +43,24 @@ final class RolloutPartition implements FlatMapFunction<Iterator<RolloutPrompt>,
   }
 
   @Override
-  public Iterator<Row> call(Iterator<RolloutPrompt> prompts) {
+  public Iterator<Row> call(Iterator<ArrayList<RolloutPrompt>> tasks) {
     GroupRollout.Context ctx = new GroupRollout.Context(ExecutorPolicy.get(config), ExecutorRenderPool.get(config),
-        ExecutorRenderPool.referenceCache(config), RolloutScorer.of(config.reward()), renderThreads(), config, runId,
-        step);
+        ExecutorRenderPool.referenceCache(config), ExecutorScoring.scorer(config),
+        ExecutorScoring.preparedReferences(config), renderThreads(), config, runId, step);
     List<Row> out = new ArrayList<>();
-    while (prompts.hasNext()) {
-      RolloutPrompt p = prompts.next();
+    List<RolloutPrompt> prompts = new ArrayList<>();
+    tasks.forEachRemaining(prompts::addAll);
+    for (RolloutPrompt p : prompts) {
       // The reference first (cached by content): without its render the group cannot be scored, so
       // its prompt goes to the quarantine instead of G completions being sampled and rendered for nothing.
-      RenderResult reference = ctx.references().get(p.promptId(), p.referenceCode(), RenderProfile.FRAMES);
+      ReferenceRenderCache.Lookup lookup = ctx.references().lookup(p.promptId(), p.referenceCode(), RenderProfile.FRAMES);
+      RenderResult reference = lookup.result();
       if (!reference.succeeded()) {
         acc.referenceFailures().add(QuarantineTable.ReferenceFailure.of(p.promptId(), reference));
         acc.prompts().add(1);
         continue;
       }
-      for (RolloutRecord r : GroupRollout.run(ctx, p)) {
+      for (RolloutRecord r : GroupRollout.run(ctx, p, lookup)) {
         out.add(RolloutShardSparkSchema.toFullRow(r, p.index()));
         acc.count(r);
       }

@@ -41,6 +41,7 @@ public final class SparkSessions {
       if (spark.conf().get("spark.master", "").startsWith("local")) {
         ExecutorRenderPool.shutdown();
         ExecutorPolicy.clear();
+        ExecutorScoring.clear();
         ExecutorPreflight.clear();
       }
       spark.stop();

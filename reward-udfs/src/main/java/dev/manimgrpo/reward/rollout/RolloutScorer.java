@@ -45,7 +45,18 @@ public final class RolloutScorer {
   }
 
   /** A reference prepared once for all the rollouts of its group. */
-  public record Reference(CodeReference code, VisualSimilarityScorer.PreparedReference visual, int frames) {}
+  public record Reference(CodeReference code, VisualSimilarityScorer.PreparedReference visual, int frames) {
+
+    /** This reference for another group ({@link VisualSimilarityScorer.PreparedReference#forNewGroup}). */
+    public Reference forNewGroup() {
+      return visual == null ? this : new Reference(code, visual.forNewGroup(), frames);
+    }
+
+    /** Bytes of the reference frames its visual features were computed from (0 without a render). */
+    public long frameBytes() {
+      return visual == null ? 0 : visual.frameBytes();
+    }
+  }
 
   /**
    * @param referenceFrames the reference render's frames, or null when the reference did not render

@@ -98,6 +98,11 @@ public final class ContentSimilarity {
       return new Reference(frames, workingFeatures(frames, workWidth, workHeight), GlobalOffset.Maps.of(frames),
           new ComparedFrames());
     }
+
+    /** The same reference with an empty memo of compared candidate frames. */
+    Reference forNewGroup() {
+      return new Reference(frames, features, maps, new ComparedFrames());
+    }
   }
 
   /** Features of {@code video} at the working size, colour included when both videos have it. */

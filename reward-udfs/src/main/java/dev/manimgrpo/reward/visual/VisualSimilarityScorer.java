@@ -81,9 +81,39 @@ public final class VisualSimilarityScorer {
       this.embeddings = embedder == null ? null : embed(embedder, frames);
     }
 
+    private PreparedReference(PreparedReference of, ContentSimilarity.Reference content) {
+      this.width = of.width;
+      this.height = of.height;
+      this.count = of.count;
+      this.framesCompared = of.framesCompared;
+      this.workSize = of.workSize;
+      this.studySize = of.studySize;
+      this.content = content;
+      this.study = of.study;
+      this.embeddings = of.embeddings;
+    }
+
     /** Frames in the reference. */
     public int count() {
       return count;
+    }
+
+    /**
+     * This reference for another group: the same features (they follow from the reference alone),
+     * without the candidate frames an earlier group compared with it, so one group's score never
+     * depends on what another group drew.
+     */
+    public PreparedReference forNewGroup() {
+      return content == null ? this : new PreparedReference(this, content.forNewGroup());
+    }
+
+    /** Bytes of the frames compared (luma, and chroma where there is colour): what the features' size follows. */
+    public long frameBytes() {
+      if (content == null) {
+        return 0;
+      }
+      VideoFrames f = content.frames();
+      return (long) f.width() * f.height() * f.count() * (f.hasColour() ? 3 : 1);
     }
   }
 
