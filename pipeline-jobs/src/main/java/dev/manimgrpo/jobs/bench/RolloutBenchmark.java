@@ -66,6 +66,18 @@ public final class RolloutBenchmark {
    * the same programs from one benchmark to the next, and arm (b) is left out.
    */
   public List<Result> run(Path dir, Path reportDir, int warmups, String completions) throws IOException {
+    return run(dir, reportDir, warmups, completions, 1);
+  }
+
+  /**
+   * As {@link #run(Path, Path, int, String)} with arm (a) measured {@code repeats} times in a row,
+   * each its own column and the median overhead printed: a single run on a small VM moves by several
+   * points, and later runs show how the JVM settles.
+   */
+  public List<Result> run(Path dir, Path reportDir, int warmups, String completions, int repeats) throws IOException {
+    if (repeats < 1) {
+      throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
+    }
     SparkSession spark = SparkSessions.start(config, "bench-rollout");
     try {
       String base = RolloutIds.newRunId("bench");
@@ -81,14 +93,21 @@ public final class RolloutBenchmark {
         out.println("bench-rollout: warm-up " + (i + 1) + " of " + warmups + " (its completions replayed)");
         RolloutJob.run(spark, withRun(config.policy().replaying(replayFrom), dir, base + "-warmup" + i), false);
       }
-      out.println("bench-rollout: (a) the warm-up's completions replayed: rendering, scoring, writing");
-      double cpu = jvmCpuSeconds();
-      JvmThreadCpu threads = JvmThreadCpu.snapshot();
-      long[] prepared = preparedSoFar(spark);
-      RolloutJob.Outcome replayed = RolloutJob.run(spark, withRun(config.policy().replaying(replayFrom), dir,
-          base + "-replay"), false);
-      Result replay = measure(spark, "replayed completions (pipeline)", replayed, jvmCpuSeconds() - cpu, threads, prepared);
-      List<Result> results = new java.util.ArrayList<>(List.of(replay));
+      List<Result> results = new java.util.ArrayList<>();
+      double cpu;
+      JvmThreadCpu threads;
+      long[] prepared;
+      for (int r = 1; r <= repeats; r++) {
+        out.println("bench-rollout: (a) the warm-up's completions replayed: rendering, scoring, writing"
+            + (repeats > 1 ? " (run " + r + " of " + repeats + ")" : ""));
+        cpu = jvmCpuSeconds();
+        threads = JvmThreadCpu.snapshot();
+        prepared = preparedSoFar(spark);
+        RolloutJob.Outcome replayed = RolloutJob.run(spark, withRun(config.policy().replaying(replayFrom), dir,
+            base + "-replay" + (r > 1 ? r : "")), false);
+        results.add(measure(spark, "replayed completions (pipeline)" + (repeats > 1 ? ", run " + r : ""), replayed,
+            jvmCpuSeconds() - cpu, threads, prepared));
+      }
       if (completions == null) {
         out.println("bench-rollout: (b) the policy sampling again: end to end");
         cpu = jvmCpuSeconds();
@@ -184,12 +203,21 @@ public final class RolloutBenchmark {
     row(t, "share of work: rendering", results, r -> share(r, r.renderSeconds()));
     row(t, "share of work: rewards", results, r -> share(r, r.rewardSeconds()));
     out.print(t.render());
+    double[] replays = results.stream().filter(r -> r.arm().startsWith("replayed")).mapToDouble(Result::overhead)
+        .sorted().toArray();
+    if (replays.length > 1) {
+      double median = replays.length % 2 == 1 ? replays[replays.length / 2]
+          : (replays[replays.length / 2 - 1] + replays[replays.length / 2]) / 2;
+      out.printf(Locale.ROOT, "pipeline overhead of the %d replayed runs: median %.1f%%, from %.1f%% to %.1f%%%n",
+          replays.length, 100 * median, 100 * replays[0], 100 * replays[replays.length - 1]);
+    }
     Files.createDirectories(reportDir);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("policy_backend", config.policy().backend().configName());
     json.put("prompts_per_step", config.rollout().promptsPerStep());
     json.put("group_size", config.policy().sampling().groupSize());
     json.put("warmups", warmupsRun);
+    json.put("replayed_runs", results.stream().filter(r -> r.arm().startsWith("replayed")).count());
     json.put("results", results);
     Files.writeString(reportDir.resolve("rollout-bench.json"),
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));

@@ -36,6 +36,11 @@ public final class BenchRolloutCommand implements Callable<Integer> {
           + " of a short-lived JVM keeps compiling for several steps).")
   int warmups;
 
+  @Option(names = "--repeats", paramLabel = "N", defaultValue = "1",
+      description = "Measure arm (a) N times in a row, each its own column, and print the median overhead (one run on a"
+          + " small machine moves by several points).")
+  int repeats;
+
   @Option(names = "--completions", paramLabel = "PARTITION",
       description = "Replay the completions of a step written before (its partition folder, e.g. a warm-up's"
           + " .../run_id=R/step=0) in every run instead of sampling: the pipeline alone, on the same programs from one"
@@ -54,13 +59,16 @@ public final class BenchRolloutCommand implements Callable<Integer> {
               + warmups);
     }
     InputPaths.policy("policy", config.policy());
+    if (repeats < 1) {
+      throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
+    }
     InputPaths.require("--completions", completions, "a rollout step's partition folder (.../run_id=R/step=S)");
     if (dryRun.requested()) {
-      return dryRun.report(DryRun.facts("prompts", prompts, "warm-ups", warmups, "completions", completions == null ? "sampled by the policy" : completions, "policy", RunFacts.describe(config.policy()), "output",
+      return dryRun.report(DryRun.facts("prompts", prompts, "warm-ups", warmups, "repeats", repeats, "completions", completions == null ? "sampled by the policy" : completions, "policy", RunFacts.describe(config.policy()), "output",
           reportDir.resolve("rollout-bench.json")));
     }
     Path dir = Files.createTempDirectory("bench-rollout");
-    new RolloutBenchmark(config, System.out).run(dir, reportDir, warmups, completions);
+    new RolloutBenchmark(config, System.out).run(dir, reportDir, warmups, completions, repeats);
     return 0;
   }
 }

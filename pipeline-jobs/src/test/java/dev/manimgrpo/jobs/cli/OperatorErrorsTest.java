@@ -40,6 +40,11 @@ class OperatorErrorsTest {
     assertOneCleanLine(run("rollout", "--conf", "policy.backend=foo"), "policy.backend must be dl4j, openai, llama-cpp or replay, got 'foo'");
     assertOneCleanLine(run("rollout", "--conf", "render.wrkers=2"), "unknown config key 'render.wrkers'", "render.workers");
     assertOneCleanLine(run("grpo-loop", "--steps", "-1"), "rollout.loop.steps must be >= 1, got -1");
+    assertOneCleanLine(run("rollout", "--conf", "rollout.max-groups-per-task=0"),
+        "rollout.max-groups-per-task must be >= 1 (1 = a Spark task per group), got 0");
+    assertOneCleanLine(run("rollout", "--conf", "rollout.prepared-references-mb=-5"),
+        "rollout.prepared-references-mb must be >= 0 (0 = keep none), got -5");
+    assertOneCleanLine(run("bench-rollout", "--repeats", "0"), "--repeats must be at least 1, got 0");
   }
 
   @Test
@@ -66,6 +71,8 @@ class OperatorErrorsTest {
     assertOneCleanLine(run("score", dir.resolve("a.py").toString(), dir.resolve("b.py").toString()),
         "CANDIDATE: " + dir.resolve("a.py") + " does not exist");
     assertOneCleanLine(run("rollout", "--conf", "dataset.path=s3a:/bucketless"), "dataset.path: 's3a:/bucketless' names no bucket");
+    assertOneCleanLine(run("bench-rollout", "--completions", dir.resolve("step=0").toString()),
+        "--completions: " + dir.resolve("step=0") + " does not exist");
     assertThat(SparkSession.getActiveSession().isDefined()).as("no SparkSession started").isFalse();
   }
 
