@@ -41,6 +41,19 @@ final class GroupCosts {
   /** An estimate per prompt, and where it came from (for the log). */
   record Estimate(Function<RolloutPrompt, OptionalDouble> cost, String source) {
     static final Estimate NONE = new Estimate(p -> OptionalDouble.empty(), "none");
+
+    /**
+     * This estimate looked up once per prompt of {@code round} (a lookup may read a cache file), for
+     * the start order and the cut into tasks to share.
+     */
+    Estimate lookedUpOnce(java.util.List<RolloutPrompt> round) {
+      if (this == NONE) {
+        return this;
+      }
+      java.util.Map<String, OptionalDouble> known = new java.util.HashMap<>();
+      round.forEach(p -> known.put(p.promptId(), cost.apply(p)));
+      return new Estimate(p -> known.computeIfAbsent(p.promptId(), id -> cost.apply(p)), source);
+    }
   }
 
   private GroupCosts() {}

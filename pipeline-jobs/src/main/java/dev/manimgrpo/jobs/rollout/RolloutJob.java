@@ -210,7 +210,8 @@ public final class RolloutJob {
   }
 
   private static void runWaves(SparkSession spark, JavaSparkContext jsc, PipelineConfig config, String runId, int step,
-      String dir, List<RolloutPrompt> round, GroupCosts.Estimate costs, RolloutPartition.RolloutAccumulators acc) {
+      String dir, List<RolloutPrompt> round, GroupCosts.Estimate estimate, RolloutPartition.RolloutAccumulators acc) {
+    GroupCosts.Estimate costs = estimate.lookedUpOnce(round);
     List<RolloutPrompt> todo = longestFirst(costs, round);
     int wave = config.rollout().groupsPerWrite(todo.size());
     for (int from = 0; from < todo.size(); from += wave) {
