@@ -15,6 +15,9 @@ package dev.manimgrpo.core.config;
  * @param maxGroupsPerTask most groups in one Spark task (1 = a task per group). Tasks are cut by
  *     guided self-scheduling: large at the start of a round, single groups at its end; fewer tasks
  *     pay Spark's per-task cost fewer times, on the cores the renders use
+ * @param groupsAhead groups a task starts ahead of the one it finishes: sampled, their renders queued
+ *     on the executor's render pool while the current group waits for its last renders and is scored.
+ *     0: one group at a time (its next group is sampled only when it is written)
  * @param preparedReferencesMb an executor's memory for prepared references kept between groups
  *     (their parsed program and frame features, about 5 MB each for the bundled ones): a prompt met
  *     again (every epoch) is not prepared again; 0 keeps none
@@ -22,7 +25,7 @@ package dev.manimgrpo.core.config;
  * @param loop the GRPO loop
  */
 public record RolloutConfig(String dir, String runId, int step, int promptsPerStep, int waveGroups,
-    int maxGroupsPerTask, int preparedReferencesMb, DynamicSampling dynamicSampling, LoopConfig loop) implements java.io.Serializable {
+    int maxGroupsPerTask, int groupsAhead, int preparedReferencesMb, DynamicSampling dynamicSampling, LoopConfig loop) implements java.io.Serializable {
 
   public RolloutConfig {
     dir = dir == null ? "" : dir.strip();
@@ -45,6 +48,10 @@ public record RolloutConfig(String dir, String runId, int step, int promptsPerSt
       throw new IllegalArgumentException("rollout.max-groups-per-task must be >= 1 (1 = a Spark task per group), got "
           + maxGroupsPerTask);
     }
+    if (groupsAhead < 0) {
+      throw new IllegalArgumentException("rollout.groups-ahead must be >= 0 (0 = one group at a time), got "
+          + groupsAhead);
+    }
     if (preparedReferencesMb < 0) {
       throw new IllegalArgumentException("rollout.prepared-references-mb must be >= 0 (0 = keep none), got "
           + preparedReferencesMb);
@@ -65,11 +72,11 @@ public record RolloutConfig(String dir, String runId, int step, int promptsPerSt
   }
 
   public RolloutConfig withRun(String newRunId, int newStep) {
-    return new RolloutConfig(dir, newRunId, newStep, promptsPerStep, waveGroups, maxGroupsPerTask, preparedReferencesMb, dynamicSampling, loop);
+    return new RolloutConfig(dir, newRunId, newStep, promptsPerStep, waveGroups, maxGroupsPerTask, groupsAhead, preparedReferencesMb, dynamicSampling, loop);
   }
 
   public RolloutConfig withDir(String newDir) {
-    return new RolloutConfig(newDir, runId, step, promptsPerStep, waveGroups, maxGroupsPerTask, preparedReferencesMb, dynamicSampling, loop);
+    return new RolloutConfig(newDir, runId, step, promptsPerStep, waveGroups, maxGroupsPerTask, groupsAhead, preparedReferencesMb, dynamicSampling, loop);
   }
 
   /**
@@ -111,7 +118,7 @@ public record RolloutConfig(String dir, String runId, int step, int promptsPerSt
   }
 
   public RolloutConfig withLoopSteps(int steps) {
-    return new RolloutConfig(dir, runId, step, promptsPerStep, waveGroups, maxGroupsPerTask, preparedReferencesMb, dynamicSampling,
+    return new RolloutConfig(dir, runId, step, promptsPerStep, waveGroups, maxGroupsPerTask, groupsAhead, preparedReferencesMb, dynamicSampling,
         new LoopConfig(steps, loop.dir(), loop.trainerCommand()));
   }
 }

@@ -6,7 +6,11 @@ import static org.apache.spark.sql.functions.sum;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.manimgrpo.core.config.PipelineConfig;
+import dev.manimgrpo.core.render.RenderRequest;
+import dev.manimgrpo.core.render.RenderResult;
+import dev.manimgrpo.core.render.RenderWorkerPool;
 import dev.manimgrpo.core.rollout.RolloutIds;
+import dev.manimgrpo.core.rollout.RolloutShardSchema;
 import dev.manimgrpo.jobs.report.TextTable;
 import dev.manimgrpo.jobs.rollout.RolloutJob;
 import dev.manimgrpo.jobs.spark.ExecutorPolicy;
@@ -26,8 +30,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The rollout job's overhead, end to end on the bundled sample: its wall time against the time the
  * renders alone need on the render slots (sum of render times / slots), as a ratio; and rollouts
- * per second per core with the sampling, render and reward shares of the work. The job runs once
- * to warm up (workers, policy, reference cache, JIT), then on a fresh run it measures.
+ * per second per core with the sampling, render and reward shares of the work; and against the same
+ * programs rendered alone on the same pool. The job runs once to warm up (workers, policy, reference
+ * cache, JIT), then on a fresh run it measures.
  */
 public final class RolloutBenchmark {
 
@@ -43,7 +48,15 @@ public final class RolloutBenchmark {
   /** What one measured run gave. */
   public record Result(String arm, long rollouts, double wallSeconds, double renderSeconds, double sampleSeconds,
       double rewardSeconds, int renderSlots, int cores, double overhead, double rolloutsPerSecondPerCore,
-      double jvmCpuSeconds, Map<String, Double> jvmCpuByThreads, long referencesReused, long referencesPrepared) {}
+      double jvmCpuSeconds, Map<String, Double> jvmCpuByThreads, long referencesReused, long referencesPrepared,
+      double rendersAloneSeconds) {
+
+    Result withRendersAlone(double seconds) {
+      return new Result(arm, rollouts, wallSeconds, renderSeconds, sampleSeconds, rewardSeconds, renderSlots, cores,
+          overhead, rolloutsPerSecondPerCore, jvmCpuSeconds, jvmCpuByThreads, referencesReused, referencesPrepared,
+          seconds);
+    }
+  }
 
   /**
    * Three runs over the same prompts: a warm-up with the policy (workers, policy, reference renders,
@@ -105,8 +118,9 @@ public final class RolloutBenchmark {
         prepared = preparedSoFar(spark);
         RolloutJob.Outcome replayed = RolloutJob.run(spark, withRun(config.policy().replaying(replayFrom), dir,
             base + "-replay" + (r > 1 ? r : "")), false);
-        results.add(measure(spark, "replayed completions (pipeline)" + (repeats > 1 ? ", run " + r : ""), replayed,
-            jvmCpuSeconds() - cpu, threads, prepared));
+        Result measured = measure(spark, "replayed completions (pipeline)" + (repeats > 1 ? ", run " + r : ""), replayed,
+            jvmCpuSeconds() - cpu, threads, prepared);
+        results.add(isLocal(spark) ? measured.withRendersAlone(rendersAlone(spark, replayFrom)) : measured);
       }
       if (completions == null) {
         out.println("bench-rollout: (b) the policy sampling again: end to end");
@@ -127,6 +141,45 @@ public final class RolloutBenchmark {
         dev.manimgrpo.jobs.spark.ExecutorScoring.clear();
       }
       spark.stop();
+    }
+  }
+
+  /**
+   * The wall time of the replayed programs rendered alone: every program the replayed step rendered
+   * (one per distinct program of a group, as the job renders them), queued at once on the same warm
+   * render pool, no Spark job, no rewards, no writing. The job's wall time over this is what the
+   * pipeline costs, whatever share of the cores its JVM takes (with slots = cores the JVM's CPU
+   * slows the renders down instead of leaving a slot idle, which the ratio over the sum of render
+   * times does not see). Local mode only: the pool is this JVM's.
+   */
+  private double rendersAlone(SparkSession spark, String partition) {
+    List<String> programs = spark.read().parquet(partition)
+        .where(col(RolloutShardSchema.EXTRACTED_CODE).isNotNull().and(col(RolloutShardSchema.RENDER_SHARED_WITH).isNull())
+            .and(col(RolloutShardSchema.STATUS).notEqual(RolloutShardSchema.SAMPLING_ERROR)))
+        .select(RolloutShardSchema.EXTRACTED_CODE).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    out.println("bench-rollout: the same " + programs.size() + " programs rendered alone on the same pool (no Spark, no rewards)");
+    RenderWorkerPool pool = ExecutorRenderPool.get(config);
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.max(1, config.render().workers()));
+    try {
+      long start = System.nanoTime();
+      List<java.util.concurrent.Future<RenderResult>> renders = new java.util.ArrayList<>();
+      for (int i = 0; i < programs.size(); i++) {
+        String id = "bench-alone-" + i;
+        String program = programs.get(i);
+        renders.add(threads.submit(() -> pool.render(RenderRequest.frames(id, program))));
+      }
+      for (java.util.concurrent.Future<RenderResult> f : renders) {
+        f.get();
+      }
+      return (System.nanoTime() - start) / 1e9;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while rendering the programs alone", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the render pool failed while rendering the programs alone: " + e.getCause(), e);
+    } finally {
+      threads.shutdownNow();
     }
   }
 
@@ -166,7 +219,8 @@ public final class RolloutBenchmark {
     double render = sums.getDouble(0);
     return new Result(arm, o.summary().rolloutsThisRun(), wall, render, sums.getDouble(1), sums.getDouble(2), slots,
         cores, wall / (render / slots) - 1, o.summary().rolloutsThisRun() / wall / cores,
-        isLocal(spark) ? jvmCpu : Double.NaN, byThreads, prepared[0] - preparedBefore[0], prepared[1] - preparedBefore[1]);
+        isLocal(spark) ? jvmCpu : Double.NaN, byThreads, prepared[0] - preparedBefore[0], prepared[1] - preparedBefore[1],
+        Double.NaN);
   }
 
   private PipelineConfig withRun(dev.manimgrpo.core.config.PolicyConfig policy, Path dir, String runId) {
@@ -188,6 +242,13 @@ public final class RolloutBenchmark {
         r.renderSeconds(), r.renderSlots(), r.renderSeconds() / r.renderSlots()));
     row(t, "pipeline overhead (target < 10%)", results, r -> String.format(Locale.ROOT, "%.1f%% (%.2fx)",
         100 * r.overhead(), 1 + r.overhead()));
+    if (results.stream().anyMatch(r -> !Double.isNaN(r.rendersAloneSeconds()))) {
+      row(t, "the same programs rendered alone, same pool", results, r -> Double.isNaN(r.rendersAloneSeconds()) ? "-"
+          : String.format(Locale.ROOT, "%.1f s", r.rendersAloneSeconds()));
+      row(t, "job wall time over the renders alone", results, r -> Double.isNaN(r.rendersAloneSeconds()) ? "-"
+          : String.format(Locale.ROOT, "%.1f%% (%.2fx)", 100 * (r.wallSeconds() / r.rendersAloneSeconds() - 1),
+              r.wallSeconds() / r.rendersAloneSeconds()));
+    }
     row(t, "rollouts per second per core", results, r -> String.format(Locale.ROOT, "%.3f (%d cores)",
         r.rolloutsPerSecondPerCore(), r.cores()));
     row(t, "JVM CPU (local: driver + executor) / renders", results, r -> Double.isNaN(r.jvmCpuSeconds()) ? "-"

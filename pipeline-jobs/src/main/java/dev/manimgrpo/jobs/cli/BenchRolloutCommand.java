@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
         + " replayed (the pipeline without sampling) and (b) the policy sampling again, end to end. For each it prints"
         + " the pipeline overhead (wall time / (sum of render times / render slots) - 1; target: under 10%%), the"
         + " JVM's own CPU time, rollouts per second per core, and the sampling, render and reward shares of the"
-        + " work.%n"})
+        + " work. After each replayed run (local mode) the same programs are rendered alone on the same pool (no"
+        + " Spark, no rewards), and the job's wall time over that is printed: where the JVM shares the renders'"
+        + " cores it slows the renders instead of idling a slot, which the first ratio does not see.%n"})
 public final class BenchRolloutCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;

@@ -56,6 +56,46 @@ public final class GroupRollout {
    * @param referenceRender the prompt's reference render, as looked up in the reference cache
    */
   public static List<RolloutRecord> run(Context ctx, RolloutPrompt prompt, ReferenceRenderCache.Lookup referenceRender) {
+    return finish(ctx, start(ctx, prompt, referenceRender));
+  }
+
+  /**
+   * A group started: its completions sampled, their code extracted, its renders queued on the
+   * executor's render pool (not awaited), its reference prepared.
+   */
+  public static final class Started {
+    private final RolloutPrompt prompt;
+    private final RenderResult reference;
+    private final String groupUid;
+    private final List<Generation> gens;
+    private final ExtractedCode[] code;
+    private final Integer[] sharedWith;
+    private final Map<Integer, Future<RenderResult>> renders;
+    private final RolloutScorer.Reference ref;
+
+    private Started(RolloutPrompt prompt, RenderResult reference, String groupUid, List<Generation> gens,
+        ExtractedCode[] code, Integer[] sharedWith, Map<Integer, Future<RenderResult>> renders,
+        RolloutScorer.Reference ref) {
+      this.prompt = prompt;
+      this.reference = reference;
+      this.groupUid = groupUid;
+      this.gens = gens;
+      this.code = code;
+      this.sharedWith = sharedWith;
+      this.renders = renders;
+      this.ref = ref;
+    }
+
+    public RolloutPrompt prompt() {
+      return prompt;
+    }
+  }
+
+  /**
+   * Samples the group and queues its renders without waiting for them, so that a task can start its
+   * next group while this one renders ({@code rollout.groups-ahead}); {@link #finish} waits and scores.
+   */
+  public static Started start(Context ctx, RolloutPrompt prompt, ReferenceRenderCache.Lookup referenceRender) {
     PipelineConfig config = ctx.config();
     int g = config.policy().sampling().groupSize();
     String groupUid = RolloutIds.groupUid(ctx.runId(), ctx.step(), prompt.promptId());
@@ -67,12 +107,6 @@ public final class GroupRollout {
     for (int i = 0; i < g; i++) {
       code[i] = gens.get(i).failed() ? null : ctx.client().extractCode(gens.get(i).text());
     }
-
-    // The reference's frames are the visual reward's yardstick; prepared once per executor while
-    // memory allows (keyed by the render's content address), handed to this group with an empty memo.
-    RenderResult reference = referenceRender.result();
-    RolloutScorer.Reference ref = ctx.prepared().get(referenceRender.key(), () -> ctx.scorer().prepare(
-        prompt.referenceCode(), reference.succeeded() ? reference.frames() : null));
 
     // Identical programs of a group are rendered once.
     Map<String, Integer> firstWithCode = new HashMap<>();
@@ -91,6 +125,28 @@ public final class GroupRollout {
       String program = code[i].code();
       renders.put(i, ctx.renderThreads().submit(() -> ctx.candidates().render(RenderRequest.frames(id, program))));
     }
+
+    // The reference's frames are the visual reward's yardstick; prepared once per executor while
+    // memory allows (keyed by the render's content address), handed to this group with an empty memo.
+    // Prepared while the group's renders run.
+    RenderResult reference = referenceRender.result();
+    RolloutScorer.Reference ref = ctx.prepared().get(referenceRender.key(), () -> ctx.scorer().prepare(
+        prompt.referenceCode(), reference.succeeded() ? reference.frames() : null));
+    return new Started(prompt, reference, groupUid, gens, code, sharedWith, renders, ref);
+  }
+
+  /** Waits for a started group's renders, scores them: exactly G records, in rollout-index order. */
+  public static List<RolloutRecord> finish(Context ctx, Started started) {
+    PipelineConfig config = ctx.config();
+    int g = config.policy().sampling().groupSize();
+    RolloutPrompt prompt = started.prompt;
+    RenderResult reference = started.reference;
+    String groupUid = started.groupUid;
+    List<Generation> gens = started.gens;
+    ExtractedCode[] code = started.code;
+    Integer[] sharedWith = started.sharedWith;
+    Map<Integer, Future<RenderResult>> renders = started.renders;
+    RolloutScorer.Reference ref = started.ref;
     RenderResult[] result = new RenderResult[g];
     for (Map.Entry<Integer, Future<RenderResult>> e : renders.entrySet()) {
       result[e.getKey()] = await(e.getValue(), groupUid + "-" + e.getKey());

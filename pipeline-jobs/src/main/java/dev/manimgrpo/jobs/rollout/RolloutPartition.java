@@ -10,6 +10,7 @@ import dev.manimgrpo.jobs.spark.ExecutorPolicy;
 import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
 import dev.manimgrpo.core.render.ReferenceRenderCache;
 import dev.manimgrpo.jobs.spark.ExecutorScoring;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -50,6 +51,10 @@ final class RolloutPartition implements FlatMapFunction<Iterator<ArrayList<Rollo
     List<Row> out = new ArrayList<>();
     List<RolloutPrompt> prompts = new ArrayList<>();
     tasks.forEachRemaining(prompts::addAll);
+    // Groups started ahead (rollout.groups-ahead): sampled, their renders queued, while the oldest
+    // one waits for its last renders and is scored, so the render slots do not wait for this task.
+    ArrayDeque<GroupRollout.Started> started = new ArrayDeque<>();
+    int ahead = config.rollout().groupsAhead();
     for (RolloutPrompt p : prompts) {
       // The reference first (cached by content): without its render the group cannot be scored, so
       // its prompt goes to the quarantine instead of G completions being sampled and rendered for nothing.
@@ -60,13 +65,23 @@ final class RolloutPartition implements FlatMapFunction<Iterator<ArrayList<Rollo
         acc.prompts().add(1);
         continue;
       }
-      for (RolloutRecord r : GroupRollout.run(ctx, p, lookup)) {
-        out.add(RolloutShardSparkSchema.toFullRow(r, p.index()));
-        acc.count(r);
+      started.addLast(GroupRollout.start(ctx, p, lookup));
+      if (started.size() > ahead) {
+        finish(ctx, started.removeFirst(), out);
       }
-      acc.prompts().add(1);
+    }
+    while (!started.isEmpty()) {
+      finish(ctx, started.removeFirst(), out);
     }
     return out.iterator();
+  }
+
+  private void finish(GroupRollout.Context ctx, GroupRollout.Started group, List<Row> out) {
+    for (RolloutRecord r : GroupRollout.finish(ctx, group)) {
+      out.add(RolloutShardSparkSchema.toFullRow(r, group.prompt().index()));
+      acc.count(r);
+    }
+    acc.prompts().add(1);
   }
 
   /** Threads that wait on renders; the pool's workers bound how many run at once. */

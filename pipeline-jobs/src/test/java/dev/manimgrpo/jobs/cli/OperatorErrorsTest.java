@@ -42,6 +42,8 @@ class OperatorErrorsTest {
     assertOneCleanLine(run("grpo-loop", "--steps", "-1"), "rollout.loop.steps must be >= 1, got -1");
     assertOneCleanLine(run("rollout", "--conf", "rollout.max-groups-per-task=0"),
         "rollout.max-groups-per-task must be >= 1 (1 = a Spark task per group), got 0");
+    assertOneCleanLine(run("rollout", "--conf", "rollout.groups-ahead=-1"),
+        "rollout.groups-ahead must be >= 0 (0 = one group at a time), got -1");
     assertOneCleanLine(run("rollout", "--conf", "rollout.prepared-references-mb=-5"),
         "rollout.prepared-references-mb must be >= 0 (0 = keep none), got -5");
     assertOneCleanLine(run("bench-rollout", "--repeats", "0"), "--repeats must be at least 1, got 0");

@@ -192,6 +192,38 @@ class RolloutJobTest {
           + "|" + r.getString(5));
     }
     assertThat(statusAfter).isEqualTo(statusBefore);
+
+    // Groups started ahead (rollout.groups-ahead) change only when a group's renders are queued: one
+    // task of all the step's groups gives the same rows, in the same order, one group at a time or
+    // one group ahead (the job's tasks on two slots hold a group each here, so this calls the task).
+    assertThat(oneTask(replay, 1)).isEqualTo(oneTask(replay, 0)).hasSize(PROMPTS * G);
+  }
+
+  /** The replayed step's prompts as one task, with this many groups started ahead: the rows' outcomes. */
+  private static List<String> oneTask(PipelineConfig replay, int ahead) {
+    PipelineConfig config = replay.withRollout(new dev.manimgrpo.core.config.RolloutConfig(replay.rollout().dir(),
+        "ahead-" + ahead, 0, replay.rollout().promptsPerStep(), 0, 8, ahead, 0,
+        replay.rollout().dynamicSampling(), replay.rollout().loop()));
+    List<dev.manimgrpo.core.dataset.ManimBenchSample> samples = dev.manimgrpo.core.rollout.StepPrompts.order(
+        dev.manimgrpo.core.spark.ManimBenchLoader.loadCheckedSome(spark, config.dataset()).samples(),
+        config.policy().sampling().seed(), 0, config.rollout().promptsPerStep() > 0).subList(0, PROMPTS);
+    java.util.ArrayList<RolloutPrompt> task = new java.util.ArrayList<>();
+    for (int i = 0; i < samples.size(); i++) {
+      task.add(RolloutPrompt.of(samples.get(i), config.dataset().promptColumn(), i));
+    }
+    RolloutPartition partition = new RolloutPartition(config, "ahead-" + ahead, 0,
+        RolloutPartition.RolloutAccumulators.register(spark.sparkContext()));
+    org.apache.spark.sql.types.StructType schema = dev.manimgrpo.core.spark.RolloutShardSparkSchema.fullSchema();
+    List<String> out = new java.util.ArrayList<>();
+    partition.call(List.of(task).iterator()).forEachRemaining(r -> {
+      StringBuilder b = new StringBuilder();
+      for (String c : List.of("prompt_id", "rollout_index", "status", "completion_text", "extracted_code", "reward",
+          "advantage", "zero_variance", "reward_text", "reward_visual")) {
+        b.append(r.get(schema.fieldIndex(c))).append('|');
+      }
+      out.add(b.toString());
+    });
+    return out;
   }
 
   @Test
