@@ -63,33 +63,9 @@ public final class GroupRollout {
    * A group started: its completions sampled, their code extracted, its renders queued on the
    * executor's render pool (not awaited), its reference prepared.
    */
-  public static final class Started {
-    private final RolloutPrompt prompt;
-    private final RenderResult reference;
-    private final String groupUid;
-    private final List<Generation> gens;
-    private final ExtractedCode[] code;
-    private final Integer[] sharedWith;
-    private final Map<Integer, Future<RenderResult>> renders;
-    private final RolloutScorer.Reference ref;
-
-    private Started(RolloutPrompt prompt, RenderResult reference, String groupUid, List<Generation> gens,
-        ExtractedCode[] code, Integer[] sharedWith, Map<Integer, Future<RenderResult>> renders,
-        RolloutScorer.Reference ref) {
-      this.prompt = prompt;
-      this.reference = reference;
-      this.groupUid = groupUid;
-      this.gens = gens;
-      this.code = code;
-      this.sharedWith = sharedWith;
-      this.renders = renders;
-      this.ref = ref;
-    }
-
-    public RolloutPrompt prompt() {
-      return prompt;
-    }
-  }
+  public record Started(RolloutPrompt prompt, RenderResult reference, String groupUid, List<Generation> gens,
+      ExtractedCode[] code, Integer[] sharedWith, Map<Integer, Future<RenderResult>> renders,
+      RolloutScorer.Reference ref) {}
 
   /**
    * Samples the group and queues its renders without waiting for them, so that a task can start its
@@ -139,14 +115,14 @@ public final class GroupRollout {
   public static List<RolloutRecord> finish(Context ctx, Started started) {
     PipelineConfig config = ctx.config();
     int g = config.policy().sampling().groupSize();
-    RolloutPrompt prompt = started.prompt;
-    RenderResult reference = started.reference;
-    String groupUid = started.groupUid;
-    List<Generation> gens = started.gens;
-    ExtractedCode[] code = started.code;
-    Integer[] sharedWith = started.sharedWith;
-    Map<Integer, Future<RenderResult>> renders = started.renders;
-    RolloutScorer.Reference ref = started.ref;
+    RolloutPrompt prompt = started.prompt();
+    RenderResult reference = started.reference();
+    String groupUid = started.groupUid();
+    List<Generation> gens = started.gens();
+    ExtractedCode[] code = started.code();
+    Integer[] sharedWith = started.sharedWith();
+    Map<Integer, Future<RenderResult>> renders = started.renders();
+    RolloutScorer.Reference ref = started.ref();
     RenderResult[] result = new RenderResult[g];
     for (Map.Entry<Integer, Future<RenderResult>> e : renders.entrySet()) {
       result[e.getKey()] = await(e.getValue(), groupUid + "-" + e.getKey());
