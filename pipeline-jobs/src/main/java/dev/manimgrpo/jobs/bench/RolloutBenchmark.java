@@ -120,7 +120,9 @@ public final class RolloutBenchmark {
             base + "-replay" + (r > 1 ? r : "")), false);
         Result measured = measure(spark, "replayed completions (pipeline)" + (repeats > 1 ? ", run " + r : ""), replayed,
             jvmCpuSeconds() - cpu, threads, prepared);
-        results.add(isLocal(spark) ? measured.withRendersAlone(rendersAlone(spark, replayFrom)) : measured);
+        // The programs this run rendered (with --prompts N, a replayed step of more prompts renders only N of them).
+        results.add(isLocal(spark) ? measured.withRendersAlone(rendersAlone(renderedPrograms(spark, replayed.partition())))
+            : measured);
       }
       if (completions == null) {
         out.println("bench-rollout: (b) the policy sampling again: end to end");
@@ -152,11 +154,7 @@ public final class RolloutBenchmark {
    * slows the renders down instead of leaving a slot idle, which the ratio over the sum of render
    * times does not see). Local mode only: the pool is this JVM's.
    */
-  private double rendersAlone(SparkSession spark, String partition) {
-    List<String> programs = spark.read().parquet(partition)
-        .where(col(RolloutShardSchema.EXTRACTED_CODE).isNotNull().and(col(RolloutShardSchema.RENDER_SHARED_WITH).isNull())
-            .and(col(RolloutShardSchema.STATUS).notEqual(RolloutShardSchema.SAMPLING_ERROR)))
-        .select(RolloutShardSchema.EXTRACTED_CODE).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+  private double rendersAlone(List<String> programs) {
     out.println("bench-rollout: the same " + programs.size() + " programs rendered alone on the same pool (no Spark, no rewards)");
     RenderWorkerPool pool = ExecutorRenderPool.get(config);
     java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(
@@ -181,6 +179,14 @@ public final class RolloutBenchmark {
     } finally {
       threads.shutdownNow();
     }
+  }
+
+  /** The programs a step rendered: one per distinct program of a group, as the job renders them. */
+  private static List<String> renderedPrograms(SparkSession spark, String partition) {
+    return spark.read().parquet(partition)
+        .where(col(RolloutShardSchema.EXTRACTED_CODE).isNotNull().and(col(RolloutShardSchema.RENDER_SHARED_WITH).isNull())
+            .and(col(RolloutShardSchema.STATUS).notEqual(RolloutShardSchema.SAMPLING_ERROR)))
+        .select(RolloutShardSchema.EXTRACTED_CODE).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
   }
 
   /**
