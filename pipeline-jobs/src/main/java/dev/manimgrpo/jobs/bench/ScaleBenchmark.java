@@ -138,7 +138,7 @@ public final class ScaleBenchmark {
   private PipelineConfig at(int slots, Path dir, String runId) {
     SparkConfig s = config.spark();
     return config.withRender(config.render().withWorkers(slots))
-        .withSpark(new SparkConfig("local[" + slots + "]", s.appName(), s.conf()))
+        .withSpark(new SparkConfig("local[" + slots + "]", s.appName(), s.sqlCodegen(), s.conf()))
         .withRollout(config.rollout().withRun(runId, 0).withDir(dir.resolve("rollouts").toString()));
   }
 

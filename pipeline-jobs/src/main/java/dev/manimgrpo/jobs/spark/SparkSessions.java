@@ -49,15 +49,7 @@ public final class SparkSessions {
   }
 
   public static SparkSession start(PipelineConfig config, String jobName) {
-    SparkConf conf = new SparkConf();
-    if (!conf.contains("spark.master")) {
-      conf.setMaster(config.spark().master());
-      // Started with java directly on one machine: keep the UI and event noise out of the way.
-      conf.setIfMissing("spark.ui.enabled", "false");
-      conf.setIfMissing("spark.sql.shuffle.partitions", "8");
-    }
-    conf.setIfMissing("spark.app.name", config.spark().appName() + "-" + jobName);
-    config.spark().conf().forEach(conf::setIfMissing);
+    SparkConf conf = sessionConf(config, jobName);
     boolean preflight = config.preflight().enabled() && !JOBS_WITHOUT_EXECUTOR_WORK.contains(jobName);
     // A local executor of an earlier session in this JVM checked another configuration.
     ExecutorPreflight.clear();
@@ -75,6 +67,25 @@ public final class SparkSessions {
       }
     }
     return spark;
+  }
+
+  /**
+   * The job's Spark settings: spark-submit's (or system properties), then {@code spark.conf}, then
+   * the project's defaults, each applied only where the ones before left a key unset.
+   */
+  static SparkConf sessionConf(PipelineConfig config, String jobName) {
+    SparkConf conf = new SparkConf();
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(config.spark().master());
+      // Started with java directly on one machine: keep the UI and event noise out of the way.
+      conf.setIfMissing("spark.ui.enabled", "false");
+      conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+    }
+    conf.setIfMissing("spark.app.name", config.spark().appName() + "-" + jobName);
+    config.spark().conf().forEach(conf::setIfMissing);
+    // After spark.conf, so that a spark.sql.codegen.* key set there wins over spark.sql-codegen.
+    config.spark().codegenSettings().forEach(conf::setIfMissing);
+    return conf;
   }
 
   /** {@code plugins} (Spark's comma-separated list) with {@code plugin} appended once. */
