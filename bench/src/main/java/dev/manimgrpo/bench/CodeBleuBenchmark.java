@@ -3,6 +3,8 @@ package dev.manimgrpo.bench;
 import dev.manimgrpo.core.dataset.BundledSampleSet;
 import dev.manimgrpo.reward.code.CodeReference;
 import dev.manimgrpo.reward.code.CodeRewardCalculator;
+import dev.manimgrpo.reward.code.PythonParser;
+import dev.manimgrpo.reward.code.TreeEditDistance;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,6 +34,8 @@ public class CodeBleuBenchmark {
   private final CodeRewardCalculator calculator = new CodeRewardCalculator();
   private CodeReference[] references;
   private String[] candidates;
+  private TreeEditDistance.OrderedTree[] referenceTrees;
+  private TreeEditDistance.OrderedTree[] candidateTrees;
   private int next;
 
   @Setup
@@ -44,6 +48,22 @@ public class CodeBleuBenchmark {
       // a plausible rollout: the scene with its colours changed, plus a neighbouring scene's code
       candidates[i] = entries.get(i).code().replace("BLUE", "RED").replace("YELLOW", "GREEN");
     }
+    PythonParser parser = new PythonParser();
+    referenceTrees = new TreeEditDistance.OrderedTree[entries.size()];
+    candidateTrees = new TreeEditDistance.OrderedTree[entries.size()];
+    for (int i = 0; i < entries.size(); i++) {
+      referenceTrees[i] = TreeEditDistance.OrderedTree.of(parser.parse(entries.get(i).code()));
+      // the neighbouring scene: a pair of unrelated programs, the usual case early in training
+      candidateTrees[i] = TreeEditDistance.OrderedTree.of(parser.parse(entries.get((i + 1) % entries.size()).code()));
+    }
+  }
+
+  /** The AST edit distance part alone (Zhang-Shasha on the two named-node trees), parsing excluded. */
+  @Benchmark
+  public double astEditDistancePerRollout() {
+    int i = next++ % referenceTrees.length;
+    return TreeEditDistance.compute(referenceTrees[i], candidateTrees[i], TreeEditDistance.Limits.defaults())
+        .normalized();
   }
 
   @Benchmark

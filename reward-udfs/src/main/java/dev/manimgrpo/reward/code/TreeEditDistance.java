@@ -32,7 +32,8 @@ public final class TreeEditDistance {
   /**
    * Limits of the exact computation.
    *
-   * @param maxExactCells largest {@code |T1| * |T2|} computed exactly (two int tables of that size)
+   * @param maxExactCells largest {@code |T1| * |T2|} computed exactly (an int table of that size, and one
+   *     of the two largest keyroot subtrees' sizes)
    * @param maxExactOperations largest Zhang-Shasha inner-loop estimate computed exactly
    * @param maxStringCells largest {@code |T1| * |T2|} for the string edit distance lower bound
    */
@@ -251,6 +252,12 @@ public final class TreeEditDistance {
     return new Result(norm, d, n1, n2, exact);
   }
 
+  /**
+   * Zhang-Shasha's dynamic programme. The tree distances {@code td} are one table over all node
+   * pairs; the forest distances of a keyroot pair live in a small table of that pair's own subtree
+   * sizes, reused from one pair to the next: it stays in the cache, where rows of the whole
+   * {@code |T1| x |T2|} table did not.
+   */
   private static int zhangShasha(OrderedTree a, OrderedTree b) {
     int n1 = a.size();
     int n2 = b.size();
@@ -265,37 +272,51 @@ public final class TreeEditDistance {
     }
     int w = n2 + 1;
     int[] td = new int[(n1 + 1) * w];
-    int[] fd = new int[(n1 + 1) * w];
     int[] l1 = a.lld;
     int[] l2 = b.lld;
+    int maxRows = 0;
     for (int i : a.keyroots) {
+      maxRows = Math.max(maxRows, i - l1[i] + 2);
+    }
+    int maxCols = 0;
+    for (int j : b.keyroots) {
+      maxCols = Math.max(maxCols, j - l2[j] + 2);
+    }
+    // fd[x * fw + y]: the forest distance of a's nodes li..li+x-1 and b's nodes lj..lj+y-1
+    int[] fd = new int[maxRows * maxCols];
+    for (int i : a.keyroots) {
+      int li = l1[i];
       for (int j : b.keyroots) {
-        int li = l1[i];
         int lj = l2[j];
-        fd[(li - 1) * w + (lj - 1)] = 0;
-        for (int di = li; di <= i; di++) {
-          fd[di * w + (lj - 1)] = fd[(di - 1) * w + (lj - 1)] + 1;
+        int fw = j - lj + 2;
+        fd[0] = 0;
+        for (int x = 1; x <= i - li + 1; x++) {
+          fd[x * fw] = x;
         }
-        for (int dj = lj; dj <= j; dj++) {
-          fd[(li - 1) * w + dj] = fd[(li - 1) * w + dj - 1] + 1;
+        for (int y = 1; y < fw; y++) {
+          fd[y] = y;
         }
         for (int di = li; di <= i; di++) {
-          int row = di * w;
-          int prevRow = (di - 1) * w;
+          int row = (di - li + 1) * fw;
+          int prevRow = row - fw;
+          int tdRow = di * w;
           boolean diIsPath = l1[di] == li;
           int label = la[di];
+          // the forest before di's subtree: a's nodes li..l1[di]-1
+          int beforeDi = (l1[di] - li) * fw;
           for (int dj = lj; dj <= j; dj++) {
-            int del = fd[prevRow + dj] + 1;
-            int ins = fd[row + dj - 1] + 1;
+            int y = dj - lj + 1;
+            int del = fd[prevRow + y] + 1;
+            int ins = fd[row + y - 1] + 1;
             int best = Math.min(del, ins);
             if (diIsPath && l2[dj] == lj) {
-              int ren = fd[prevRow + dj - 1] + (label == lb[dj] ? 0 : 1);
+              int ren = fd[prevRow + y - 1] + (label == lb[dj] ? 0 : 1);
               best = Math.min(best, ren);
-              fd[row + dj] = best;
-              td[row + dj] = best;
+              fd[row + y] = best;
+              td[tdRow + dj] = best;
             } else {
-              int sub = fd[(l1[di] - 1) * w + (l2[dj] - 1)] + td[row + dj];
-              fd[row + dj] = Math.min(best, sub);
+              int sub = fd[beforeDi + l2[dj] - lj] + td[tdRow + dj];
+              fd[row + y] = Math.min(best, sub);
             }
           }
         }

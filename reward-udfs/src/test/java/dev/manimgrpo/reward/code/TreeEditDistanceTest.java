@@ -2,7 +2,11 @@ package dev.manimgrpo.reward.code;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TreeEditDistanceTest {
@@ -92,5 +96,107 @@ class TreeEditDistanceTest {
     assertThat(r.exact()).isFalse();
     assertThat(r.normalized()).isBetween(0.0, 1.0);
     assertThat((System.nanoTime() - t0) / 1e6).isLessThan(2000.0);
+  }
+
+  @Test
+  void agreesWithTheRecursiveDefinitionOnRandomTrees() {
+    Random rnd = new Random(20261202L);
+    for (int k = 0; k < 400; k++) {
+      String a = randomTree(rnd, 1 + rnd.nextInt(9));
+      String b = randomTree(rnd, 1 + rnd.nextInt(9));
+      int expected = new ForestDistance().of(List.of(Node.parse(a)), List.of(Node.parse(b)));
+      assertThat(ted(a, b).distance()).as(a + " vs " + b).isEqualTo(expected);
+    }
+  }
+
+  /** A random tree of {@code n} nodes labelled a to c, as a bracket expression. */
+  private static String randomTree(Random rnd, int n) {
+    List<List<Integer>> kids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      kids.add(new ArrayList<>());
+      if (i > 0) {
+        kids.get(rnd.nextInt(i)).add(i);
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    write(0, kids, rnd, out);
+    return out.toString();
+  }
+
+  private static void write(int node, List<List<Integer>> kids, Random rnd, StringBuilder out) {
+    out.append((char) ('a' + rnd.nextInt(3)));
+    if (!kids.get(node).isEmpty()) {
+      out.append('(');
+      for (int c : kids.get(node)) {
+        write(c, kids, rnd, out);
+        out.append(' ');
+      }
+      out.append(')');
+    }
+  }
+
+  /** An ordered labelled tree for the oracle. */
+  private record Node(String label, List<Node> children) {
+
+    static Node parse(String expr) {
+      int[] at = {0};
+      return parse(expr, at);
+    }
+
+    private static Node parse(String s, int[] at) {
+      String label = String.valueOf(s.charAt(at[0]++));
+      List<Node> kids = new ArrayList<>();
+      if (at[0] < s.length() && s.charAt(at[0]) == '(') {
+        at[0]++;
+        while (s.charAt(at[0]) != ')') {
+          if (s.charAt(at[0]) == ' ') {
+            at[0]++;
+          } else {
+            kids.add(parse(s, at));
+          }
+        }
+        at[0]++;
+      }
+      return new Node(label, kids);
+    }
+
+    int size() {
+      return 1 + children.stream().mapToInt(Node::size).sum();
+    }
+  }
+
+  /**
+   * The tree edit distance by its recursive definition on forests (Zhang and Shasha 1989, section
+   * 2), memoised: remove the rightmost root of either forest, or match the two rightmost roots.
+   */
+  private static final class ForestDistance {
+    private final Map<String, Integer> memo = new HashMap<>();
+
+    int of(List<Node> f, List<Node> g) {
+      if (f.isEmpty() || g.isEmpty()) {
+        return f.stream().mapToInt(Node::size).sum() + g.stream().mapToInt(Node::size).sum();
+      }
+      String key = f + "|" + g;
+      Integer known = memo.get(key);
+      if (known != null) {
+        return known;
+      }
+      Node v = f.get(f.size() - 1);
+      Node w = g.get(g.size() - 1);
+      List<Node> fRest = f.subList(0, f.size() - 1);
+      List<Node> gRest = g.subList(0, g.size() - 1);
+      int deleteV = of(concat(fRest, v.children()), g) + 1;
+      int insertW = of(f, concat(gRest, w.children())) + 1;
+      int match = of(v.children(), w.children()) + of(fRest, gRest) + (v.label().equals(w.label()) ? 0 : 1);
+      int d = Math.min(Math.min(deleteV, insertW), match);
+      memo.put(key, d);
+      return d;
+    }
+
+    private static List<Node> concat(List<Node> a, List<Node> b) {
+      List<Node> out = new ArrayList<>(a);
+      out.addAll(b);
+      return out;
+    }
   }
 }
