@@ -135,6 +135,10 @@ public final class RolloutBenchmark {
       }
       warmupsRun = warmups;
       report(results, reportDir);
+      // The shards are kept: a later benchmark replays the same programs from the warm-up's step.
+      out.println("bench-rollout: the runs' shards are in " + dir + (completions == null
+          ? "; to measure a change on the same programs, replay this warm-up with --completions " + replayFrom : "")
+          + " (delete the folder when done)");
       return results;
     } finally {
       if (isLocal(spark)) {

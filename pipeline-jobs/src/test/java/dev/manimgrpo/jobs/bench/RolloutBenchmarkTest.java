@@ -52,6 +52,7 @@ class RolloutBenchmarkTest {
     assertThat(dir.resolve("report/rollout-bench.json")).isNotEmptyFile();
     String out = printed.toString(StandardCharsets.UTF_8);
     assertThat(out).contains("pipeline overhead (target < 10%)", "job wall time over the renders alone");
+    assertThat(out).contains("the runs' shards are in " + dir.resolve("first"), "--completions " + warmupPartition(out));
 
     // One prompt of the two-prompt warm-up replayed: the renders alone are that prompt's programs,
     // not every program of the stored step.
@@ -91,6 +92,14 @@ class RolloutBenchmarkTest {
     } finally {
       spark.stop();
     }
+  }
+
+  /** The warm-up partition the benchmark printed for --completions. */
+  private static String warmupPartition(String printed) {
+    Matcher m = Pattern.compile("--completions (\\S+)").matcher(printed);
+    assertThat(m.find()).isTrue();
+    assertThat(Path.of(m.group(1))).isDirectory();
+    return m.group(1);
   }
 
   private PipelineConfig config(int prompts) {
