@@ -186,7 +186,7 @@ public final class RolloutBenchmark {
   }
 
   /** The programs a step rendered: one per distinct program of a group, as the job renders them. */
-  private static List<String> renderedPrograms(SparkSession spark, String partition) {
+  static List<String> renderedPrograms(SparkSession spark, String partition) {
     return spark.read().parquet(partition)
         .where(col(RolloutShardSchema.EXTRACTED_CODE).isNotNull().and(col(RolloutShardSchema.RENDER_SHARED_WITH).isNull())
             .and(col(RolloutShardSchema.STATUS).notEqual(RolloutShardSchema.SAMPLING_ERROR)))

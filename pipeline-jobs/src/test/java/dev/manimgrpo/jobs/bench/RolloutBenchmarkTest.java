@@ -1,10 +1,9 @@
 package dev.manimgrpo.jobs.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.apache.spark.sql.functions.col;
 
 import dev.manimgrpo.core.config.PipelineConfig;
-import dev.manimgrpo.core.rollout.RolloutShardSchema;
+import dev.manimgrpo.jobs.TestSpark;
 import dev.manimgrpo.jobs.rollout.RolloutTestConfigs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -74,19 +73,10 @@ class RolloutBenchmarkTest {
       replayPartition = runs.filter(p -> p.getFileName().toString().endsWith("-replay")).findFirst().orElseThrow()
           .resolve("step=0");
     }
-    SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    SparkSession spark = TestSpark.start(Map.of());
     try {
-      long programs = spark.read().parquet(replayPartition.toString())
-          .where(col(RolloutShardSchema.EXTRACTED_CODE).isNotNull()
-              .and(col(RolloutShardSchema.RENDER_SHARED_WITH).isNull())
-              .and(col(RolloutShardSchema.STATUS).notEqual(RolloutShardSchema.SAMPLING_ERROR)))
-          .count();
-      long stored = spark.read().parquet(warmup.toString())
-          .where(col(RolloutShardSchema.EXTRACTED_CODE).isNotNull()
-              .and(col(RolloutShardSchema.RENDER_SHARED_WITH).isNull())
-              .and(col(RolloutShardSchema.STATUS).notEqual(RolloutShardSchema.SAMPLING_ERROR)))
-          .count();
+      long programs = RolloutBenchmark.renderedPrograms(spark, replayPartition.toString()).size();
+      long stored = RolloutBenchmark.renderedPrograms(spark, warmup.toString()).size();
       assertThat(Long.parseLong(m.group(1))).isEqualTo(programs).isLessThanOrEqualTo(G);
       assertThat(stored).as("the stored step has the other prompt's programs too").isGreaterThan(programs);
     } finally {
