@@ -11,9 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Progress of a rollout step: a bar over groups (one task each) with rollouts done, rendered and
- * the rate, and ETA; without a terminal, a log line every 10% of the groups. The same counts are
- * Spark accumulators, visible in the Spark UI's stage pages.
+ * Progress of a rollout step: a bar over groups with rollouts done, rendered and the rate, and ETA;
+ * without a terminal, a log line every 10% of the groups. The counts are the Spark accumulators
+ * (visible in the Spark UI's stage pages), which Spark merges when a task ends: a task runs several
+ * groups (rollout.max-groups-per-task), so the groups done are the prompts accumulator, not the
+ * tasks ended.
  */
 final class RolloutProgress extends SparkListener implements AutoCloseable {
 
@@ -26,6 +28,7 @@ final class RolloutProgress extends SparkListener implements AutoCloseable {
   private long total;
   private long done;
   private long lastLogged;
+  private String lastLine = "";
 
   private RolloutProgress(SparkSession spark, ProgressBar bar, RolloutPartition.RolloutAccumulators acc, long total,
       int groupSize) {
@@ -57,20 +60,27 @@ final class RolloutProgress extends SparkListener implements AutoCloseable {
     if (!taskEnd.taskInfo().successful() || !"ResultTask".equals(taskEnd.taskType())) {
       return;
     }
-    done++;
+    // Spark merged this task's accumulator updates before it posted the event.
+    long done = acc.prompts().value();
     double secs = (System.nanoTime() - start) / 1e9;
     long rollouts = acc.rollouts().value();
     String msg = String.format(Locale.ROOT, "%d rollouts, %d rendered, %.2f rollouts/s", rollouts,
         acc.rendered().value(), rollouts / Math.max(secs, 1e-9));
+    double eta = done == 0 ? 0 : secs / done * Math.max(0, total - done);
+    lastLine = String.format(Locale.ROOT, "%d/%d groups (%d x %d), %s, ETA %d s", done, total, done, groupSize, msg,
+        Math.round(eta));
     if (bar != null) {
-      bar.step();
+      bar.stepTo(done);
       bar.setExtraMessage(msg);
-    } else if (total > 0 && (done * 10 / total > lastLogged * 10 / total || done == total)) {
-      double eta = done == 0 ? 0 : secs / done * (total - done);
-      LOG.info("rollout progress: {}/{} groups ({} x {}), {}, ETA {} s", done, total, done, groupSize, msg,
-          Math.round(eta));
+    } else if (total > 0 && (done * 10 / total > lastLogged * 10 / total || done >= total) && done > lastLogged) {
+      LOG.info("rollout progress: {}", lastLine);
       lastLogged = done;
     }
+  }
+
+  /** The last progress line (for tests; the console gets it through the log or the bar). */
+  synchronized String lastLine() {
+    return lastLine;
   }
 
   @Override
