@@ -65,7 +65,17 @@ public final class GroupRollout {
    */
   public record Started(RolloutPrompt prompt, RenderResult reference, String groupUid, List<Generation> gens,
       ExtractedCode[] code, Integer[] sharedWith, Map<Integer, Future<RenderResult>> renders,
-      RolloutScorer.Reference ref) {}
+      RolloutScorer.Reference ref) {
+
+    /**
+     * Cancels the group's renders when its task fails: a render still waiting for a worker gives up
+     * at once (the pool's wait is interruptible), so a retried task does not queue behind renders
+     * whose results nobody will read.
+     */
+    public void abandon() {
+      renders.values().forEach(f -> f.cancel(true));
+    }
+  }
 
   /**
    * Samples the group and queues its renders without waiting for them, so that a task can start its
@@ -106,8 +116,14 @@ public final class GroupRollout {
     // memory allows (keyed by the render's content address), handed to this group with an empty memo.
     // Prepared while the group's renders run.
     RenderResult reference = referenceRender.result();
-    RolloutScorer.Reference ref = ctx.prepared().get(referenceRender.key(), () -> ctx.scorer().prepare(
-        prompt.referenceCode(), reference.succeeded() ? reference.frames() : null));
+    RolloutScorer.Reference ref;
+    try {
+      ref = ctx.prepared().get(referenceRender.key(), () -> ctx.scorer().prepare(
+          prompt.referenceCode(), reference.succeeded() ? reference.frames() : null));
+    } catch (RuntimeException | Error e) {
+      renders.values().forEach(f -> f.cancel(true));
+      throw e;
+    }
     return new Started(prompt, reference, groupUid, gens, code, sharedWith, renders, ref);
   }
 
@@ -124,8 +140,13 @@ public final class GroupRollout {
     Map<Integer, Future<RenderResult>> renders = started.renders();
     RolloutScorer.Reference ref = started.ref();
     RenderResult[] result = new RenderResult[g];
-    for (Map.Entry<Integer, Future<RenderResult>> e : renders.entrySet()) {
-      result[e.getKey()] = await(e.getValue(), groupUid + "-" + e.getKey());
+    try {
+      for (Map.Entry<Integer, Future<RenderResult>> e : renders.entrySet()) {
+        result[e.getKey()] = await(e.getValue(), groupUid + "-" + e.getKey());
+      }
+    } catch (RuntimeException | Error e) {
+      started.abandon();
+      throw e;
     }
     for (int i = 0; i < g; i++) {
       if (sharedWith[i] != null) {

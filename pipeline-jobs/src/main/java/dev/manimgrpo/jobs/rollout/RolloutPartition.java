@@ -55,6 +55,18 @@ final class RolloutPartition implements FlatMapFunction<Iterator<ArrayList<Rollo
     // one waits for its last renders and is scored, so the render slots do not wait for this task.
     ArrayDeque<GroupRollout.Started> started = new ArrayDeque<>();
     int ahead = config.rollout().groupsAhead();
+    try {
+      runGroups(ctx, prompts, started, ahead, out);
+    } catch (RuntimeException | Error e) {
+      // A failed (or killed) task: the groups started ahead give their queued renders back to the pool.
+      started.forEach(GroupRollout.Started::abandon);
+      throw e;
+    }
+    return out.iterator();
+  }
+
+  private void runGroups(GroupRollout.Context ctx, List<RolloutPrompt> prompts, ArrayDeque<GroupRollout.Started> started,
+      int ahead, List<Row> out) {
     for (RolloutPrompt p : prompts) {
       // The reference first (cached by content): without its render the group cannot be scored, so
       // its prompt goes to the quarantine instead of G completions being sampled and rendered for nothing.
@@ -73,7 +85,6 @@ final class RolloutPartition implements FlatMapFunction<Iterator<ArrayList<Rollo
     while (!started.isEmpty()) {
       finish(ctx, started.removeFirst(), out);
     }
-    return out.iterator();
   }
 
   private void finish(GroupRollout.Context ctx, GroupRollout.Started group, List<Row> out) {
