@@ -7,27 +7,19 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The progress line counts groups, not tasks: a task runs several groups. */
 class RolloutProgressTest {
 
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = TestSpark.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
-
   @Test
   void countsTheGroupsOfTasksThatRanSeveralGroups() throws Exception {
+    try (SparkSession spark = TestSpark.start(Map.of())) {
+      countGroups(spark);
+    }
+  }
+
+  private static void countGroups(SparkSession spark) throws Exception {
     RolloutPartition.RolloutAccumulators acc = RolloutPartition.RolloutAccumulators.register(spark.sparkContext());
     int groupSize = 4;
     // 3 tasks of 4, 4 and 2 groups; each group G rollouts, half of them rendered
