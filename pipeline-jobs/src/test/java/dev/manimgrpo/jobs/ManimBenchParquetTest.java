@@ -12,29 +12,15 @@ import dev.manimgrpo.core.dataset.ManimBenchSchema;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped Parquet file, the loader's options and its errors, on local paths. */
-class ManimBenchParquetTest {
+class ManimBenchParquetTest extends LocalSparkTest {
 
   static final Path SHIPPED = Path.of("..", "data", "manimbench-sample.parquet");
-  static SparkSession spark;
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = TestSpark.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   @Test
   void theShippedParquetIsTheBundledSetInManimBenchSchema() {

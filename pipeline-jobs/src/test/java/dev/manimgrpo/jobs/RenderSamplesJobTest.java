@@ -6,7 +6,6 @@ import dev.manimgrpo.core.config.ConfigLoader;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.dataset.BundledSampleSet;
 import dev.manimgrpo.core.dataset.ManimBenchSample;
-import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,30 +20,15 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The main job on local Spark with real renders; its Parquet read back without Spark. */
 @Tag("manim")
-class RenderSamplesJobTest {
+class RenderSamplesJobTest extends LocalSparkTest {
 
   @TempDir static Path dir;
-  static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = TestSpark.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    ExecutorRenderPool.shutdown();
-    spark.stop();
-  }
 
   @Test
   void rendersEverySampleOnceWritesOneRowEachAndReusesTheCache() throws IOException {

@@ -10,11 +10,9 @@ import dev.manimgrpo.core.eval.BootstrapInterval;
 import dev.manimgrpo.core.eval.EvalAggregate;
 import dev.manimgrpo.core.eval.EvalAggregates;
 import dev.manimgrpo.core.eval.EvalSample;
-import dev.manimgrpo.jobs.TestSpark;
+import dev.manimgrpo.jobs.LocalSparkTest;
 import dev.manimgrpo.jobs.notebooks.ExecutedNotebook;
 import dev.manimgrpo.jobs.notebooks.NotebookRunner;
-import dev.manimgrpo.jobs.spark.ExecutorPolicy;
-import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +24,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
@@ -40,24 +36,15 @@ import org.junit.jupiter.api.io.TempDir;
  * analysts' SQL runs against the tables and the report is written.
  */
 @Tag("manim")
-class EvalJobTest {
+class EvalJobTest extends LocalSparkTest {
 
   static final int PROMPTS = 2;
-  static SparkSession spark;
   @TempDir static Path dir;
   static EvalJob.Outcome out;
 
   @BeforeAll
   static void start() {
-    spark = TestSpark.start(Map.of());
     out = EvalJob.run(spark, config(), false);
-  }
-
-  @AfterAll
-  static void stop() {
-    ExecutorRenderPool.shutdown();
-    ExecutorPolicy.clear();
-    spark.stop();
   }
 
   static PipelineConfig config() {

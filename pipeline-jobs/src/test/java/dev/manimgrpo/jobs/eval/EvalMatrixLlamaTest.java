@@ -6,13 +6,10 @@ import dev.manimgrpo.core.config.ConfigLoader;
 import dev.manimgrpo.core.eval.EvalAggregate;
 import dev.manimgrpo.core.eval.EvalSample;
 import dev.manimgrpo.core.policy.openai.LlamaServerFixture;
-import dev.manimgrpo.jobs.TestSpark;
-import dev.manimgrpo.jobs.spark.ExecutorPolicy;
-import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
+import dev.manimgrpo.jobs.LocalSparkTest;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -26,23 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("manim")
 @Tag("llama")
-class EvalMatrixLlamaTest {
+class EvalMatrixLlamaTest extends LocalSparkTest {
 
   static LlamaServerFixture llama;
-  static SparkSession spark;
   @TempDir static Path dir;
 
   @BeforeAll
   static void start() throws Exception {
     llama = LlamaServerFixture.start();
-    spark = TestSpark.start(Map.of());
   }
 
   @AfterAll
   static void stop() {
-    ExecutorRenderPool.shutdown();
-    ExecutorPolicy.clear();
-    spark.stop();
     llama.close();
   }
 

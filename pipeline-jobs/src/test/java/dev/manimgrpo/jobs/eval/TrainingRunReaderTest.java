@@ -3,38 +3,23 @@ package dev.manimgrpo.jobs.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.manimgrpo.jobs.TestSpark;
+import dev.manimgrpo.jobs.LocalSparkTest;
 import dev.manimgrpo.jobs.eval.report.RewardStep;
 import dev.manimgrpo.jobs.eval.report.TrainingPoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The report's view of a GRPO loop run folder: rewards per step from the shards, curves from metrics.jsonl. */
-class TrainingRunReaderTest {
+class TrainingRunReaderTest extends LocalSparkTest {
 
-  static SparkSession spark;
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = TestSpark.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   @Test
   void rewardsPerStepAndCurvesAcrossTheLoopsTrainerRuns() throws Exception {

@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.manimgrpo.core.config.PipelineConfig;
-import dev.manimgrpo.jobs.TestSpark;
+import dev.manimgrpo.jobs.LocalSparkTest;
 import dev.manimgrpo.jobs.notebooks.ExecutedNotebook;
 import dev.manimgrpo.jobs.notebooks.NotebookRunner;
 import dev.manimgrpo.jobs.rollout.RolloutTestConfigs;
-import dev.manimgrpo.jobs.spark.ExecutorPolicy;
-import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +18,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,13 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * notebook {@code notebooks/training.ipynb} then runs against the same run folder.
  */
 @Tag("manim")
-class GrpoLoopTest {
+class GrpoLoopTest extends LocalSparkTest {
 
   static final int PROMPTS = 3;
   static final int G = 3;
 
   @TempDir static Path dir;
-  static SparkSession spark;
   static PipelineConfig config;
   static GrpoLoop.Outcome outcome;
   static String console;
@@ -53,21 +48,11 @@ class GrpoLoopTest {
     config = RolloutTestConfigs.config(dir, "loop", PROMPTS, G, Map.of(
         "dataset.split", "test", "rollout.loop.steps", "2", "rollout.loop.dir", dir.resolve("run").toString(),
         "trainer.grpo.groups-per-step", "2", "trainer.grpo.iterations", "1"));
-    spark = TestSpark.start(Map.of());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
       outcome = GrpoLoop.run(spark, config, ps, false);
     }
     console = out.toString(StandardCharsets.UTF_8);
-  }
-
-  @AfterAll
-  static void stop() {
-    ExecutorRenderPool.shutdown();
-    ExecutorPolicy.clear();
-    if (spark != null) {
-      spark.stop();
-    }
   }
 
   @Test

@@ -4,18 +4,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.manimgrpo.core.config.PipelineConfig;
-import dev.manimgrpo.jobs.TestSpark;
-import dev.manimgrpo.jobs.spark.ExecutorPolicy;
-import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
+import dev.manimgrpo.jobs.LocalSparkTest;
 import dev.manimgrpo.policy.hf.SyntheticCheckpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,24 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  * checking the shard's log-probs against its own) and step 1 samples with the adapter.
  */
 @Tag("manim")
-class HfRolloutTest {
+class HfRolloutTest extends LocalSparkTest {
 
   static final int PROMPTS = 2;
   static final int G = 2;
-  static SparkSession spark;
   @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = TestSpark.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    ExecutorRenderPool.shutdown();
-    ExecutorPolicy.clear();
-    spark.stop();
-  }
 
   @Test
   void rowsCarryTheCheckpointsTokensAndSayWhichTemplateFedIt() throws Exception {

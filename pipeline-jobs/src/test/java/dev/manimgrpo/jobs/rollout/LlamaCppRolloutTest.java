@@ -7,10 +7,8 @@ import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.config.PolicyConfig;
 import dev.manimgrpo.core.policy.openai.FaultProxy;
 import dev.manimgrpo.core.policy.openai.LlamaServerFixture;
-import dev.manimgrpo.jobs.TestSpark;
+import dev.manimgrpo.jobs.LocalSparkTest;
 import dev.manimgrpo.jobs.loop.GrpoLoop;
-import dev.manimgrpo.jobs.spark.ExecutorPolicy;
-import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
 import dev.manimgrpo.policy.PolicyLoader;
 import dev.manimgrpo.policy.hf.ModelFolder;
 import dev.manimgrpo.policy.hf.gguf.GgufExport;
@@ -23,7 +21,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -39,11 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("manim")
 @Tag("llama")
-class LlamaCppRolloutTest {
+class LlamaCppRolloutTest extends LocalSparkTest {
 
   static final int PROMPTS = 2;
   static final int G = 2;
-  static SparkSession spark;
   static LlamaServerFixture server;
   @TempDir static Path dir;
 
@@ -52,16 +48,10 @@ class LlamaCppRolloutTest {
     Path gguf = dir.resolve("starter-hf.gguf");
     GgufExport.export(ModelFolder.local(PolicyLoader.hfStarter()), gguf, TensorType.F32);
     server = LlamaServerFixture.serve(gguf, "--cache-type-k", "f32", "--cache-type-v", "f32", "--flash-attn", "off");
-    spark = TestSpark.start(Map.of());
   }
 
   @AfterAll
   static void stop() {
-    ExecutorRenderPool.shutdown();
-    ExecutorPolicy.clear();
-    if (spark != null) {
-      spark.stop();
-    }
     if (server != null) {
       server.close();
     }

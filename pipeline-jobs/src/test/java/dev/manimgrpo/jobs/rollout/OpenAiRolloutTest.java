@@ -7,16 +7,13 @@ import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.policy.openai.FaultProxy;
 import dev.manimgrpo.core.policy.openai.FaultProxy.Fault;
 import dev.manimgrpo.core.policy.openai.LlamaServerFixture;
-import dev.manimgrpo.jobs.TestSpark;
-import dev.manimgrpo.jobs.spark.ExecutorPolicy;
-import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
+import dev.manimgrpo.jobs.LocalSparkTest;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -31,25 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("manim")
 @Tag("llama")
-class OpenAiRolloutTest {
+class OpenAiRolloutTest extends LocalSparkTest {
 
   static final int PROMPTS = 3;
   static final int G = 3;
   static LlamaServerFixture llama;
-  static SparkSession spark;
   @TempDir static Path dir;
 
   @BeforeAll
   static void start() throws Exception {
     llama = LlamaServerFixture.start();
-    spark = TestSpark.start(Map.of());
   }
 
   @AfterAll
   static void stop() {
-    ExecutorRenderPool.shutdown();
-    ExecutorPolicy.clear();
-    spark.stop();
     llama.close();
   }
 

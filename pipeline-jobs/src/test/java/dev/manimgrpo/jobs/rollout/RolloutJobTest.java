@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.config.RewardConfig;
 import dev.manimgrpo.core.rollout.RolloutShardSchema;
-import dev.manimgrpo.jobs.TestSpark;
-import dev.manimgrpo.jobs.spark.ExecutorPolicy;
-import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
+import dev.manimgrpo.jobs.LocalSparkTest;
 import dev.manimgrpo.reward.spark.GroupAdvantages;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +20,6 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,24 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * duplicate a row.
  */
 @Tag("manim")
-class RolloutJobTest {
+class RolloutJobTest extends LocalSparkTest {
 
   static final int PROMPTS = 3;
   static final int G = 3;
-  static SparkSession spark;
   @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = TestSpark.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    ExecutorRenderPool.shutdown();
-    ExecutorPolicy.clear();
-    spark.stop();
-  }
 
   @Test
   void everyRolloutIsARowAndRerunsKeepTheShardExact() throws Exception {

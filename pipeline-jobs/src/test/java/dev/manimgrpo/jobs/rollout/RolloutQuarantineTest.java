@@ -9,11 +9,9 @@ import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.dataset.BundledSampleSet;
 import dev.manimgrpo.core.dataset.ManimBenchSample;
 import dev.manimgrpo.core.dataset.ManimBenchSchema;
+import dev.manimgrpo.jobs.LocalSparkTest;
 import dev.manimgrpo.jobs.QuarantineTable;
-import dev.manimgrpo.jobs.TestSpark;
 import dev.manimgrpo.jobs.eval.EvalJob;
-import dev.manimgrpo.jobs.spark.ExecutorPolicy;
-import dev.manimgrpo.jobs.spark.ExecutorRenderPool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +33,6 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -50,19 +46,17 @@ import org.junit.jupiter.api.io.TempDir;
  * required column stays a job-level error.
  */
 @Tag("manim")
-class RolloutQuarantineTest {
+class RolloutQuarantineTest extends LocalSparkTest {
 
   static final int G = 2;
   static final String BROKEN = "from manim import *\nraise ValueError('broken reference')\n\nclass Broken(Scene):\n"
       + "    def construct(self):\n        self.wait(1)\n";
-  static SparkSession spark;
   @TempDir static Path dir;
   static List<ManimBenchSample> good;
   static String bench;
 
   @BeforeAll
   static void start() throws Exception {
-    spark = TestSpark.start(Map.of());
     good = BundledSampleSet.load().stream().filter(s -> s.type() == ManimBenchSample.Difficulty.Basic).limit(2).toList();
     bench = dir.resolve("bench.parquet").toString();
     try (ParquetWriter<Group> w = writer(bench, true)) {
@@ -76,13 +70,6 @@ class RolloutQuarantineTest {
       write(w, f, good.get(0).code(), "the same code again".getBytes(StandardCharsets.UTF_8)); // row 6
       write(w, f, BROKEN, "a broken reference".getBytes(StandardCharsets.UTF_8)); // row 7
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    ExecutorRenderPool.shutdown();
-    ExecutorPolicy.clear();
-    spark.stop();
   }
 
   static String code(String scene) {

@@ -2,21 +2,17 @@ package dev.manimgrpo.jobs.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.manimgrpo.jobs.TestSpark;
+import dev.manimgrpo.jobs.LocalSparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,21 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * policy server failed to sample (sampling_error rows) have their files removed, to be sampled again.
  * Shards written here with only the columns the resume reads, one file per group as the job writes them.
  */
-class ShardStateTest {
+class ShardStateTest extends LocalSparkTest {
 
   static final int G = 2;
-  static SparkSession spark;
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = TestSpark.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   @Test
   void keepsCompleteGroupsAndRequestsAgainWhatACrashOrTheServerLeftIncomplete() throws Exception {

@@ -6,7 +6,7 @@ import dev.manimgrpo.core.config.PolicyConfig.SamplingConfig;
 import dev.manimgrpo.core.config.TrainerConfig;
 import dev.manimgrpo.core.policy.Generation;
 import dev.manimgrpo.core.policy.GroupRequest;
-import dev.manimgrpo.jobs.TestSpark;
+import dev.manimgrpo.jobs.LocalSparkTest;
 import dev.manimgrpo.policy.Dl4jPolicyClient;
 import dev.manimgrpo.policy.PolicyLoader;
 import dev.manimgrpo.policy.model.LanguageModel;
@@ -24,9 +24,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * partitioning and the order of the prompts, because every completion's seed is a function of
  * (seed, prompt id, step, rollout index) alone.
  */
-class Dl4jPolicyInSparkTaskTest {
+class Dl4jPolicyInSparkTaskTest extends LocalSparkTest {
 
   private static final int STEP = 7;
   /** A group of 3, 24 tokens at most, temperature 1 so that the seeds matter. */
@@ -46,20 +43,6 @@ class Dl4jPolicyInSparkTaskTest {
       new Prompt("p1", "Write the text Hello and fade it out."),
       new Prompt("p2", "Show a square turning into a triangle."),
       new Prompt("p3", "Plot y = x^2 on axes from -3 to 3."));
-
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = TestSpark.start(Map.of());
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    if (spark != null) {
-      spark.stop();
-    }
-  }
 
   @ParameterizedTest
   @EnumSource(TrainerConfig.Engine.class)
