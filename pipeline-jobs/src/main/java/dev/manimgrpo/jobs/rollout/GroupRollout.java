@@ -73,7 +73,7 @@ public final class GroupRollout {
      * whose results nobody will read.
      */
     public void abandon() {
-      renders.values().forEach(f -> f.cancel(true));
+      cancel(renders);
     }
   }
 
@@ -121,7 +121,7 @@ public final class GroupRollout {
       ref = ctx.prepared().get(referenceRender.key(), () -> ctx.scorer().prepare(
           prompt.referenceCode(), reference.succeeded() ? reference.frames() : null));
     } catch (RuntimeException | Error e) {
-      renders.values().forEach(f -> f.cancel(true));
+      cancel(renders);
       throw e;
     }
     return new Started(prompt, reference, groupUid, gens, code, sharedWith, renders, ref);
@@ -215,6 +215,11 @@ public final class GroupRollout {
           : Generation.failed(i, request.seed(i), "the policy client returned no completion for this index", 0));
     }
     return out;
+  }
+
+  /** Cancels renders nobody will read; one still waiting for a worker is interrupted and gives up. */
+  private static void cancel(Map<Integer, Future<RenderResult>> renders) {
+    renders.values().forEach(f -> f.cancel(true));
   }
 
   private static RenderResult await(Future<RenderResult> f, String id) {

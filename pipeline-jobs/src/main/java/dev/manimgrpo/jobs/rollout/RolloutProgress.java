@@ -26,7 +26,6 @@ final class RolloutProgress extends SparkListener implements AutoCloseable {
   private final int groupSize;
   private final long start = System.nanoTime();
   private long total;
-  private long done;
   private long lastLogged;
   private String lastLine = "";
 
