@@ -85,10 +85,11 @@ public final class SparkSessions {
     config.spark().conf().forEach(conf::setIfMissing);
     // After spark.conf, so that a spark.sql.codegen.* key set there wins over spark.sql-codegen.
     config.spark().codegenSettings().forEach(conf::setIfMissing);
-    if (conf.get("spark.master").startsWith("local")) {
+    String master = conf.get("spark.master");
+    if (master.equals("local") || master.startsWith("local[")) {
       // This JVM is the executor, so the class is on its classpath: file:// writes set permissions
-      // without a chmod process per file (NioLocalFileSystem). Clusters, and a
-      // spark.hadoop.fs.file.impl set before, keep theirs.
+      // without a chmod process per file (NioLocalFileSystem). Clusters (local-cluster's executor
+      // JVMs included), and a spark.hadoop.fs.file.impl set before, keep theirs.
       conf.setIfMissing("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());
     }
     return conf;

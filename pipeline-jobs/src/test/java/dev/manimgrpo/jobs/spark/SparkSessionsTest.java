@@ -69,6 +69,17 @@ class SparkSessionsTest {
     }
   }
 
+  @Test
+  void onlyALocalMastersFileSystemSetsPermissionsInProcess() {
+    SparkConf local = SparkSessions.sessionConf(config(Map.of()), "t");
+    SparkConf cluster = SparkSessions.sessionConf(config(Map.of("spark.master", "spark://127.0.0.1:7077")), "t");
+    SparkConf localCluster = SparkSessions.sessionConf(config(Map.of("spark.master", "local-cluster[2,1,1024]")), "t");
+
+    assertThat(local.get("spark.hadoop.fs.file.impl")).isEqualTo(NioLocalFileSystem.class.getName());
+    assertThat(cluster.contains("spark.hadoop.fs.file.impl")).isFalse();
+    assertThat(localCluster.contains("spark.hadoop.fs.file.impl")).isFalse();
+  }
+
   private static PipelineConfig config(Map<String, String> overrides) {
     Map<String, String> all = new HashMap<>(Map.of("spark.master", "local[2]", "preflight.enabled", "false",
         "spark.conf.spark.driver.host", "127.0.0.1", "spark.conf.spark.driver.bindAddress", "127.0.0.1"));
