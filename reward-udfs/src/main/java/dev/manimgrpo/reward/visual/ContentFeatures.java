@@ -67,10 +67,10 @@ final class ContentFeatures {
     this.seq = seq;
     int w = seq.width();
     int h = seq.height();
-    this.background = background(seq);
     this.window = windowFor(w, h);
     this.colour = planes != null;
     this.index = colour ? SsimMatrix.distinctIndex(seq, planes.cb(), planes.cr()) : SsimMatrix.distinctIndex(seq);
+    this.background = background(seq, index);
     int uniques = 0;
     for (int v : index) {
       uniques = Math.max(uniques, v + 1);
@@ -89,8 +89,8 @@ final class ContentFeatures {
     blockCr = new float[uniques][];
     chromatic = new boolean[uniques];
     this.planes = planes;
-    this.backgroundCb = colour ? background(planes.cb()) : 0;
-    this.backgroundCr = colour ? background(planes.cr()) : 0;
+    this.backgroundCb = colour ? background(planes.cb(), index) : 0;
+    this.backgroundCr = colour ? background(planes.cr(), index) : 0;
     float bgCb = backgroundCb;
     float bgCr = backgroundCr;
     double[] sigmas = new double[SIGMA_FRACTIONS.length];
@@ -227,6 +227,30 @@ final class ContentFeatures {
     for (float[] f : seq.frames()) {
       for (float v : f) {
         hist[Math.max(0, Math.min(255, Math.round(v)))]++;
+      }
+    }
+    return argmax(hist);
+  }
+
+  /**
+   * The same mode, each distinct frame counted once and weighted by how often it occurs
+   * ({@code index}: frame to distinct frame, every plane equal within one): the same histogram,
+   * without a pass over the repeats of a {@code wait()} or a still tail.
+   */
+  static float background(GraySequence seq, int[] index) {
+    int[] times = new int[seq.count()];
+    int[] first = new int[seq.count()];
+    java.util.Arrays.fill(first, -1);
+    for (int i = 0; i < index.length; i++) {
+      times[index[i]]++;
+      if (first[index[i]] < 0) {
+        first[index[i]] = i;
+      }
+    }
+    long[] hist = new long[256];
+    for (int u = 0; u < times.length && times[u] > 0; u++) {
+      for (float v : seq.frame(first[u])) {
+        hist[Math.max(0, Math.min(255, Math.round(v)))] += times[u];
       }
     }
     return argmax(hist);
