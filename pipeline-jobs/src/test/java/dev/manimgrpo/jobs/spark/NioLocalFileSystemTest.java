@@ -2,7 +2,6 @@ package dev.manimgrpo.jobs.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.manimgrpo.core.config.ConfigLoader;
 import dev.manimgrpo.core.config.PipelineConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -84,12 +83,10 @@ class NioLocalFileSystemTest {
 
   /** The chmod processes this JVM started while a local session wrote and read back a 4-task Parquet folder. */
   private List<String> chmodsWhileWriting(Map<String, String> overrides, String name) throws IOException {
-    Map<String, String> all = new HashMap<>(Map.of("spark.master", "local[2]", "preflight.enabled", "false",
-        "spark.conf.spark.driver.host", "127.0.0.1", "spark.conf.spark.driver.bindAddress", "127.0.0.1",
-        // a file system instance of this session's class, not one cached by an earlier test in this JVM
-        "spark.conf.spark.hadoop.fs.file.impl.disable.cache", "true"));
-    all.putAll(overrides);
-    PipelineConfig config = ConfigLoader.load(null, all);
+    Map<String, String> all = new HashMap<>(overrides);
+    // a file system instance of this session's class, not one cached by an earlier test in this JVM
+    all.put("spark.conf.spark.hadoop.fs.file.impl.disable.cache", "true");
+    PipelineConfig config = SparkSessionsTest.config(all);
     String out = tmp.resolve(name).toString();
     Path jfr = tmp.resolve(name + ".jfr");
     try (Recording r = new Recording()) {

@@ -80,7 +80,8 @@ class SparkSessionsTest {
     assertThat(localCluster.contains("spark.hadoop.fs.file.impl")).isFalse();
   }
 
-  private static PipelineConfig config(Map<String, String> overrides) {
+  /** A local[2] session's configuration on loopback, preflight off, with {@code overrides} on top. */
+  static PipelineConfig config(Map<String, String> overrides) {
     Map<String, String> all = new HashMap<>(Map.of("spark.master", "local[2]", "preflight.enabled", "false",
         "spark.conf.spark.driver.host", "127.0.0.1", "spark.conf.spark.driver.bindAddress", "127.0.0.1"));
     all.putAll(overrides);

@@ -221,7 +221,11 @@ final class ContentFeatures {
     return Math.min(k, Math.min(width, height));
   }
 
-  /** The most common gray value over all frames (rounded to whole levels; ties: the darkest). */
+  /**
+   * The most common gray value over all frames (rounded to whole levels; ties: the darkest): the
+   * definition, pixel by pixel, that the features' faster {@link #background(GraySequence, int[])}
+   * is held to by its test.
+   */
   static float background(GraySequence seq) {
     long[] hist = new long[256];
     for (float[] f : seq.frames()) {
