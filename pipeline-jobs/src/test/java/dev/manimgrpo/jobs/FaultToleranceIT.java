@@ -164,7 +164,7 @@ class FaultToleranceIT {
         .findFirst(), job, "exec.log", "a candidate render in progress");
     busy.destroyForcibly();
 
-    // Each task commits its group's file on its own (the file committer's v2 algorithm): the executor
+    // Each task commits its groups' file on its own (the file committer's v2 algorithm): the executor
     // is killed once the killed render's rows are committed, so that they cannot be rendered again.
     await(() -> committedStatuses(partition).contains("sandbox_error"), job, "exec.log",
         "the killed render's rows committed");

@@ -13,8 +13,9 @@ package dev.manimgrpo.core.config;
  *     no barrier between its groups, so the render slots stay busy until the round's last group;
  *     smaller waves bound what a killed run loses where a write is committed whole (s3a://)
  * @param maxGroupsPerTask most groups in one Spark task (1 = a task per group). Tasks are cut by
- *     guided self-scheduling: large at the start of a round, single groups at its end; fewer tasks
- *     pay Spark's per-task cost fewer times, on the cores the renders use
+ *     guided self-scheduling: large at the start of a round, smaller at its end but not below
+ *     {@code groupsAhead + 1} groups; fewer tasks pay Spark's per-task cost fewer times, on the
+ *     cores the renders use
  * @param groupsAhead groups a task starts ahead of the one it finishes: sampled, their renders queued
  *     on the executor's render pool while the current group waits for its last renders and is scored.
  *     0: one group at a time (its next group is sampled only when it is written)

@@ -38,6 +38,7 @@ public final class RenderWorkerPool implements RenderService {
   private final List<RenderWorker> all = new ArrayList<>();
   private final List<SandboxUids.Lease> uids = new ArrayList<>();
   private final BlockingQueue<RenderWorker> idle;
+  private final SlotOccupancy occupancy;
   private final Thread shutdownHook;
   private volatile boolean closed;
   private int restarts;
@@ -74,6 +75,7 @@ public final class RenderWorkerPool implements RenderService {
     this.role = role;
     int workers = role == RenderPoolRole.REFERENCE ? config.resolvedReferenceWorkers() : config.workers();
     this.idle = new ArrayBlockingQueue<>(workers);
+    this.occupancy = new SlotOccupancy(workers);
     Sandbox sandbox = new Sandbox(runtime);
     String problem = sandbox.bwrapProblem();
     if (problem != null) {
@@ -138,6 +140,7 @@ public final class RenderWorkerPool implements RenderService {
       Thread.currentThread().interrupt();
       return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, "interrupted waiting for a worker", manimVersion(), 0);
     }
+    occupancy.started();
     try {
       if (!worker.alive()) {
         restart(worker);
@@ -146,8 +149,14 @@ public final class RenderWorkerPool implements RenderService {
     } catch (IOException e) {
       return RenderResult.failure(request.id(), RenderStatus.SANDBOX_ERROR, "worker restart failed: " + e.getMessage(), manimVersion(), 0);
     } finally {
+      occupancy.ended();
       idle.add(worker);
     }
+  }
+
+  /** How many workers have been rendering, over time since the pool started (a render held a worker from taking it to giving it back). */
+  public SlotOccupancy.Reading occupancy() {
+    return occupancy.read();
   }
 
   /**

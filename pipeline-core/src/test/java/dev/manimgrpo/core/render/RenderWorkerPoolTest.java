@@ -507,6 +507,29 @@ class RenderWorkerPoolTest {
   }
 
   @Test
+  void occupancyCountsTwoConcurrentRendersOnBothSlotsAndAccountsForEverySecond() throws Exception {
+    long before = System.nanoTime();
+    SlotOccupancy.Reading start = pool.occupancy();
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a = two.submit(() -> pool.render(RenderRequest.frames("busy-a", CIRCLE)));
+      var b = two.submit(() -> pool.render(RenderRequest.frames("busy-b", CIRCLE)));
+      assertThat(a.get().status()).isEqualTo(RenderStatus.RENDERED);
+      assertThat(b.get().status()).isEqualTo(RenderStatus.RENDERED);
+    } finally {
+      two.shutdownNow();
+    }
+    SlotOccupancy.Reading between = pool.occupancy().since(start);
+    double elapsed = (System.nanoTime() - before) / 1e9;
+    double[] s = between.secondsAtBusy();
+    assertThat(s).hasSize(3);
+    assertThat(s[2]).as("both workers rendering at once").isPositive();
+    double total = s[0] + s[1] + s[2];
+    assertThat(total).as("every second between the readings is at some level").isPositive().isLessThanOrEqualTo(elapsed);
+    assertThat(between.idleSlotSeconds()).isLessThan(2 * total);
+  }
+
+  @Test
   void layoutIsReadFromTheSceneInTheRewardProfile() {
     LayoutReport clean = pool.render(RenderRequest.frames("clean-layout", CIRCLE)).layout();
     assertThat(clean.applicable()).isTrue();

@@ -17,7 +17,7 @@ class TaskChunksTest {
   @Test
   void everyGroupLandsInExactlyOneTaskInItsOrder() {
     List<Integer> groups = IntStream.range(0, 44).boxed().toList();
-    List<List<Integer>> tasks = TaskChunks.guided(groups, UNKNOWN, 2, 8);
+    List<List<Integer>> tasks = TaskChunks.guided(groups, UNKNOWN, 2, 1, 8);
     List<Integer> flat = new ArrayList<>();
     tasks.forEach(flat::addAll);
     assertThat(flat).isEqualTo(groups);
@@ -26,7 +26,7 @@ class TaskChunksTest {
   @Test
   void tasksStartLargeAndShrinkToSingleGroupsAtTheEndOfTheRound() {
     // 44 groups of unknown (so equal) cost on 2 slots: each task takes a quarter of what is left, at most 8.
-    List<List<Integer>> tasks = TaskChunks.guided(IntStream.range(0, 44).boxed().toList(), UNKNOWN, 2, 8);
+    List<List<Integer>> tasks = TaskChunks.guided(IntStream.range(0, 44).boxed().toList(), UNKNOWN, 2, 1, 8);
     assertThat(tasks.stream().map(List::size).toList()).containsExactly(8, 8, 7, 5, 4, 3, 2, 1, 1, 1, 1, 1, 1, 1);
   }
 
@@ -38,7 +38,7 @@ class TaskChunksTest {
     cost.put(1, 10.0);
     IntStream.range(2, 22).forEach(i -> cost.put(i, 1.0));
     List<List<Integer>> tasks = TaskChunks.guided(IntStream.range(0, 22).boxed().toList(),
-        x -> OptionalDouble.of(cost.get(x)), 2, 8);
+        x -> OptionalDouble.of(cost.get(x)), 2, 1, 8);
     assertThat(tasks.get(0)).containsExactly(0);
     assertThat(tasks.get(1)).containsExactly(1);
     // then 20 units of work: a quarter is 5 groups, then a quarter of 15 is 3, ...
@@ -54,22 +54,39 @@ class TaskChunksTest {
       case "a" -> OptionalDouble.of(1.0);
       case "b" -> OptionalDouble.of(3.0);
       default -> OptionalDouble.empty();
-    }, 2, 8);
+    }, 2, 1, 8);
     assertThat(tasks).containsExactly(List.of("a"), List.of("u"), List.of("b"));
+  }
+
+  @Test
+  void noTaskButTheLastHasFewerGroupsThanTheFloor() {
+    // The same 44 groups with at least 3 per task: the guided sizes down to 3, then 3s, and the rest last.
+    List<List<Integer>> tasks = TaskChunks.guided(IntStream.range(0, 44).boxed().toList(), UNKNOWN, 2, 3, 8);
+    assertThat(tasks.stream().map(List::size).toList()).containsExactly(8, 8, 7, 5, 4, 3, 3, 3, 3);
+    // Costs do not lower it either: a long group first still shares its task with two short ones.
+    List<List<Integer>> costed = TaskChunks.guided(IntStream.range(0, 7).boxed().toList(),
+        x -> OptionalDouble.of(x == 0 ? 100.0 : 1.0), 2, 3, 8);
+    assertThat(costed).containsExactly(List.of(0, 1, 2), List.of(3, 4, 5), List.of(6));
+    List<Integer> flat = new ArrayList<>();
+    costed.forEach(flat::addAll);
+    assertThat(flat).isEqualTo(IntStream.range(0, 7).boxed().toList());
   }
 
   @Test
   void oneGroupPerTaskWhenAskedAndManyMoreSlotsThanGroups() {
     List<Integer> groups = IntStream.range(0, 10).boxed().toList();
-    assertThat(TaskChunks.guided(groups, UNKNOWN, 2, 1)).hasSize(10).allMatch(t -> t.size() == 1);
-    assertThat(TaskChunks.guided(groups, UNKNOWN, 64, 8)).hasSize(10);
-    assertThat(TaskChunks.guided(List.<Integer>of(), UNKNOWN, 2, 8)).isEmpty();
+    assertThat(TaskChunks.guided(groups, UNKNOWN, 2, 1, 1)).hasSize(10).allMatch(t -> t.size() == 1);
+    assertThat(TaskChunks.guided(groups, UNKNOWN, 64, 1, 8)).hasSize(10);
+    assertThat(TaskChunks.guided(List.<Integer>of(), UNKNOWN, 2, 1, 8)).isEmpty();
   }
 
   @Test
   void slotsAndGroupsPerTaskMustBePositive() {
-    assertThatThrownBy(() -> TaskChunks.guided(List.of(1), UNKNOWN, 0, 8)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> TaskChunks.guided(List.of(1), UNKNOWN, 0, 1, 8)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least 1");
-    assertThatThrownBy(() -> TaskChunks.guided(List.of(1), UNKNOWN, 2, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TaskChunks.guided(List.of(1), UNKNOWN, 2, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TaskChunks.guided(List.of(1), UNKNOWN, 2, 0, 8)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TaskChunks.guided(List.of(1), UNKNOWN, 2, 4, 3)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("4 to 3 groups per task");
   }
 }

@@ -9,6 +9,7 @@ import dev.manimgrpo.core.config.PipelineConfig;
 import dev.manimgrpo.core.render.RenderRequest;
 import dev.manimgrpo.core.render.RenderResult;
 import dev.manimgrpo.core.render.RenderWorkerPool;
+import dev.manimgrpo.core.render.SlotOccupancy;
 import dev.manimgrpo.core.rollout.RolloutIds;
 import dev.manimgrpo.core.rollout.RolloutShardSchema;
 import dev.manimgrpo.jobs.report.TextTable;
@@ -49,12 +50,12 @@ public final class RolloutBenchmark {
   public record Result(String arm, long rollouts, double wallSeconds, double renderSeconds, double sampleSeconds,
       double rewardSeconds, int renderSlots, int cores, double overhead, double rolloutsPerSecondPerCore,
       double jvmCpuSeconds, Map<String, Double> jvmCpuByThreads, long referencesReused, long referencesPrepared,
-      double rendersAloneSeconds) {
+      List<Double> secondsAtBusySlots, double rendersAloneSeconds) {
 
     Result withRendersAlone(double seconds) {
       return new Result(arm, rollouts, wallSeconds, renderSeconds, sampleSeconds, rewardSeconds, renderSlots, cores,
           overhead, rolloutsPerSecondPerCore, jvmCpuSeconds, jvmCpuByThreads, referencesReused, referencesPrepared,
-          seconds);
+          secondsAtBusySlots, seconds);
     }
   }
 
@@ -110,16 +111,18 @@ public final class RolloutBenchmark {
       double cpu;
       JvmThreadCpu threads;
       long[] prepared;
+      SlotOccupancy.Reading occupancy;
       for (int r = 1; r <= repeats; r++) {
         out.println("bench-rollout: (a) the warm-up's completions replayed: rendering, scoring, writing"
             + (repeats > 1 ? " (run " + r + " of " + repeats + ")" : ""));
         cpu = jvmCpuSeconds();
         threads = JvmThreadCpu.snapshot();
         prepared = preparedSoFar(spark);
+        occupancy = occupancySoFar(spark);
         RolloutJob.Outcome replayed = RolloutJob.run(spark, withRun(config.policy().replaying(replayFrom), dir,
             base + "-replay" + (r > 1 ? r : "")), false);
         Result measured = measure(spark, "replayed completions (pipeline)" + (repeats > 1 ? ", run " + r : ""), replayed,
-            jvmCpuSeconds() - cpu, threads, prepared);
+            jvmCpuSeconds() - cpu, threads, prepared, occupancy);
         // The programs this run rendered (with --prompts N, a replayed step of more prompts renders only N of them).
         results.add(isLocal(spark) ? measured.withRendersAlone(rendersAlone(renderedPrograms(spark, replayed.partition())))
             : measured);
@@ -129,9 +132,10 @@ public final class RolloutBenchmark {
         cpu = jvmCpuSeconds();
         threads = JvmThreadCpu.snapshot();
         prepared = preparedSoFar(spark);
+        occupancy = occupancySoFar(spark);
         RolloutJob.Outcome sampled = RolloutJob.run(spark, withRun(config.policy(), dir, base + "-e2e"), false);
         results.add(measure(spark, config.policy().backend().configName() + " policy sampling (end to end)", sampled,
-            jvmCpuSeconds() - cpu, threads, prepared));
+            jvmCpuSeconds() - cpu, threads, prepared, occupancy));
       }
       warmupsRun = warmups;
       report(results, reportDir);
@@ -215,8 +219,18 @@ public final class RolloutBenchmark {
     return new long[] {p.hits(), p.misses()};
   }
 
+  /**
+   * The candidate render pool's occupancy so far (local mode: the executor's pool is this JVM's), or
+   * null on a cluster.
+   */
+  private SlotOccupancy.Reading occupancySoFar(SparkSession spark) {
+    return isLocal(spark) ? ExecutorRenderPool.get(config).occupancy() : null;
+  }
+
   private Result measure(SparkSession spark, String arm, RolloutJob.Outcome o, double jvmCpu, JvmThreadCpu before,
-      long[] preparedBefore) {
+      long[] preparedBefore, SlotOccupancy.Reading occupancyBefore) {
+    // Read first: what follows (the shard's sums) is not the job's.
+    SlotOccupancy.Reading occupancy = occupancyBefore == null ? null : occupancySoFar(spark).since(occupancyBefore);
     long[] prepared = preparedSoFar(spark);
     Map<String, Double> byThreads = isLocal(spark) ? JvmThreadCpu.snapshot().since(before) : Map.of();
     Row sums = spark.read().parquet(o.partition()).agg(sum(col("render_seconds")), sum(col("sample_seconds")),
@@ -230,7 +244,7 @@ public final class RolloutBenchmark {
     return new Result(arm, o.summary().rolloutsThisRun(), wall, render, sums.getDouble(1), sums.getDouble(2), slots,
         cores, wall / (render / slots) - 1, o.summary().rolloutsThisRun() / wall / cores,
         isLocal(spark) ? jvmCpu : Double.NaN, byThreads, prepared[0] - preparedBefore[0], prepared[1] - preparedBefore[1],
-        Double.NaN);
+        occupancy == null ? List.of() : withinWallTime(occupancy, wall), Double.NaN);
   }
 
   private PipelineConfig withRun(dev.manimgrpo.core.config.PolicyConfig policy, Path dir, String runId) {
@@ -258,6 +272,11 @@ public final class RolloutBenchmark {
       row(t, "job wall time over the renders alone", results, r -> Double.isNaN(r.rendersAloneSeconds()) ? "-"
           : String.format(Locale.ROOT, "%.1f%% (%.2fx)", 100 * (r.wallSeconds() / r.rendersAloneSeconds() - 1),
               r.wallSeconds() / r.rendersAloneSeconds()));
+    }
+    if (results.stream().anyMatch(r -> !r.secondsAtBusySlots().isEmpty())) {
+      // Where the overhead is: the seconds some render slot had nothing to render, and how many were idle.
+      row(t, "render slots busy: all / ... / none", results, r -> r.secondsAtBusySlots().isEmpty() ? "-"
+          : busyLevels(r.secondsAtBusySlots()));
     }
     row(t, "rollouts per second per core", results, r -> String.format(Locale.ROOT, "%.3f (%d cores)",
         r.rolloutsPerSecondPerCore(), r.cores()));
@@ -301,6 +320,27 @@ public final class RolloutBenchmark {
     cells.add(label);
     results.stream().map(f).forEach(cells::add);
     t.add(cells.toArray());
+  }
+
+  /**
+   * The occupancy over the job's own wall time. The readings bracket more than the job (its summary
+   * query after the wall time ends, the calls before it starts), but a render runs only in the
+   * job's tasks, inside its wall time: the seconds outside it are all at "none busy".
+   */
+  static List<Double> withinWallTime(SlotOccupancy.Reading occupancy, double wallSeconds) {
+    double[] s = occupancy.secondsAtBusy().clone();
+    double outside = java.util.Arrays.stream(s).sum() - wallSeconds;
+    s[0] = Math.max(0, s[0] - Math.max(0, outside));
+    return java.util.Arrays.stream(s).boxed().toList();
+  }
+
+  /** Seconds with every slot busy, then one fewer, down to none: "5.0 / 0.3 / 0.2 s". */
+  static String busyLevels(List<Double> secondsAtBusy) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = secondsAtBusy.size() - 1; i >= 0; i--) {
+      sb.append(String.format(Locale.ROOT, "%.2f", secondsAtBusy.get(i))).append(i > 0 ? " / " : " s");
+    }
+    return sb.toString();
   }
 
   private static String share(Result r, double seconds) {

@@ -48,9 +48,21 @@ class RolloutBenchmarkTest {
     assertThat(replayed.overhead()).isEqualTo(replayed.wallSeconds() / (replayed.renderSeconds() / 2) - 1);
     assertThat(replayed.rendersAloneSeconds()).as("renders alone after the replayed run").isPositive();
     assertThat(sampled.rendersAloneSeconds()).as("not measured for the sampling arm").isNaN();
+    // The pool's occupancy over the job's wall time: 0, 1 or 2 slots busy, and the busy slot-seconds
+    // hold at least every render the shard counts (a render's time is measured inside its slot's).
+    List<Double> busy = replayed.secondsAtBusySlots();
+    assertThat(busy).hasSize(3).allSatisfy(x -> assertThat(x).isNotNegative());
+    assertThat(busy.get(1) + 2 * busy.get(2)).isGreaterThanOrEqualTo(replayed.renderSeconds() - 1e-3);
+    assertThat(busy.get(0) + busy.get(1) + busy.get(2)).isCloseTo(replayed.wallSeconds(),
+        org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(RolloutBenchmark.busyLevels(List.of(0.25, 0.5, 5.0))).isEqualTo("5.00 / 0.50 / 0.25 s");
+    // Seconds read outside the wall time (the summary query after it) had no render: they leave "none".
+    assertThat(RolloutBenchmark.withinWallTime(new dev.manimgrpo.core.render.SlotOccupancy.Reading(
+        new double[] {1.5, 0.5, 5.0}), 6.0)).containsExactly(0.5, 0.5, 5.0);
     assertThat(dir.resolve("report/rollout-bench.json")).isNotEmptyFile();
     String out = printed.toString(StandardCharsets.UTF_8);
-    assertThat(out).contains("pipeline overhead (target < 10%)", "job wall time over the renders alone");
+    assertThat(out).contains("pipeline overhead (target < 10%)", "job wall time over the renders alone",
+        "render slots busy: all / ... / none");
     assertThat(out).contains("the runs' shards are in " + dir.resolve("first"), "--completions " + warmupPartition(out));
 
     // One prompt of the two-prompt warm-up replayed: the renders alone are that prompt's programs,

@@ -177,8 +177,8 @@ class RolloutJobTest extends LocalSparkTest {
 
     // Groups started ahead (rollout.groups-ahead) change only when a group's renders are queued: one
     // task of all the step's groups gives the same rows, in the same order, one group at a time or
-    // one group ahead (the job's tasks on two slots hold a group each here, so this calls the task).
-    assertThat(oneTask(replay, 1)).isEqualTo(oneTask(replay, 0)).hasSize(PROMPTS * G);
+    // two groups ahead (the default; this calls the task itself, to hold every group of the step).
+    assertThat(oneTask(replay, 2)).isEqualTo(oneTask(replay, 0)).hasSize(PROMPTS * G);
   }
 
   /** The replayed step's prompts as one task, with this many groups started ahead: the rows' outcomes. */
