@@ -21,6 +21,8 @@ import java.util.function.Function;
  * round, where the groups are the shortest, single-group tasks left a render slot idle while each
  * task was scored, written and the next one launched (measured: 0.7 to 0.9 s of one idle slot in a
  * 5.8 s step on the bundled sample, against 0.2 to 0.4 s with three groups per task at least).
+ * The floor gives way where it would leave a slot without a task: it is at most
+ * {@code groups / slots} (a step of 64 groups on 128 slots still goes out as 64 tasks).
  * Expected costs are the ones the longest-first order uses; a group of unknown cost counts as the
  * mean of the known ones (as 1 when none is known, which cuts by count). Only the grouping changes,
  * never the order or a completion.
@@ -33,7 +35,8 @@ public final class TaskChunks {
    * @param ordered the round's groups in start order
    * @param expectedSeconds a group's expected cost, empty when unknown
    * @param slots task slots of the cluster (at least 1)
-   * @param minPerTask fewest groups in one task (the last task takes what is left); at most {@code maxPerTask}
+   * @param minPerTask fewest groups in one task (the last task takes what is left), lowered to
+   *     {@code ordered.size() / slots} where that is less (at least 1); at most {@code maxPerTask}
    * @param maxPerTask most groups in one task; 1 = a task per group
    * @return the tasks, in order, every group in exactly one of them
    */
@@ -49,6 +52,7 @@ public final class TaskChunks {
     for (double c : cost) {
       remaining += c;
     }
+    int floor = Math.max(1, Math.min(minPerTask, n / slots));
     List<List<T>> tasks = new ArrayList<>();
     int i = 0;
     while (i < n) {
@@ -59,7 +63,7 @@ public final class TaskChunks {
         task.add(ordered.get(i));
         taken += cost[i];
         i++;
-      } while (i < n && (task.size() < minPerTask || task.size() < maxPerTask && taken + cost[i] <= target));
+      } while (i < n && (task.size() < floor || task.size() < maxPerTask && taken + cost[i] <= target));
       remaining -= taken;
       tasks.add(task);
     }

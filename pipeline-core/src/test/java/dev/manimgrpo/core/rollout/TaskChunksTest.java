@@ -73,6 +73,15 @@ class TaskChunksTest {
   }
 
   @Test
+  void theFloorNeverLeavesASlotWithoutATask() {
+    // 6 groups on 4 slots: a floor of 3 would make 2 tasks for 4 slots; it gives way to 1.
+    assertThat(TaskChunks.guided(IntStream.range(0, 6).boxed().toList(), UNKNOWN, 4, 3, 8)).hasSize(6);
+    // 10 groups on 4 slots: at most 10 / 4 = 2 per task as the floor, so 5 tasks.
+    assertThat(TaskChunks.guided(IntStream.range(0, 10).boxed().toList(), UNKNOWN, 4, 3, 8).stream().map(List::size)
+        .toList()).containsExactly(2, 2, 2, 2, 2);
+  }
+
+  @Test
   void oneGroupPerTaskWhenAskedAndManyMoreSlotsThanGroups() {
     List<Integer> groups = IntStream.range(0, 10).boxed().toList();
     assertThat(TaskChunks.guided(groups, UNKNOWN, 2, 1, 1)).hasSize(10).allMatch(t -> t.size() == 1);

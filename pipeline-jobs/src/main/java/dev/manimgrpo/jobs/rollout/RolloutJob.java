@@ -219,9 +219,10 @@ public final class RolloutJob {
       spark.sparkContext().setJobDescription("rollout " + runId + " step " + step + ": groups " + (from + 1) + "-"
           + (from + w.size()) + " of " + todo.size());
       // A few groups per task, fewer toward the round's end (TaskChunks): Spark's per-task cost is
-      // paid once per task, and small tasks at the end keep the slots busy to the last group. Never
-      // fewer than a task overlaps (groups-ahead + 1): a single-group task leaves a slot idle while
-      // it is scored, written and the next task launched.
+      // paid once per task, and small tasks at the end keep the slots busy to the last group. Not
+      // fewer than a task overlaps (groups-ahead + 1) where the step has groups enough for every
+      // slot: a single-group task leaves a render slot idle while it is scored, written and the next
+      // task launched.
       int maxPerTask = config.rollout().maxGroupsPerTask();
       int minPerTask = Math.min(maxPerTask, config.rollout().groupsAhead() + 1);
       List<ArrayList<RolloutPrompt>> tasks = new ArrayList<>();
