@@ -6,9 +6,9 @@ import java.util.function.LongSupplier;
 /**
  * How many of a render pool's workers were rendering, over time: the seconds spent with 0, 1, ...,
  * all of them busy since the pool started. Two readings subtracted give a job's share; the seconds
- * with fewer than all busy are where a job's wall time runs past its renders' (its pipeline
- * overhead), and at which end of the busy scale. A start and an end per render, under a lock held
- * for a few arithmetic operations.
+ * with fewer than all busy are where a job's wall time runs past its renders' (the rollout
+ * benchmark's pipeline overhead). A start and an end per render, under a lock held for a few
+ * arithmetic operations.
  */
 public final class SlotOccupancy {
 
@@ -72,16 +72,6 @@ public final class SlotOccupancy {
         d[i] -= earlier.secondsAtBusy[i];
       }
       return new Reading(d);
-    }
-
-    /** Slot-seconds no render used: each second with {@code i} of {@code n} busy counts {@code n - i}. */
-    public double idleSlotSeconds() {
-      int n = secondsAtBusy.length - 1;
-      double idle = 0;
-      for (int i = 0; i < n; i++) {
-        idle += (n - i) * secondsAtBusy[i];
-      }
-      return idle;
     }
 
     @Override

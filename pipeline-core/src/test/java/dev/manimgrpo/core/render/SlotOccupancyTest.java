@@ -30,7 +30,6 @@ class SlotOccupancyTest {
     // Between the readings: one slot for 10 s and none for 10 s, both for 15 s.
     SlotOccupancy.Reading between = end.since(mid);
     assertThat(between.secondsAtBusy()).containsExactly(10.0, 10.0, 15.0);
-    assertThat(between.idleSlotSeconds()).isEqualTo(2 * 10.0 + 10.0);
   }
 
   @Test
@@ -42,7 +41,6 @@ class SlotOccupancyTest {
     o.started();
     clock.addAndGet(3 * SECOND);
     assertThat(o.read().secondsAtBusy()).containsExactly(1.0, 3.0);
-    assertThat(o.read().idleSlotSeconds()).isEqualTo(1.0);
     assertThatThrownBy(() -> new SlotOccupancy(0)).isInstanceOf(IllegalArgumentException.class);
   }
 }
