@@ -250,6 +250,9 @@ class FaultToleranceIT {
       conf.put("policy.openai.backoff-max-ms", "50");
       conf.put("policy.openai.timeout-seconds", "5");
       conf.put("policy.sampling.max-tokens", "16");
+      // One task slot for the cut: both groups go to one task and one file, so the rerun has to keep
+      // the group that was sampled while it requests the failed one again.
+      conf.put("spark.conf.spark.default.parallelism", "1");
       List<String> args = rollout("llm", prompts, dir.resolve("rollouts").toString(), conf);
       Path partition = dir.resolve("rollouts").resolve("run_id=llm").resolve("step=0");
 
@@ -261,6 +264,8 @@ class FaultToleranceIT {
       Set<String> failedGroups = new HashSet<>();
       failed.forEach(r -> failedGroups.add(r.getAs("group_uid")));
       int before = chatRequests(proxy);
+
+      assertThat(parquetFiles(partition)).as("one task's file holds both groups").hasSize(1);
 
       assertSucceeds(submit("llm-rerun.log", args), "llm-rerun.log");
       assertThat(chatRequests(proxy) - before).as("requests of the rerun: one per failed group")

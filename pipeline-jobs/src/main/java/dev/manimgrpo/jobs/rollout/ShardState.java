@@ -39,7 +39,11 @@ import org.slf4j.LoggerFactory;
  * <p>A group with a {@code sampling_error} row is the policy server's failure (down, overloaded, past
  * its timeout after every retry), not an answer of the policy: it is kept as rows with the reason, so
  * nothing is lost, but a rerun of the step requests it again (whole, as a group is always sampled),
- * so an operator recovers from an outage by rerunning the step.
+ * so an operator recovers from an outage by rerunning the step. A task writes several groups to one
+ * file: the complete groups of such a file are first written to a new file of their own (no
+ * {@code _SUCCESS} marker), then the file is removed, so only the failed groups are requested again.
+ * A crash between the two leaves those groups twice; the next rerun then removes both files and
+ * samples them again, as for any duplicated group.
  */
 final class ShardState {
 
@@ -104,6 +108,7 @@ final class ShardState {
               collect_set(col("file")).as("files"))
           .collectAsList();
       Map<String, Group> done = new HashMap<>();
+      Map<String, Set<String>> completeByFile = new HashMap<>();
       Set<String> badFiles = new HashSet<>();
       Set<String> failedRequests = new HashSet<>();
       for (Row g : groups) {
@@ -118,6 +123,9 @@ final class ShardState {
         } else if (n == groupSize && distinct == groupSize && maxIndex == groupSize - 1) {
           done.put(g.getString(g.fieldIndex("prompt_id")), new Group(g.getString(g.fieldIndex("prompt_id")),
               g.getInt(g.fieldIndex("zv")) == 1));
+          for (Object f : g.getList(g.fieldIndex("files"))) {
+            completeByFile.computeIfAbsent((String) f, k -> new HashSet<>()).add(g.getString(0));
+          }
         } else if (n == distinct && n > groupSize) {
           throw new IllegalArgumentException(part + " holds group " + g.getString(0) + " with " + n + " rollouts, but"
               + " policy.sampling.group-size is " + groupSize + ": this step was sampled with another group size;"
@@ -135,7 +143,12 @@ final class ShardState {
       for (String f : failedRequests) {
         if (badFiles.add(f)) {
           Path fp = new Path(URI.create(f));
-          LOG.info("removing {}: it holds a group the policy server failed to sample; the group is requested again", fp);
+          Set<String> keep = completeByFile.getOrDefault(f, Set.of());
+          if (!keep.isEmpty()) {
+            keepGroups(spark, part, f, keep);
+          }
+          LOG.info("removing {}: it holds a group the policy server failed to sample; the group is requested again{}",
+              fp, keep.isEmpty() ? "" : " (its " + keep.size() + " complete groups were written to a new file first)");
           fp.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(fp, false);
         }
       }
@@ -148,6 +161,19 @@ final class ShardState {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot inspect " + part + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Writes the rows of {@code groups} from {@code file} (a whole file of the partition, as a task
+   * committed it) to a new file in the same partition. No {@code _SUCCESS} marker: the step is not
+   * complete because some of its groups were.
+   */
+  private static void keepGroups(SparkSession spark, String partition, String file, Set<String> groups) {
+    Dataset<Row> rows = spark.read().parquet(file)
+        .where(col(RolloutShardSchema.GROUP_UID).isin(groups.toArray()));
+    Map<String, String> options = new HashMap<>(RolloutJob.taskDurableCommit(partition));
+    options.put("mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
+    rows.coalesce(1).write().mode(org.apache.spark.sql.SaveMode.Append).options(options).parquet(partition);
   }
 
   /** The rows of one (run, step) partition, with the run and step columns from the folder names. */
