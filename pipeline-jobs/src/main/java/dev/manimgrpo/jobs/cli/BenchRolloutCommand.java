@@ -16,11 +16,12 @@ import picocli.CommandLine.Option;
 /** The rollout job's pipeline overhead and throughput. */
 @Command(name = "bench-rollout", mixinStandardHelpOptions = true, showDefaultValues = true,
     header = "Benchmark the rollout job end to end: its wall time against the renders' own time on the render slots.",
-    description = {"%nRuns the rollout job on the bundled sample: a warm-up with the policy (and, with --warmups N,"
-        + " N - 1 more that replay its completions: JIT, caches), then on fresh run ids (a) the warm-up's completions"
-        + " replayed (the pipeline without sampling) and (b) the policy sampling again, end to end. For each it prints"
-        + " the pipeline overhead (wall time / (sum of render times / render slots) - 1; target: under 10%%), the"
-        + " JVM's own CPU time, rollouts per second per core, and the sampling, render and reward shares of the"
+    description = {"%nRuns the rollout job on the bundled sample: a warm-up with the policy and --warmups - 1 more"
+        + " that replay its completions (JIT, caches), then on fresh run ids (a) the warm-up's completions replayed"
+        + " (the pipeline without sampling), --repeats times, and (b) the policy sampling again, end to end. For each"
+        + " it prints the pipeline overhead (wall time / (sum of render times / render slots) - 1; target: under"
+        + " 10%%), how many render slots were busy over the wall time, the JVM's own CPU time, rollouts per second"
+        + " per core, and the sampling, render and reward shares of the"
         + " work. After each replayed run (local mode) the same programs are rendered alone on the same pool (no"
         + " Spark, no rewards), and the job's wall time over that is printed: where the JVM shares the renders'"
         + " cores it slows the renders instead of idling a slot, which the first ratio does not see.%n"})
@@ -33,14 +34,15 @@ public final class BenchRolloutCommand implements Callable<Integer> {
   @Option(names = "--prompts", paramLabel = "N", defaultValue = "8", description = "Prompts per run (0 = all of the bundled sample).")
   int prompts;
 
-  @Option(names = "--warmups", paramLabel = "N", defaultValue = "1",
-      description = "Warm-up runs before measuring: the first samples with the policy, the others replay it (the JIT"
-          + " of a short-lived JVM keeps compiling for several steps).")
+  @Option(names = "--warmups", paramLabel = "N", defaultValue = "2",
+      description = "Warm-up runs before measuring: the first samples with the policy, the"
+          + " others replay it, so that arm (a) runs after its own path has run once (the JIT of a short-lived JVM"
+          + " keeps compiling for several steps; 1 measures a JVM that has only sampled).")
   int warmups;
 
-  @Option(names = "--repeats", paramLabel = "N", defaultValue = "1",
-      description = "Measure arm (a) N times in a row, each its own column, and print the median overhead (one run on a"
-          + " small machine moves by several points).")
+  @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
+      description = "Measure arm (a) N times in a row, each its own column, and print the median"
+          + " overhead (one run on a small machine moves by several points).")
   int repeats;
 
   @Option(names = "--completions", paramLabel = "PARTITION",
