@@ -169,7 +169,8 @@ final class ShardState {
    * complete because some of its groups were.
    */
   private static void keepGroups(SparkSession spark, String partition, String file, Set<String> groups) {
-    Dataset<Row> rows = spark.read().parquet(file)
+    // input_file_name() gives the file URL-encoded; a path string for the reader is the decoded one.
+    Dataset<Row> rows = spark.read().parquet(new Path(URI.create(file)).toString())
         .where(col(RolloutShardSchema.GROUP_UID).isin(groups.toArray()));
     Map<String, String> options = new HashMap<>(RolloutJob.taskDurableCommit(partition));
     options.put("mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");

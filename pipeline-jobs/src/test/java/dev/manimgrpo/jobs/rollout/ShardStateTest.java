@@ -46,6 +46,7 @@ class ShardStateTest extends LocalSparkTest {
 
   @Test
   void aFileOfSeveralGroupsKeepsItsCompleteOnesWhenOneOfThemFailedToSample() throws Exception {
+    Path dir = this.dir.resolve("rollouts, with a space"); // file names come back URL-encoded
     String partition = ShardState.partition(dir.toString(), "r", 0);
     // One task's file: two complete groups and one the server failed to sample.
     writeGroups(partition, List.of(group("a", "rendered", "no_code"), group("failed", "sampling_error", "sampling_error"),
