@@ -140,17 +140,20 @@ final class ShardState {
             + " its groups are sampled again", fp);
         fp.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(fp, false);
       }
+      failedRequests.removeAll(badFiles);
+      // The complete groups beside a failed one are kept first, in one write for all such files.
+      Map<String, Set<String>> keep = new HashMap<>();
       for (String f : failedRequests) {
-        if (badFiles.add(f)) {
-          Path fp = new Path(URI.create(f));
-          Set<String> keep = completeByFile.getOrDefault(f, Set.of());
-          if (!keep.isEmpty()) {
-            keepGroups(spark, part, f, keep);
-          }
-          LOG.info("removing {}: it holds a group the policy server failed to sample; the group is requested again{}",
-              fp, keep.isEmpty() ? "" : " (its " + keep.size() + " complete groups were written to a new file first)");
-          fp.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(fp, false);
-        }
+        keep.put(f, completeByFile.getOrDefault(f, Set.of()));
+      }
+      keepGroups(spark, part, keep);
+      for (String f : failedRequests) {
+        badFiles.add(f);
+        Path fp = new Path(URI.create(f));
+        int kept = keep.get(f).size();
+        LOG.info("removing {}: it holds a group the policy server failed to sample; the group is requested again{}",
+            fp, kept == 0 ? "" : " (its " + kept + " complete groups were written to a new file first)");
+        fp.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(fp, false);
       }
       if (!badFiles.isEmpty()) {
         // Other groups of the removed files are gone too: recount.
@@ -164,13 +167,24 @@ final class ShardState {
   }
 
   /**
-   * Writes the rows of {@code groups} from {@code file} (a whole file of the partition, as a task
-   * committed it) to a new file in the same partition. No {@code _SUCCESS} marker: the step is not
-   * complete because some of its groups were.
+   * Writes the rows of the groups to keep, from their files (whole files of the partition, as tasks
+   * committed them), to a new file in the same partition; nothing when there are none. No
+   * {@code _SUCCESS} marker: the step is not complete because some of its groups were.
    */
-  private static void keepGroups(SparkSession spark, String partition, String file, Set<String> groups) {
-    // input_file_name() gives the file URL-encoded; a path string for the reader is the decoded one.
-    Dataset<Row> rows = spark.read().parquet(new Path(URI.create(file)).toString())
+  private static void keepGroups(SparkSession spark, String partition, Map<String, Set<String>> groupsByFile) {
+    List<String> files = new java.util.ArrayList<>();
+    Set<String> groups = new HashSet<>();
+    groupsByFile.forEach((file, g) -> {
+      if (!g.isEmpty()) {
+        // input_file_name() gives the file URL-encoded; a path string for the reader is the decoded one.
+        files.add(new Path(URI.create(file)).toString());
+        groups.addAll(g);
+      }
+    });
+    if (files.isEmpty()) {
+      return;
+    }
+    Dataset<Row> rows = spark.read().parquet(files.toArray(String[]::new))
         .where(col(RolloutShardSchema.GROUP_UID).isin(groups.toArray()));
     Map<String, String> options = new HashMap<>(RolloutJob.taskDurableCommit(partition));
     options.put("mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
